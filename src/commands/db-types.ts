@@ -1,0 +1,31 @@
+import path from 'node:path';
+import { repoRoot } from '../atlas/locate.mjs';
+import { generateTypes } from '../db/generate-types.ts';
+import { resetScratchDatabase } from '../db/scratch.ts';
+import { resolveTargets } from '../db/targets.ts';
+import { atlasOrThrow } from './atlas.ts';
+import { requireDev, targetFlags } from './target-flags.ts';
+
+export const typesDir = path.join(repoRoot, 'src', 'db');
+
+/**
+ * Types from the migrations, not from whatever a database happens to hold:
+ * replays migrations/ into the scratch (dev) database, runs zapatos on it,
+ * and empties it again.
+ */
+export async function typesFromMigrations(devUrl: string, outDir: string, echo = true): Promise<void> {
+  await resetScratchDatabase(devUrl);
+  try {
+    await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo });
+    await generateTypes(devUrl, outDir, (line) => console.warn(line));
+  } finally {
+    await resetScratchDatabase(devUrl);
+  }
+}
+
+/** `npm run db:types`: regenerates src/db/zapatos/schema.d.ts. */
+export default async function dbTypes(): Promise<void> {
+  const targets = await resolveTargets((line) => console.log(line));
+  await typesFromMigrations(requireDev(targets), typesDir);
+  console.log(`zapatos types written to ${path.relative(process.cwd(), path.join(typesDir, 'zapatos', 'schema.d.ts'))}`);
+}

@@ -1,0 +1,29 @@
+import { ConfigError } from '../config/env.ts';
+import { redactSecrets } from '../config/redact.ts';
+import { CommandError } from './atlas.ts';
+
+/** `tsx src/commands/main.ts <command> [args]`: what the `db:*` npm scripts run. */
+const commands: Record<string, () => Promise<{ default: (args: string[]) => Promise<void> }>> = {
+  start: () => import('./db-start.ts'),
+  stop: () => import('./db-stop.ts'),
+  diff: () => import('./db-diff.ts'),
+  apply: () => import('./db-apply.ts'),
+  status: () => import('./db-status.ts'),
+  types: () => import('./db-types.ts'),
+  seed: () => import('./db-seed.ts'),
+};
+
+const [name = '', ...args] = process.argv.slice(2);
+const load = commands[name];
+if (!load) {
+  console.error(`Unknown command "${name}". Commands: ${Object.keys(commands).join(', ')}`);
+  process.exit(2);
+}
+try {
+  await (await load()).default(args);
+} catch (error) {
+  const known = error instanceof CommandError || error instanceof ConfigError;
+  const message = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+  console.error(`error: ${redactSecrets(message)}`);
+  process.exitCode = error instanceof CommandError ? error.exitCode : 1;
+}

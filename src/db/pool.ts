@@ -1,0 +1,39 @@
+import databasesPg, { type ConnectionPool } from '@databases/pg';
+import { redactSecrets } from '../config/redact.ts';
+import { tlsOptions } from './tls.ts';
+
+/**
+ * The one connection pool of the process (@databases/pg).
+ *
+ * - TLS: `sslmode=verify-full|verify-ca|require` in the URL turns certificate
+ *   verification on (@databases/pg alone would encrypt without verifying).
+ * - PgBouncer (Neon's pooled endpoint) rejects startup parameters, so none
+ *   are sent: no pool-level timeouts, no search_path.
+ * - A connection that the server dropped (Neon suspends idle computes: 57P01)
+ *   is discarded by the pool; the next query gets a fresh one.
+ */
+export interface PoolOptions {
+  url: string;
+  size?: number;
+  onError?: (error: Error) => void;
+}
+
+// @databases/pg is CommonJS; under NodeNext its default export is `.default`.
+const createConnectionPool = databasesPg.default;
+
+export function createPool({ url, size = 10, onError }: PoolOptions): ConnectionPool {
+  const { connectionString, ssl } = tlsOptions(url);
+  return createConnectionPool({
+    connectionString,
+    ssl,
+    poolSize: size,
+    bigIntMode: 'number',
+    connectionTimeoutMilliseconds: 5_000,
+    queueTimeoutMilliseconds: 10_000,
+    idleTimeoutMilliseconds: 30_000,
+    onError: (error) => {
+      error.message = redactSecrets(error.message);
+      onError?.(error);
+    },
+  });
+}

@@ -1,0 +1,30 @@
+import pg from 'pg';
+import { tlsOptions } from './tls.ts';
+
+/**
+ * Empties a scratch database (Atlas's dev database) so that Atlas accepts it:
+ * every schema but the system ones is dropped, and `public` made anew.
+ * Refuses a database that looks like it holds data: a safety net against a
+ * dev URL pasted where the app URL belongs.
+ */
+export async function resetScratchDatabase(url: string): Promise<void> {
+  const { connectionString, ssl } = tlsOptions(url);
+  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT nspname AS name FROM pg_namespace
+        WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`,
+    );
+    const populated = await client.query<{ n: string }>(
+      `SELECT coalesce(sum(n_live_tup), 0) AS n FROM pg_stat_user_tables WHERE relname <> 'atlas_schema_revisions'`,
+    );
+    if (Number(populated.rows[0]?.n ?? 0) > 1000) {
+      throw new Error(`Refusing to wipe ${client.database}: it holds data. The Atlas dev database must be a scratch database.`);
+    }
+    for (const { name } of rows) await client.query(`DROP SCHEMA ${client.escapeIdentifier(name)} CASCADE`);
+    await client.query('CREATE SCHEMA public');
+  } finally {
+    await client.end();
+  }
+}
