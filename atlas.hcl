@@ -1,5 +1,7 @@
 # Atlas project file: `atlas migrate diff|apply|status --env local|neon`.
 # The desired schema is schema.sql; migrations/ holds the versioned steps.
+# Atlas records applied migrations in its own schema (atlas_schema_revisions),
+# so `public` holds only the app's tables.
 
 # The embedded Postgres that `npm run db:start` runs (see README). The npm
 # scripts pass the URLs of whatever database they started; these defaults
@@ -19,7 +21,8 @@ env "local" {
   url = var.url
   dev = var.dev_url
   migration {
-    dir = "file://migrations"
+    dir              = "file://migrations"
+    revisions_schema = "atlas_schema_revisions"
   }
 }
 
@@ -31,6 +34,7 @@ env "neon" {
   url = getenv("DIRECT_DATABASE_URL")
   dev = getenv("ATLAS_DEV_URL")
   migration {
-    dir = "file://migrations"
+    dir              = "file://migrations"
+    revisions_schema = "atlas_schema_revisions"
   }
 }

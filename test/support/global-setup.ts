@@ -1,0 +1,54 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { embeddedCredentials, embeddedUrl, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
+import { atlasOrThrow } from '../../src/commands/atlas.ts';
+import { targetFlags } from '../../src/commands/target-flags.ts';
+import { adminQuery, TEMPLATE_DB, withDatabase } from './postgres.ts';
+
+/**
+ * One Postgres for the whole run: TEST_DATABASE_URL (a server we may create
+ * databases on) or a fresh embedded cluster on a free port. Migrations are
+ * applied once, by the real Atlas, into a template every test file clones.
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminUrl: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  let cluster: EmbeddedCluster | undefined;
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  let dir: string | undefined;
+  if (!adminUrl) {
+    dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-test-'));
+    chmodSync(dir, 0o755);
+    cluster = { dataDir: path.join(dir, 'pg'), port: await freePort(), ...embeddedCredentials };
+    await startEmbedded(cluster);
+    adminUrl = embeddedUrl(cluster, 'postgres');
+  }
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
+  await adminQuery(adminUrl, `CREATE DATABASE ${TEMPLATE_DB}`);
+  await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: withDatabase(adminUrl, TEMPLATE_DB), dev: undefined })], {
+    echo: false,
+  });
+  project.provide('adminUrl', adminUrl);
+
+  return async () => {
+    if (cluster) await stopEmbedded(cluster);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+}
