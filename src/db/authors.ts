@@ -1,0 +1,45 @@
+import type { Queryable } from '@databases/pg';
+import * as db from 'zapatos/db';
+import type * as s from 'zapatos/schema';
+import type { Page } from './page.ts';
+import { run } from './run.ts';
+
+/** What the API returns for an author: the row, timestamps as ISO strings. */
+export type Author = s.authors.JSONSelectable;
+export type AuthorWithBooks = Author & { books: s.books.JSONSelectable[] };
+export type NewAuthor = Pick<s.authors.Insertable, 'name' | 'bio' | 'country'>;
+export type AuthorChanges = Pick<s.authors.Updatable, 'name' | 'bio' | 'country'>;
+
+const byId = { order: { by: 'id', direction: 'ASC' } } as const;
+
+export function listAuthors(q: Queryable, { limit, after }: Page): Promise<Author[]> {
+  const where = after === undefined ? db.all : { id: db.conditions.gt(after) };
+  return run(q, db.select('authors', where, { ...byId, limit }));
+}
+
+export async function getAuthor(q: Queryable, id: number): Promise<Author | undefined> {
+  return run(q, db.selectOne('authors', { id }));
+}
+
+/** An author with all their books, in one SQL query (a lateral subquery). */
+export function getAuthorWithBooks(q: Queryable, id: number): Promise<AuthorWithBooks | undefined> {
+  return run(
+    q,
+    db.selectOne('authors', { id }, { lateral: { books: db.select('books', { author_id: db.parent('id') }, byId) } }),
+  );
+}
+
+export function createAuthor(q: Queryable, author: NewAuthor): Promise<Author> {
+  return run(q, db.insert('authors', author));
+}
+
+export async function updateAuthor(q: Queryable, id: number, changes: AuthorChanges): Promise<Author | undefined> {
+  const [updated] = await run(q, db.update('authors', changes, { id }));
+  return updated;
+}
+
+/** Deletes an author; fails with a foreign-key violation (23503) while they have books. */
+export async function deleteAuthor(q: Queryable, id: number): Promise<boolean> {
+  const deleted = await run(q, db.deletes('authors', { id }, { returning: ['id'] }));
+  return deleted.length > 0;
+}

@@ -1,0 +1,60 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Queryable } from '@databases/pg';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import pino, { type Logger } from 'pino';
+import { docsPage } from './docs-page.ts';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { openApiDocument } from './openapi.ts';
+import { HttpProblem } from './problems.ts';
+import { requestLog } from './request-log.ts';
+import { mount, type AnyRoute } from './route.ts';
+import { authorRoutes } from './routes/authors.ts';
+import { bookRoutes } from './routes/books.ts';
+import { healthRoutes } from './routes/health.ts';
+import { sendJson } from './send.ts';
+
+export interface AppDeps {
+  /** The database: the process' pool (or a transaction, in tests). */
+  db: Queryable;
+  logger?: Logger;
+  /** Largest JSON body accepted (bytes); larger ones get 413. */
+  bodyLimit?: number;
+}
+
+export function routes(db: Queryable): AnyRoute[] {
+  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db)];
+}
+
+/** The Express app: the guide's endpoints, CRUD, OpenAPI, docs, health. */
+export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 16 * 1024 }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  // FastAPI answers /authors/ like /authors; so do we (not strict, not case sensitive).
+  app.set('strict routing', false);
+
+  app.use(requestLog(logger));
+  app.use(helmet());
+  app.use((req, _res, next) => {
+    const hasBody = req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT';
+    if (hasBody && !req.is('application/json')) {
+      return next(new HttpProblem(415, 'Unsupported Media Type', 'Send the body as JSON (Content-Type: application/json).'));
+    }
+    next();
+  });
+  app.use(express.json({ limit: bodyLimit, strict: true }));
+
+  const registry = new OpenAPIRegistry();
+  const router = express.Router();
+  for (const route of routes(db)) mount(router, registry, route);
+  app.use(router);
+
+  const document = openApiDocument(registry);
+  app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
+  app.use(docsPage());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,114 @@
+import type { Queryable } from '@databases/pg';
+import { z } from 'zod';
+import * as books from '../../db/books.ts';
+import { isForeignKeyViolation } from '../foreign-keys.ts';
+import { nextPageHeaders, pageOf } from '../pagination.ts';
+import { invalid, notFound } from '../problems.ts';
+import { defineRoute, type AnyRoute } from '../route.ts';
+import { Book, BookChanges, idParam, NewBook, pageQuery } from '../schemas.ts';
+
+/**
+ * Paths: the guide owns GET /books/{author_id} (an author's books), so one
+ * book lives at /books/by-id/{id}. Both stay unambiguous: `by-id` is not an
+ * integer and has a second segment.
+ */
+const tags = ['books'];
+const idPath = z.strictObject({ id: idParam });
+const invalidRequest = { description: 'Invalid path, query or body (field detail in `errors`)' };
+const missing = { description: 'No book with this id' };
+
+const noSuchAuthor = (authorId: number | undefined) =>
+  invalid([{ loc: ['body', 'author_id'], msg: `author ${authorId} does not exist`, type: 'foreign_key' }]);
+
+export function bookRoutes(db: Queryable): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/books',
+      summary: 'List all books, in id order, paginated',
+      tags,
+      query: pageQuery,
+      responses: { 200: { description: 'Books', schema: z.array(Book) }, 422: invalidRequest },
+      handle: async ({ query }, req) => {
+        const page = pageOf(query);
+        const rows = await books.listBooks(db, page);
+        return { body: rows, headers: nextPageHeaders(req, page, rows) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/books',
+      summary: 'Create a book for an existing author',
+      tags,
+      body: NewBook,
+      responses: { 201: { description: 'Created', schema: Book }, 422: invalidRequest },
+      handle: async ({ body }) => {
+        try {
+          const book = await books.createBook(db, body);
+          return { status: 201, body: book, headers: { location: `/books/by-id/${book.id}` } };
+        } catch (error) {
+          if (isForeignKeyViolation(error)) throw noSuchAuthor(body.author_id);
+          throw error;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/books/by-id/{id}',
+      summary: 'One book',
+      tags,
+      params: idPath,
+      responses: { 200: { description: 'The book', schema: Book }, 404: missing, 422: invalidRequest },
+      handle: async ({ params }) => {
+        const book = await books.getBook(db, params.id);
+        if (!book) throw notFound(`Book ${params.id}`);
+        return { body: book };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/books/by-id/{id}',
+      summary: 'Change a book’s title or author',
+      tags,
+      params: idPath,
+      body: BookChanges,
+      responses: { 200: { description: 'The changed book', schema: Book }, 404: missing, 422: invalidRequest },
+      handle: async ({ params, body }) => {
+        try {
+          const book = await books.updateBook(db, params.id, body);
+          if (!book) throw notFound(`Book ${params.id}`);
+          return { body: book };
+        } catch (error) {
+          if (isForeignKeyViolation(error)) throw noSuchAuthor(body.author_id);
+          throw error;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/books/by-id/{id}',
+      summary: 'Delete a book',
+      tags,
+      params: idPath,
+      responses: { 204: { description: 'Deleted' }, 404: missing, 422: invalidRequest },
+      handle: async ({ params }) => {
+        if (!(await books.deleteBook(db, params.id))) throw notFound(`Book ${params.id}`);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/books/{author_id}',
+      summary: 'An author’s books (the guide’s route); [] for an unknown author',
+      tags,
+      params: z.strictObject({ author_id: idParam }),
+      query: pageQuery,
+      responses: { 200: { description: 'The author’s books', schema: z.array(Book) }, 422: invalidRequest },
+      handle: async ({ params, query }, req) => {
+        const page = pageOf(query);
+        const rows = await books.listBooksByAuthor(db, params.author_id, page);
+        return { body: rows, headers: nextPageHeaders(req, page, rows) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,36 @@
+import { sql, type Queryable } from '@databases/pg';
+import { z } from 'zod';
+import { HttpProblem } from '../problems.ts';
+import { defineRoute, type AnyRoute } from '../route.ts';
+
+const Status = z.object({ status: z.literal('ok') }).openapi('Status');
+
+export function healthRoutes(db: Queryable): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      summary: 'The process is up (no database call)',
+      tags: ['operations'],
+      responses: { 200: { description: 'Up', schema: Status } },
+      handle: async () => ({ body: { status: 'ok' } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/readyz',
+      summary: 'The database answers',
+      tags: ['operations'],
+      responses: { 200: { description: 'Ready', schema: Status }, 503: { description: 'The database cannot be reached' } },
+      handle: async () => {
+        try {
+          await db.query(sql`SELECT 1`);
+        } catch {
+          throw new HttpProblem(503, 'Database Unavailable', 'The database cannot be reached right now; retry shortly.', undefined, {
+            'retry-after': '1',
+          });
+        }
+        return { body: { status: 'ok' } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { env, type Env } from './config/env.ts';
+import { redactSecrets } from './config/redact.ts';
+import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
+import { createPool } from './db/pool.ts';
+import { resolveTargets } from './db/targets.ts';
+import { createApp } from './http/app.ts';
+
+/**
+ * `npm start`: serve on PORT (8000). Without DATABASE_URL: start the embedded
+ * Postgres, apply pending migrations and seed the guide's data if empty. With
+ * DATABASE_URL: only serve (migrations are a deploy step) unless
+ * MIGRATE_ON_START=1.
+ */
+export interface RunningServer {
+  url: string;
+  server: Server;
+  /** Stops accepting, finishes in-flight requests, closes the pool. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Env = env(), logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<RunningServer> {
+  const targets = await resolveTargets((line) => logger.info(line), config);
+  if (targets.embedded || config.MIGRATE_ON_START) {
+    logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
+    await applyMigrations(targets.migrate);
+  }
+  const pool = createPool({
+    url: targets.app,
+    size: config.DATABASE_POOL_SIZE,
+    onError: (error) => logger.warn({ err: error.message }, 'database connection error'),
+  });
+  if (targets.embedded && (await seedIfEmpty(pool))) logger.info('seeded the guide’s authors and books');
+
+  const app = createApp({ db: pool, logger });
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  logger.info({ url, database: redactSecrets(targets.app) }, 'serving');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(force);
+      await pool.dispose();
+    })());
+  return { url, server, close };
+}
+
+/** SIGTERM/SIGINT: finish in-flight requests, close the pool, exit 0. */
+export function closeOnSignals(running: RunningServer, logger: Logger): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      running.close().then(
+        () => {
+          logger.info('shut down cleanly');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: redactSecrets(String(error)) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let logger = pino();
+  try {
+    const config = env();
+    logger = pino({ level: config.LOG_LEVEL });
+    const running = await startServer(config, logger);
+    closeOnSignals(running, logger);
+  } catch (error) {
+    logger.fatal(redactSecrets(error instanceof Error ? error.message : String(error)));
+    process.exit(1);
+  }
+}
