@@ -16,12 +16,14 @@ export interface PoolOptions {
   url: string;
   size?: number;
   onError?: (error: Error) => void;
+  /** Called as each query starts (tests count queries with it). */
+  onQueryStart?: () => void;
 }
 
 // @databases/pg is CommonJS; under NodeNext its default export is `.default`.
 const createConnectionPool = databasesPg.default;
 
-export function createPool({ url, size = 10, onError }: PoolOptions): ConnectionPool {
+export function createPool({ url, size = 10, onError, onQueryStart }: PoolOptions): ConnectionPool {
   const { connectionString, ssl } = tlsOptions(url);
   return createConnectionPool({
     connectionString,
@@ -31,6 +33,7 @@ export function createPool({ url, size = 10, onError }: PoolOptions): Connection
     connectionTimeoutMilliseconds: 5_000,
     queueTimeoutMilliseconds: 10_000,
     idleTimeoutMilliseconds: 30_000,
+    ...(onQueryStart ? { onQueryStart } : {}),
     onError: (error) => {
       error.message = redactSecrets(error.message);
       onError?.(error);
