@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import type { ConnectionPool } from '@databases/pg';
+import { createPool } from '../../src/db/pool.ts';
+import { createApp } from '../../src/http/app.ts';
+
+/**
+ * The real app on a real port over a test database, plus a query counter.
+ * Requests go over real HTTP (fetch), as a client's would.
+ */
+export interface TestApp {
+  baseUrl: string;
+  pool: ConnectionPool;
+  queries: { count: number };
+  close(): Promise<void>;
+}
+
+export async function startApp(url: string): Promise<TestApp> {
+  const queries = { count: 0 };
+  const pool = createPool({ url, onQueryStart: () => void queries.count++ });
+  const server = createApp({ db: pool }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pool,
+    queries,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await pool.dispose();
+    },
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** fetch + JSON: `call(app, 'POST', '/authors', { name: 'x' })`. */
+export async function call(app: TestApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${app.baseUrl}${path}`, init);
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
