@@ -15,6 +15,12 @@ export interface EmbeddedCluster {
   port: number;
   user: string;
   password: string;
+  /**
+   * Extra server settings, passed as `-c name=value` on every start (e.g.
+   * `ssl: 'on'`, `hba_file: '/path'` for the tests' TLS-only cluster).
+   * Values are single-quoted for pg_ctl's shell, so they may not hold `'`.
+   */
+  settings?: Record<string, string>;
 }
 
 export const embeddedCredentials = { user: 'bookshelf', password: 'bookshelf' } as const;
@@ -97,6 +103,10 @@ export async function startEmbedded(cluster: EmbeddedCluster, log: Log = () => {
     `-c listen_addresses=127.0.0.1`,
     `-c unix_socket_directories=''`,
     `-c max_connections=200`,
+    ...Object.entries(cluster.settings ?? {}).map(([name, value]) => {
+      if (!/^[a-z_.]+$/.test(name) || value.includes("'")) throw new Error(`Unusable server setting ${name}=${value}`);
+      return `-c ${name}='${value}'`;
+    }),
   ].join(' ');
   const started = await run(
     pg_ctl,

@@ -46,10 +46,15 @@ export async function resolveTargets(log: (line: string) => void = () => {}, con
 
 /**
  * The URL form Atlas wants: scoped to the `public` schema, so migrations hold
- * unqualified SQL and the revisions table lives beside the app's tables.
+ * unqualified SQL and the revisions table lives beside the app's tables;
+ * without libpq options that Atlas's driver does not know.
  */
 export function atlasUrl(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has('search_path')) parsed.searchParams.set('search_path', 'public');
+  // Neon's connection strings end in `channel_binding=require`; Atlas's
+  // driver (lib/pq) knows no such option and sends it to the server as a
+  // setting, which fails: "unrecognized configuration parameter".
+  parsed.searchParams.delete('channel_binding');
   return parsed.toString();
 }

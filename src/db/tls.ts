@@ -28,7 +28,14 @@ export function tlsOptions(url: string): { connectionString: string; ssl: false 
   if (!['require', 'verify-ca', 'verify-full'].includes(mode)) {
     throw new Error(`Unsupported sslmode "${mode}" (use disable, require, verify-ca or verify-full)`);
   }
-  const ssl: ConnectionOptions = { rejectUnauthorized: true, servername: parsed.hostname };
+  // The name the certificate must carry. node-postgres sets `servername`
+  // (SNI + name check) for a host name, but for an IP address it sets
+  // nothing, and Node then checks the certificate against "localhost".
+  // `host` (not `servername`: an IP is no SNI name, RFC 6066) makes Node
+  // check the certificate's IP entries instead; the socket is already open,
+  // so `host` changes nothing else.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const ssl: ConnectionOptions = { rejectUnauthorized: true, host };
   if (rootCert && rootCert !== 'system') ssl.ca = readFileSync(rootCert, 'utf8');
   if (mode === 'verify-ca') ssl.checkServerIdentity = () => undefined;
   return { connectionString, ssl };

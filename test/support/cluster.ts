@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
+import { freePort } from './free-port.ts';
+
+/**
+ * A Postgres cluster of one test file's own (src/db/embedded.ts, in a temp
+ * dir, on a free 127.0.0.1 port), for tests that do what the shared cluster
+ * must not suffer: restart it, or run it with other server settings (TLS
+ * only). Its password is random, so a test can assert it never leaks into
+ * an error message. `dispose()` stops it and deletes the temp dir; call it
+ * in afterAll.
+ */
+export interface OwnCluster {
+  /** The temp dir (mode 755, so the `postgres` user can read files in it). */
+  dir: string;
+  cluster: EmbeddedCluster;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function ownCluster({ settings }: { settings?: (dir: string) => Record<string, string> } = {}): Promise<OwnCluster> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-cluster-'));
+  chmodSync(dir, 0o755);
+  const cluster: EmbeddedCluster = {
+    dataDir: path.join(dir, 'pg'),
+    port: await freePort(),
+    user: 'bookshelf',
+    password: `pw-${randomBytes(9).toString('hex')}`,
+    ...(settings ? { settings: settings(dir) } : {}),
+  };
+  return {
+    dir,
+    cluster,
+    start: () => startEmbedded(cluster),
+    stop: async () => {
+      await stopEmbedded(cluster);
+    },
+    dispose: async () => {
+      try {
+        await stopEmbedded(cluster);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
