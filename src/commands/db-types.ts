@@ -11,12 +11,13 @@ export const typesDir = path.join(repoRoot, 'src', 'db');
 /**
  * Types from the migrations, not from whatever a database happens to hold:
  * replays migrations/ into the scratch (dev) database, runs zapatos on it,
- * and empties it again.
+ * and empties it again. `cwd` is the project whose atlas.hcl and migrations/
+ * are used (default: this repository).
  */
-export async function typesFromMigrations(devUrl: string, outDir: string, echo = true): Promise<void> {
+export async function typesFromMigrations(devUrl: string, outDir: string, echo = true, cwd = repoRoot): Promise<void> {
   await resetScratchDatabase(devUrl);
   try {
-    await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo });
+    await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo, cwd });
     await generateTypes(devUrl, outDir, (line) => console.warn(line));
   } finally {
     await resetScratchDatabase(devUrl);

