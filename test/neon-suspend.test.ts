@@ -1,0 +1,200 @@
+import { sql, type ConnectionPool } from '@databases/pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { atlasOrThrow } from '../src/commands/atlas.ts';
+import { targetFlags } from '../src/commands/target-flags.ts';
+import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
+import { createPool } from '../src/db/pool.ts';
+import { seed } from '../src/db/seed.ts';
+import { call, startApp, type TestApp } from './support/app.ts';
+import { ownCluster, type OwnCluster } from './support/cluster.ts';
+import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
+
+/**
+ * Neon suspends an idle compute: every backend is terminated (57P01) and the
+ * database is away until the next connection wakes it. Here that happens
+ * for real, while the app is busy: pg_terminate_backend on all of a
+ * database's backends, and a full stop/start of a cluster of our own. The
+ * same pool (never recreated) must answer again within 2 s of the database
+ * being back, and the API must answer 503 with a JSON body meanwhile.
+ */
+const RECOVERY_LIMIT_MS = 2_000;
+
+/** Queries and transactions in a loop on `workers` lanes until stopped. */
+function load(pool: ConnectionPool, workers = 8) {
+  const stats = { ok: 0, failed: 0, codes: new Set<string>() };
+  let running = true;
+  const lanes = Array.from({ length: workers }, async (_, lane) => {
+    for (let i = 0; running; i++) {
+      try {
+        // Lane 0 runs long queries, so the database always goes away mid-query.
+        if (lane === 0) await pool.query(sql`SELECT pg_sleep(0.2)`);
+        else if (i % 2) await pool.query(sql`SELECT ${lane}::int AS lane, pg_sleep(0.002)`);
+        else await pool.tx(async (tx) => tx.query(sql`SELECT txid_current()`));
+        stats.ok++;
+      } catch (error) {
+        stats.failed++;
+        stats.codes.add(String((error as { code?: string }).code ?? (error as Error).message));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  });
+  return {
+    stats,
+    stop: async () => {
+      running = false;
+      await Promise.all(lanes);
+    },
+  };
+}
+
+/** Milliseconds until `attempt` first succeeds (it is retried at once on failure). */
+async function timeUntilSuccess(attempt: () => Promise<unknown>, giveUpMs = 30_000): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    try {
+      await attempt();
+      return performance.now() - start;
+    } catch (error) {
+      if (performance.now() - start > giveUpMs) throw error;
+    }
+  }
+}
+
+/** Every connection the pool holds works: `size * 2` concurrent queries all succeed. */
+async function allConnectionsWork(pool: ConnectionPool, size: number) {
+  const rows = await Promise.all(Array.from({ length: size * 2 }, (_, i) => pool.query(sql`SELECT ${i}::int AS i, pg_sleep(0.01)`)));
+  expect(rows.map(([row]) => row.i)).toEqual(rows.map((_, i) => i));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('pg_terminate_backend on every backend (what a suspend does to open connections)', () => {
+  const adminUrl = inject('adminUrl');
+  let url: string;
+  beforeAll(async () => {
+    url = await createDatabase(adminUrl, { empty: true });
+  });
+  afterAll(async () => {
+    if (url) await dropDatabase(adminUrl, url);
+  });
+
+  const terminateAll = async () => {
+    const { rows } = await adminQuery(
+      adminUrl,
+      'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [new URL(url).pathname.slice(1)],
+    );
+    return rows[0].n as number;
+  };
+
+  it('idle connections: the pool drops them, the next queries all succeed', async () => {
+    const size = 6;
+    const errors: Error[] = [];
+    const pool = createPool({ url, size, onError: (error) => errors.push(error) });
+    try {
+      await allConnectionsWork(pool, size);
+      expect(await terminateAll()).toBe(size);
+      await sleep(200); // an idle suspend: the connections hear of it before the next request
+      await allConnectionsWork(pool, size);
+      expect(errors.map((e) => e.message)).toEqual(Array(size).fill('terminating connection due to administrator command'));
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it(`under load: the same pool answers again within ${RECOVERY_LIMIT_MS} ms`, async () => {
+    const size = 6;
+    const pool = createPool({ url, size, onError: () => {} });
+    const busy = load(pool);
+    try {
+      await sleep(300);
+      expect(await terminateAll()).toBeGreaterThan(0);
+      const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
+      await sleep(300);
+      await busy.stop();
+      console.log(`after pg_terminate_backend: first success in ${recovery.toFixed(0)} ms; load ${JSON.stringify({ ...busy.stats, codes: [...busy.stats.codes] })}`);
+      expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+      expect(busy.stats.ok).toBeGreaterThan(0);
+      await allConnectionsWork(pool, size);
+    } finally {
+      await busy.stop();
+      await pool.dispose();
+    }
+  });
+});
+
+describe('the database stops and starts again (pg_ctl stop -m fast / start of a cluster of our own)', () => {
+  let own: OwnCluster;
+  let url: string;
+  beforeAll(async () => {
+    own = await ownCluster();
+    await own.start();
+    await ensureDatabases(own.cluster, ['bookshelf']);
+    url = embeddedUrl(own.cluster, 'bookshelf');
+    await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: url, dev: undefined })], { echo: false });
+  });
+  afterAll(async () => {
+    await own?.dispose();
+  });
+
+  it(`the pool survives a restart under load and answers within ${RECOVERY_LIMIT_MS} ms of the database being back`, async () => {
+    const size = 6;
+    const errors: Error[] = [];
+    const pool = createPool({ url, size, onError: (error) => errors.push(error) });
+    const busy = load(pool);
+    try {
+      await sleep(300);
+      await own.stop();
+      const okWhenStopped = busy.stats.ok;
+      await sleep(1_000);
+      expect(busy.stats.ok).toBe(okWhenStopped); // it really was away
+      await own.start();
+      const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
+      await sleep(300);
+      await busy.stop();
+      console.log(`after restart: first success in ${recovery.toFixed(0)} ms; load ${JSON.stringify({ ...busy.stats, codes: [...busy.stats.codes] })}`);
+      expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+      expect(busy.stats.ok).toBeGreaterThan(okWhenStopped);
+      expect([...busy.stats.codes]).toContain('57P01'); // queries were cut off mid-flight
+      await allConnectionsWork(pool, size);
+      expect(errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
+    } finally {
+      await busy.stop();
+      await pool.dispose();
+    }
+  });
+
+  describe('the API', () => {
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await startApp(url);
+      await seed(app.pool);
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    it(`answers 503 with a JSON body while the database is away, and 200 again within ${RECOVERY_LIMIT_MS} ms`, async () => {
+      expect((await call(app, 'GET', '/authors')).status).toBe(200);
+      await own.stop();
+      for (const path of ['/authors', '/books/1', '/readyz']) {
+        const response = await call(app, 'GET', path);
+        expect(response.status, `${path}: ${JSON.stringify(response.body)}`).toBe(503);
+        expect(response.headers.get('content-type')).toMatch(/json/);
+        expect(response.body).toMatchObject({ status: 503, title: 'Database Unavailable' });
+        expect(JSON.stringify(response.body)).not.toContain(own.cluster.password);
+      }
+      expect((await call(app, 'GET', '/healthz')).status).toBe(200); // the process is fine
+      await own.start();
+      const recovery = await timeUntilSuccess(async () => {
+        const { status } = await call(app, 'GET', '/authors');
+        if (status !== 200) throw new Error(`status ${status}`);
+      });
+      console.log(`API after restart: first 200 in ${recovery.toFixed(0)} ms`);
+      expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+      const { status, body } = await call(app, 'GET', '/authors');
+      expect(status).toBe(200);
+      expect(body.length).toBe(3);
+    });
+  });
+});
