@@ -61,11 +61,9 @@ it('GET /docs renders every operation in Swagger UI, with no console error or CS
   page.on('response', (response) => responses.push({ url: response.url(), status: response.status() }));
   // CSP violations are reported to the page as events (and as console errors);
   // collect them explicitly too, before any of the page's scripts run.
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { cspViolations: string[] }).cspViolations ??= [];
-      (window as unknown as { cspViolations: string[] }).cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
+  await page.addInitScript({
+    content: `window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));`,
   });
 
   const response = await page.goto(`${app.baseUrl}/docs`);
@@ -116,7 +114,7 @@ it('GET /docs renders every operation in Swagger UI, with no console error or CS
   mkdirSync(path.dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
 
-  const violations = await page.evaluate(() => (window as unknown as { cspViolations?: string[] }).cspViolations ?? []);
+  const violations = await page.evaluate<string[]>('window.cspViolations');
   expect(violations).toEqual([]);
   expect({ problems, failed: responses.filter((r) => r.status >= 400) }).toEqual({ problems: [], failed: [] });
   expect(responses.filter((r) => r.status >= 400)).toEqual([]);
