@@ -1,0 +1,204 @@
+import { appendFileSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkProject } from '../src/check/check-project.ts';
+import type { CheckResult } from '../src/check/result.ts';
+import { atlasOrThrow } from '../src/commands/atlas.ts';
+import { typesFromMigrations } from '../src/commands/db-types.ts';
+import { targetFlags } from '../src/commands/target-flags.ts';
+import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
+import { runDbCheck, scratchRepo } from './support/scratch-repo.ts';
+
+/**
+ * `npm run db:check` against a scratch copy of the repository, broken one
+ * way per case (the style of pg-schema-diff's acceptance tests): the check
+ * that must fail, what it must say, and which other checks fail with it.
+ */
+const adminUrl = inject('adminUrl');
+const init = '20261126000606_init_setup.sql';
+const addCountry = '20261126000607_add_country_to_author.sql';
+let dev: string;
+let repo: ReturnType<typeof scratchRepo>;
+
+beforeAll(async () => {
+  dev = await createDatabase(adminUrl, { empty: true });
+});
+afterAll(async () => {
+  await dropDatabase(adminUrl, dev);
+});
+afterEach(() => repo?.dispose());
+
+const atlasIn = (root: string, args: string[]) =>
+  atlasOrThrow([...args, ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: root });
+const edit = (file: string, change: (text: string) => string) => writeFileSync(file, change(readFileSync(file, 'utf8')));
+
+/** Changes schema.sql, lets the real Atlas write the migration, regenerates the types: a consistent change. */
+async function schemaChange(name: string, change: (schema: string) => string): Promise<string> {
+  edit(repo.file('schema.sql'), change);
+  await atlasIn(repo.root, ['migrate', 'diff', name]);
+  await typesFromMigrations(dev, repo.file('src', 'db'), false, repo.root);
+  return readdirSync(repo.file('migrations')).find((file) => file.endsWith(`_${name}.sql`))!;
+}
+const dropBio = () => schemaChange('drop_bio', (schema) => schema.replace(/^\s*bio\s+text,\n/m, '\n'));
+
+const failures = (results: CheckResult[]) => results.filter((r) => r.status === 'fail').map((r) => r.name);
+const text = (result: CheckResult | undefined) => [result?.reason ?? '', ...(result?.details ?? [])].join('\n');
+
+interface Case {
+  name: string;
+  provoke: () => void | Promise<void>;
+  /** Every check that must fail; the first is the one the case is about. */
+  fails: string[];
+  says: RegExp[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'an edited migration is named',
+    provoke: () => appendFileSync(repo.file('migrations', init), '\n-- a harmless-looking edit\n'),
+    fails: ['migrations intact'],
+    says: [/migrations\/20261126000606_init_setup\.sql was edited after atlas\.sum was written/, /new migration/],
+  },
+  {
+    name: 'a renamed migration (now running first) is named',
+    provoke: () => renameSync(repo.file('migrations', addCountry), repo.file('migrations', `20261126000605_add_country_to_author.sql`)),
+    // Replayed in the new order, ALTER "authors" runs before CREATE "authors".
+    fails: ['migrations intact', 'migrations give schema.sql', 'zapatos types fresh', 'lint newest migrations'],
+    says: [/migrations\/20261126000607_add_country_to_author\.sql was renamed to 20261126000605_add_country_to_author\.sql/],
+  },
+  {
+    name: 'a migration added by hand, without atlas.sum, is named',
+    provoke: () => writeFileSync(repo.file('migrations', '20261126000608_by_hand.sql'), 'CREATE INDEX ON authors (name);\n'),
+    // Its index is in no schema.sql either.
+    fails: ['migrations intact', 'migrations give schema.sql'],
+    says: [/migrations\/20261126000608_by_hand\.sql is not in atlas\.sum/],
+  },
+  {
+    name: 'schema.sql edited without a migration prints the missing SQL',
+    provoke: () => edit(repo.file('schema.sql'), (s) => s.replace(/^(\s*bio\s+text,)$/m, '$1\n  born       date,')),
+    fails: ['migrations give schema.sql'],
+    says: [/ALTER TABLE "authors" ADD COLUMN "born" date NULL;/, /run npm run db:diff -- <name>/],
+  },
+  {
+    name: 'stale zapatos types',
+    provoke: () => edit(repo.file('src', 'db', 'zapatos', 'schema.d.ts'), (s) => s.replace(/country/g, 'nation')),
+    fails: ['zapatos types fresh'],
+    says: [/src\/db\/zapatos\/schema\.d\.ts is stale/, /run npm run db:types/, /committed: .*nation/],
+  },
+  {
+    name: 'a destructive migration without the opt-out',
+    provoke: async () => void (await dropBio()),
+    fails: ['lint newest migrations'],
+    says: [/_drop_bio\.sql:2: Dropping non-virtual column "bio" \(DS103, destructive\)/, /-- atlas:nolint destructive/],
+  },
+  {
+    name: 'a data-dependent migration (Atlas only warns) without the opt-out',
+    provoke: async () => void (await schemaChange('add_isbn', (s) => s.replace(/^(\s*title .*,)$/m, '$1\n  isbn       varchar(20) NOT NULL,'))),
+    fails: ['lint newest migrations'],
+    says: [/Adding a non-nullable "character varying\(20\)" column "isbn" will fail in case table "books" is not empty \(MF103, data_depend\)/],
+  },
+];
+
+describe('npm run db:check finds each failure mode in a scratch copy of the repo', () => {
+  it('the clean repository passes every check (live database skipped without a target)', async () => {
+    repo = scratchRepo();
+    const results = await checkProject({ root: repo.root, devUrl: dev });
+    expect(results.map((r) => [r.name, r.status])).toEqual([
+      ['migrations intact', 'pass'],
+      ['migrations give schema.sql', 'pass'],
+      ['zapatos types fresh', 'pass'],
+      ['lint newest migrations', 'pass'],
+      ['live database', 'skip'],
+    ]);
+  });
+
+  it.each(cases)('$name', async ({ provoke, fails, says }) => {
+    repo = scratchRepo();
+    await provoke();
+    const results = await checkProject({ root: repo.root, devUrl: dev });
+    expect(failures(results)).toEqual(fails);
+    const message = text(results.find((r) => r.name === fails[0]));
+    for (const pattern of says) expect(message).toMatch(pattern);
+  });
+
+  it('a destructive migration passes once the file carries `-- atlas:nolint destructive`', async () => {
+    repo = scratchRepo();
+    const file = repo.file('migrations', await dropBio());
+    edit(file, (sql) => `-- atlas:nolint destructive\n\n${sql}`);
+    await atlasIn(repo.root, ['migrate', 'hash']);
+    const results = await checkProject({ root: repo.root, devUrl: dev });
+    expect(failures(results)).toEqual([]);
+  });
+});
+
+describe('db:check against a live database', () => {
+  let live: string;
+  beforeAll(async () => {
+    live = await createDatabase(adminUrl); // the migrated template
+  });
+  afterAll(async () => {
+    await dropDatabase(adminUrl, live);
+  });
+
+  it('a live database at the newest migration has no drift', async () => {
+    repo = scratchRepo();
+    const results = await checkProject({ root: repo.root, devUrl: dev, targetUrl: live });
+    expect(results.at(-1)).toMatchObject({ name: 'live database', status: 'pass', reason: 'no drift (at 20261126000607); no pending migrations' });
+  });
+
+  it('reports migrations the live database has not applied yet, without failing', async () => {
+    repo = scratchRepo();
+    await schemaChange('add_website', (s) => s.replace(/^(\s*bio\s+text,)$/m, '$1\n  website    text,'));
+    const results = await checkProject({ root: repo.root, devUrl: dev, targetUrl: live });
+    expect(failures(results)).toEqual([]);
+    expect(results.at(-1)?.reason).toMatch(/no drift \(at 20261126000607\); 1 pending: \d+_add_website\.sql \(npm run db:apply\)/);
+  });
+
+  it('a column added by hand is reported as drift, with its SQL', async () => {
+    await adminQuery(live, 'ALTER TABLE authors ADD COLUMN nickname text');
+    repo = scratchRepo();
+    const results = await checkProject({ root: repo.root, devUrl: dev, targetUrl: live });
+    expect(failures(results)).toEqual(['live database']);
+    const message = text(results.at(-1));
+    expect(message).toMatch(/drift: the live database \(at 20261126000607\) was changed outside migrations\//);
+    expect(message).toContain('ALTER TABLE "authors" ADD COLUMN "nickname" text NULL;');
+  });
+});
+
+describe('the npm run db:check command line', () => {
+  it('exits 0 on the clean repository and prints a ✓ per check', async () => {
+    repo = scratchRepo();
+    const run = await runDbCheck(['--dir', repo.root, '--dev-url', dev]);
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/^✓ migrations intact: /m);
+    expect(run.output).toMatch(/^✓ lint newest migrations: /m);
+    expect(run.output).toMatch(/^– live database: no target/m);
+    expect(run.output).toContain('db:check: all 4 checks passed');
+  });
+
+  it('exits 1 naming every failed check, still running the rest, and never prints the password', async () => {
+    repo = scratchRepo();
+    appendFileSync(repo.file('migrations', init), '\n-- edited\n');
+    edit(repo.file('src', 'db', 'zapatos', 'schema.d.ts'), (s) => `${s}\n// stale\n`);
+    const live = await createDatabase(adminUrl);
+    try {
+      const run = await runDbCheck(['--dir', repo.root, '--dev-url', dev, '--url', live]);
+      expect(run.code).toBe(1);
+      expect(run.output).toMatch(/^✗ migrations intact: migrations\/20261126000606_init_setup\.sql was edited/m);
+      expect(run.output).toMatch(/^✓ migrations give schema\.sql: /m);
+      expect(run.output).toMatch(/^✗ zapatos types fresh: .*run npm run db:types/m);
+      expect(run.output).toMatch(/^✓ live database: no drift/m);
+      expect(run.output).toContain('db:check: 2 of 5 checks failed: migrations intact, zapatos types fresh');
+      const password = new URL(live).password;
+      expect(run.output).toContain(':***@');
+      expect(run.output).not.toContain(`:${password}@`);
+    } finally {
+      await dropDatabase(adminUrl, live);
+    }
+  });
+
+  it('rejects bad flags with exit 2 and the usage', async () => {
+    const run = await runDbCheck(['--latest', 'x', '--dev-url', dev]);
+    expect(run.code).toBe(2);
+    expect(run.output).toContain('Usage: npm run db:check');
+  });
+});
