@@ -1,0 +1,101 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/free-port.ts';
+
+/**
+ * The servers under test, each in its own Node process (node --import tsx),
+ * so none shares an event loop with the load generator or with another.
+ */
+export const serverNames = ['ours', 'framework', 'bare'] as const;
+export type ServerName = (typeof serverNames)[number];
+
+export interface BenchServer {
+  name: ServerName;
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface StartOptions {
+  databaseUrl: string;
+  /** Where ours' request log goes (its stdout, as `npm start > file`). */
+  logFile: string;
+  poolSize: number;
+  /** Extra node flags, e.g. --cpu-prof. */
+  execArgv?: string[];
+}
+
+export async function startServer(name: ServerName, { databaseUrl, logFile, poolSize, execArgv = [] }: StartOptions): Promise<BenchServer> {
+  const port = await freePort();
+  const out = openSync(name === 'ours' ? logFile : '/dev/null', 'a');
+  const child = fork(path.join(here, 'servers', `${name}.ts`), [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', out, 'inherit', 'ipc'],
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: String(poolSize),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    },
+  });
+  closeSync(out);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} server did not start in 60 s`)), 60_000);
+    child.once('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} server exited with ${code} before listening`));
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resident memory of a process, in MB, from /proc (VmRSS now, VmHWM = peak so far). */
+export function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process' RSS every `everyMs` until stopped; returns the peak (MB). */
+export function sampleRss(pid: number, everyMs = 100): () => number {
+  let peak = 0;
+  const sample = () => {
+    const memory = memoryOf(pid);
+    if (memory && memory.rss > peak) peak = memory.rss;
+  };
+  sample();
+  const timer = setInterval(sample, everyMs);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peak;
+  };
+}
