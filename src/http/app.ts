@@ -8,7 +8,7 @@ import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { openApiDocument } from './openapi.ts';
 import { HttpProblem } from './problems.ts';
 import { requestLog } from './request-log.ts';
-import { mount, type AnyRoute } from './route.ts';
+import { describe, mount, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -24,6 +24,13 @@ export interface AppDeps {
 
 export function routes(db: Queryable): AnyRoute[] {
   return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db)];
+}
+
+/** The OpenAPI document of the routes. */
+export function apiDocument(all: AnyRoute[]) {
+  const registry = new OpenAPIRegistry();
+  for (const route of all) describe(registry, route);
+  return openApiDocument(registry);
 }
 
 /** The Express app: the guide's endpoints, CRUD, OpenAPI, docs, health. */
@@ -45,12 +52,12 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
   });
   app.use(express.json({ limit: bodyLimit, strict: true }));
 
-  const registry = new OpenAPIRegistry();
   const router = express.Router();
-  for (const route of routes(db)) mount(router, registry, route);
+  const all = routes(db);
+  for (const route of all) mount(router, route);
   app.use(router);
 
-  const document = openApiDocument(registry);
+  const document = apiDocument(all);
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
   app.use(docsPage());
 

@@ -28,6 +28,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   query?: Q;
   body?: B;
   responses: Record<number, { description: string; schema?: Schema }>;
+  /** false for routes that never touch the database (no 503). */
+  database?: boolean;
   handle: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, req: Request) => Promise<Reply>;
 }
 
@@ -56,7 +58,8 @@ function check(schema: Schema | undefined, value: unknown, where: 'path' | 'quer
   return undefined;
 }
 
-export function mount(router: Router, registry: OpenAPIRegistry, route: AnyRoute): void {
+/** Serves a route: validate params, query and body; run the handler; send its reply. */
+export function mount(router: Router, route: AnyRoute): void {
   const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
   router[route.method](expressPath, async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -73,7 +76,23 @@ export function mount(router: Router, registry: OpenAPIRegistry, route: AnyRoute
       next(error);
     }
   });
+}
 
+/** Answers every route can give besides its own (see error-handler.ts). */
+function commonResponses(route: AnyRoute): Record<number, { description: string }> {
+  const responses: Record<number, { description: string }> = {};
+  if (route.body) {
+    responses[400] = { description: 'The body is not valid JSON' };
+    responses[413] = { description: 'The body is larger than the limit (16 KiB)' };
+    responses[415] = { description: 'The body is not application/json' };
+  }
+  if (route.database !== false) responses[503] = { description: 'The database is away; retry after Retry-After seconds' };
+  return responses;
+}
+
+/** Documents a route in the OpenAPI registry, from the same schemas. */
+export function describe(registry: OpenAPIRegistry, route: AnyRoute): void {
+  const responses = { ...commonResponses(route), ...route.responses };
   const config: RouteConfig = {
     method: route.method,
     path: route.path,
@@ -85,7 +104,7 @@ export function mount(router: Router, registry: OpenAPIRegistry, route: AnyRoute
       ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
     },
     responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, { description, schema }]) => {
+      Object.entries(responses).map(([status, { description, schema }]: [string, { description: string; schema?: Schema }]) => {
         const isProblem = Number(status) >= 400;
         const content = schema
           ? { [isProblem ? 'application/problem+json' : 'application/json']: { schema } }

@@ -12,6 +12,7 @@ export function healthRoutes(db: Queryable): AnyRoute[] {
       path: '/healthz',
       summary: 'The process is up (no database call)',
       tags: ['operations'],
+      database: false,
       responses: { 200: { description: 'Up', schema: Status } },
       handle: async () => ({ body: { status: 'ok' } }),
     }),

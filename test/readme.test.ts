@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { readmePath, readmeWithTable } from '../src/commands/api-docs.ts';
+
+const readme = readFileSync(readmePath, 'utf8');
+
+it('the README’s API table matches the OpenAPI document (npm run docs:api)', () => {
+  expect(readme).toBe(readmeWithTable(readme));
+  expect(readme).toContain('| `GET` | `/books/{author_id}` |');
+});
+
+it('the README names the test command that CI runs', () => {
+  expect(readme).toContain('npm test');
+  expect(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')).toMatch(/^npm test$/m);
+});
