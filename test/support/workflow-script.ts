@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../src/atlas/locate.mjs';
+import { atlas } from '../../src/commands/atlas.ts';
+import { typesFromMigrations } from '../../src/commands/db-types.ts';
+import { atlasUrl } from '../../src/db/targets.ts';
+import { runDbCheck } from './scratch-repo.ts';
+import { parseTxtar } from './txtar.ts';
+
+/**
+ * Runs a schema-change story written like Atlas's txtar integration tests
+ * (internal/integration/testdata/*.txtar): one command a line, `#` comments,
+ * a leading `!` expects failure (or, for assertions, no match). The files
+ * after the script are written into the scratch repo first.
+ *
+ * Variables: $WORK (the scratch repo), $URL (an empty database the story
+ * migrates), $DEV (Atlas's empty dev database).
+ *
+ * Commands (add more to `commands`, e.g. an `api` command that starts the
+ * server on $URL and asserts GET /authors shows `country`):
+ *   atlas <args>              the real Atlas, in $WORK
+ *   db-check [args]           npm run db:check -- --dir $WORK --dev-url $DEV [args]
+ *   types                     zapatos types from $WORK's migrations into $WORK/src/db
+ *   tsc [tsconfig]            tsc --noEmit -p $WORK/<tsconfig> (default tsconfig.json)
+ *   cp <from> <to>            copy a file within $WORK
+ *   rm <path-or-glob>         delete files
+ *   prepend <glob> <file>     put <file>'s text at the top of the one file matching <glob>
+ *   output <regex>            the previous command's output (stdout+stderr) matches
+ *   grep <regex> <file>       a file's text matches
+ *   cmp <glob> <file>         the one file matching <glob> equals <file>
+ */
+export interface ScriptContext {
+  work: string;
+  url: string;
+  dev: string;
+  /** Output of the previous command. */
+  output: string;
+}
+
+type Command = (ctx: ScriptContext, args: string[]) => Promise<{ ok: boolean; output?: string }>;
+
+export const commands: Record<string, Command> = {
+  atlas: async (ctx, args) => {
+    const run = await atlas(args, { echo: false, cwd: ctx.work });
+    return { ok: run.code === 0, output: run.stdout + run.stderr };
+  },
+  'db-check': async (ctx, args) => {
+    const run = await runDbCheck(['--dir', ctx.work, '--dev-url', ctx.dev, ...args]);
+    return { ok: run.code === 0, output: run.output };
+  },
+  types: async (ctx) => {
+    await typesFromMigrations(ctx.dev, path.join(ctx.work, 'src', 'db'), false, ctx.work);
+    return { ok: true };
+  },
+  tsc: async (ctx, [project = 'tsconfig.json']) => {
+    const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
+    return run(tsc, ['--noEmit', '-p', path.join(ctx.work, project)], ctx.work);
+  },
+  cp: async (ctx, [from, to]) => {
+    writeFileSync(inWork(ctx, to!), readFileSync(inWork(ctx, from!)));
+    return { ok: true };
+  },
+  rm: async (ctx, [pattern]) => {
+    for (const file of glob(ctx, pattern!)) rmSync(file);
+    return { ok: true };
+  },
+  prepend: async (ctx, [pattern, from]) => {
+    const target = only(ctx, pattern!);
+    writeFileSync(target, readFileSync(inWork(ctx, from!), 'utf8') + readFileSync(target, 'utf8'));
+    return { ok: true };
+  },
+  output: async (ctx, [pattern]) => ({ ok: new RegExp(pattern!, 'm').test(ctx.output), output: ctx.output }),
+  grep: async (ctx, [pattern, file]) => ({ ok: new RegExp(pattern!, 'm').test(readFileSync(inWork(ctx, file!), 'utf8')) }),
+  cmp: async (ctx, [pattern, expected]) => {
+    const actual = readFileSync(only(ctx, pattern!), 'utf8');
+    const wanted = readFileSync(inWork(ctx, expected!), 'utf8');
+    return { ok: actual === wanted, output: `--- ${pattern}\n${actual}--- ${expected}\n${wanted}` };
+  },
+};
+
+/** Commands that only look: they keep the previous command's output for the next assertion. */
+const assertions = new Set(['output', 'grep', 'cmp']);
+
+/** Runs the script in `work`, a scratch repo; throws at the first line that does not do what it says. */
+export async function runScript(file: string, ctx: Omit<ScriptContext, 'output'>): Promise<void> {
+  const { script, files } = parseTxtar(readFileSync(file, 'utf8'));
+  for (const [name, text] of files) {
+    mkdirSync(path.dirname(inWork(ctx, name)), { recursive: true });
+    writeFileSync(inWork(ctx, name), text);
+  }
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(ctx.work, 'node_modules')); // for tsc
+  const state: ScriptContext = { ...ctx, output: '' };
+  const vars: Record<string, string> = { WORK: ctx.work, URL: atlasUrl(ctx.url), DEV: atlasUrl(ctx.dev) };
+  for (const [index, raw] of script.split('\n').entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    const [name = '', ...args] = tokenize(negate ? line.slice(1) : line).map((word) => expand(word, vars));
+    const command = commands[name];
+    if (!command) throw new Error(`${path.basename(file)}:${index + 1}: unknown command "${name}"`);
+    const result = await command(state, args);
+    if (!assertions.has(name)) state.output = result.output ?? '';
+    if (result.ok === negate) {
+      const expected = negate ? 'to fail' : 'to succeed';
+      throw new Error(`${path.basename(file)}:${index + 1}: expected \`${line}\` ${expected}\n${result.output ?? state.output}`);
+    }
+  }
+}
+
+/** Words separated by spaces; '...' quotes a word (testscript style). */
+function tokenize(line: string): string[] {
+  return [...line.matchAll(/'((?:[^']|'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2]!));
+}
+
+const expand = (word: string, vars: Record<string, string>) => word.replace(/\$(\w+)/g, (all, name: string) => vars[name] ?? all);
+
+function inWork(ctx: Pick<ScriptContext, 'work'>, file: string): string {
+  const resolved = path.resolve(ctx.work, file);
+  if (!resolved.startsWith(ctx.work + path.sep)) throw new Error(`${file} is outside the scratch repo`);
+  return resolved;
+}
+
+/** Files matching a path whose last part may hold `*`. */
+function glob(ctx: ScriptContext, pattern: string): string[] {
+  const dir = path.dirname(inWork(ctx, pattern));
+  const re = new RegExp(`^${path.basename(pattern).split('*').map(escape).join('.*')}$`);
+  return readdirSync(dir).filter((name) => re.test(name)).map((name) => path.join(dir, name));
+}
+
+function only(ctx: ScriptContext, pattern: string): string {
+  const matches = glob(ctx, pattern);
+  if (matches.length !== 1) throw new Error(`${pattern} matches ${matches.length} files, not one`);
+  return matches[0]!;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function run(binary: string, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ ok: code === 0, output }));
+  });
+}
