@@ -1,4 +1,4 @@
-import { sql, type ConnectionPool } from '@databases/pg';
+import { sql } from '@databases/pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { atlasOrThrow } from '../src/commands/atlas.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
@@ -7,6 +7,7 @@ import { createPool } from '../src/db/pool.ts';
 import { seed } from '../src/db/seed.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { ownCluster, type OwnCluster } from './support/cluster.ts';
+import { allConnectionsWork, describeLoad, load, sleep, timeUntilSuccess } from './support/load.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 
 /**
@@ -18,55 +19,6 @@ import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts'
  * being back, and the API must answer 503 with a JSON body meanwhile.
  */
 const RECOVERY_LIMIT_MS = 2_000;
-
-/** Queries and transactions in a loop on `workers` lanes until stopped. */
-function load(pool: ConnectionPool, workers = 8) {
-  const stats = { ok: 0, failed: 0, codes: new Set<string>() };
-  let running = true;
-  const lanes = Array.from({ length: workers }, async (_, lane) => {
-    for (let i = 0; running; i++) {
-      try {
-        // Lane 0 runs long queries, so the database always goes away mid-query.
-        if (lane === 0) await pool.query(sql`SELECT pg_sleep(0.2)`);
-        else if (i % 2) await pool.query(sql`SELECT ${lane}::int AS lane, pg_sleep(0.002)`);
-        else await pool.tx(async (tx) => tx.query(sql`SELECT txid_current()`));
-        stats.ok++;
-      } catch (error) {
-        stats.failed++;
-        stats.codes.add(String((error as { code?: string }).code ?? (error as Error).message));
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }
-  });
-  return {
-    stats,
-    stop: async () => {
-      running = false;
-      await Promise.all(lanes);
-    },
-  };
-}
-
-/** Milliseconds until `attempt` first succeeds (it is retried at once on failure). */
-async function timeUntilSuccess(attempt: () => Promise<unknown>, giveUpMs = 30_000): Promise<number> {
-  const start = performance.now();
-  for (;;) {
-    try {
-      await attempt();
-      return performance.now() - start;
-    } catch (error) {
-      if (performance.now() - start > giveUpMs) throw error;
-    }
-  }
-}
-
-/** Every connection the pool holds works: `size * 2` concurrent queries all succeed. */
-async function allConnectionsWork(pool: ConnectionPool, size: number) {
-  const rows = await Promise.all(Array.from({ length: size * 2 }, (_, i) => pool.query(sql`SELECT ${i}::int AS i, pg_sleep(0.01)`)));
-  expect(rows.map(([row]) => row.i)).toEqual(rows.map((_, i) => i));
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('pg_terminate_backend on every backend (what a suspend does to open connections)', () => {
   const adminUrl = inject('adminUrl');
@@ -112,7 +64,7 @@ describe('pg_terminate_backend on every backend (what a suspend does to open con
       const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
       await sleep(300);
       await busy.stop();
-      console.log(`after pg_terminate_backend: first success in ${recovery.toFixed(0)} ms; load ${JSON.stringify({ ...busy.stats, codes: [...busy.stats.codes] })}`);
+      console.log(`after pg_terminate_backend: first success in ${recovery.toFixed(0)} ms; load ${describeLoad(busy)}`);
       expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
       expect(busy.stats.ok).toBeGreaterThan(0);
       await allConnectionsWork(pool, size);
@@ -152,7 +104,7 @@ describe('the database stops and starts again (pg_ctl stop -m fast / start of a 
       const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
       await sleep(300);
       await busy.stop();
-      console.log(`after restart: first success in ${recovery.toFixed(0)} ms; load ${JSON.stringify({ ...busy.stats, codes: [...busy.stats.codes] })}`);
+      console.log(`after restart: first success in ${recovery.toFixed(0)} ms; load ${describeLoad(busy)}`);
       expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
       expect(busy.stats.ok).toBeGreaterThan(okWhenStopped);
       expect([...busy.stats.codes]).toContain('57P01'); // queries were cut off mid-flight

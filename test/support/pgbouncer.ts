@@ -12,8 +12,13 @@ import { freePort } from './free-port.ts';
  * and NO `ignore_startup_parameters`: a client that sends a startup
  * parameter PgBouncer does not track (statement_timeout, options, ...) is
  * refused, as Neon refuses it. Runs in the foreground as a child process
- * (as the `postgres` user when we are root: PgBouncer will not run as root);
- * `stop()` ends it and deletes its temp dir.
+ * (as the `postgres` user when we are root: PgBouncer will not run as root).
+ * `kill()` + `start()` take it away and back, as a suspended Neon compute
+ * takes its pooler with it; `stop()` ends it and deletes its temp dir.
+ *
+ * Left at PgBouncer's defaults on purpose: server_login_retry (15 s) means a
+ * PgBouncer that stays up while Postgres restarts behind it serves again
+ * only ~15 s later; that is PgBouncer's behaviour, not the app's.
  */
 export interface PgBouncer {
   /** The pooled URL: same user, password and database name as the target. */
@@ -22,6 +27,11 @@ export interface PgBouncer {
   serverPoolSize: number;
   /** PgBouncer's log so far (for failure messages). */
   log(): string;
+  /** Ends the process (immediate shutdown: clients are cut off), keeps its files. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port; resolves once it accepts clients. */
+  start(): Promise<void>;
+  /** Ends it and deletes its temp dir (afterAll). */
   stop(): Promise<void>;
 }
 
@@ -66,12 +76,9 @@ log_disconnections = 0
     { mode: 0o644 },
   );
 
-  const child: ChildProcess = spawn('pgbouncer', [file('pgbouncer.ini')], { ...runAs(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> = Promise.resolve();
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('error', (error) => (output += `\n${error.message}`));
   const log = () => {
     let text = output;
     try {
@@ -81,38 +88,52 @@ log_disconnections = 0
     }
     return text;
   };
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM'); // immediate shutdown
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const kill = async () => {
+    if (running()) {
+      child!.kill('SIGTERM'); // immediate shutdown
       await exited;
     }
+  };
+  const stop = async () => {
+    await kill();
     rmSync(dir, { recursive: true, force: true });
   };
 
   const url = new URL(target);
   url.port = String(listenPort);
   url.hostname = '127.0.0.1';
-  // Ready when a client gets through to the database.
-  for (const started = Date.now(); ; ) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`pgbouncer exited (${child.exitCode}):\n${log()}`);
-    }
-    const client = new pg.Client({ connectionString: url.toString() });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      await client.end();
-      break;
-    } catch (error) {
-      await client.end().catch(() => {});
-      if (Date.now() - started > 15_000) {
-        await stop();
-        throw new Error(`pgbouncer did not come up: ${(error as Error).message}\n${log()}`);
+
+  const start = async () => {
+    if (running()) return;
+    const launched = spawn('pgbouncer', [file('pgbouncer.ini')], { ...runAs(), stdio: ['ignore', 'pipe', 'pipe'] });
+    child = launched;
+    launched.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    launched.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    launched.once('error', (error) => (output += `\n${error.message}`));
+    exited = new Promise<void>((resolve) => launched.once('exit', () => resolve()));
+    // Ready when a client gets through to the database.
+    for (const started = Date.now(); ; ) {
+      if (launched.exitCode !== null) throw new Error(`pgbouncer exited (${launched.exitCode}):\n${log()}`);
+      const client = new pg.Client({ connectionString: url.toString() });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        await client.end();
+        return;
+      } catch (error) {
+        await client.end().catch(() => {});
+        if (Date.now() - started > 15_000) throw new Error(`pgbouncer did not come up: ${(error as Error).message}\n${log()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  };
+  try {
+    await start();
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  return { url: url.toString(), serverPoolSize, log, stop };
+  return { url: url.toString(), serverPoolSize, log, kill, start, stop };
 }

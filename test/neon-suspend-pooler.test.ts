@@ -1,0 +1,105 @@
+import { sql } from '@databases/pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { atlasOrThrow } from '../src/commands/atlas.ts';
+import { targetFlags } from '../src/commands/target-flags.ts';
+import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
+import { createPool } from '../src/db/pool.ts';
+import { seed } from '../src/db/seed.ts';
+import { call, startApp, type TestApp } from './support/app.ts';
+import { ownCluster, type OwnCluster } from './support/cluster.ts';
+import { allConnectionsWork, describeLoad, load, sleep, timeUntilSuccess } from './support/load.ts';
+import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
+
+/**
+ * A suspend seen through Neon's pooled endpoint: the compute goes away with
+ * its PgBouncer, so the app's connections (to the pooler) are cut and new
+ * ones are refused until it is back. Here Postgres (a cluster of our own)
+ * and the PgBouncer in front of it stop and start again, under load; the
+ * same pool must answer within 2 s of both being back, and the API must
+ * answer 503 meanwhile.
+ */
+const RECOVERY_LIMIT_MS = 2_000;
+
+let own: OwnCluster;
+let bouncer: PgBouncer;
+beforeAll(async () => {
+  own = await ownCluster();
+  await own.start();
+  await ensureDatabases(own.cluster, ['bookshelf']);
+  const direct = embeddedUrl(own.cluster, 'bookshelf');
+  await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: direct, dev: undefined })], { echo: false });
+  bouncer = await startPgBouncer(direct);
+});
+afterAll(async () => {
+  await bouncer?.stop();
+  await own?.dispose();
+});
+
+async function suspend() {
+  await bouncer.kill();
+  await own.stop();
+}
+async function resume() {
+  await own.start();
+  await bouncer.start();
+}
+
+it(`the pool through PgBouncer survives a suspend under load and answers within ${RECOVERY_LIMIT_MS} ms of the resume`, async () => {
+  const size = 6;
+  const errors: Error[] = [];
+  const pool = createPool({ url: bouncer.url, size, onError: (error) => errors.push(error) });
+  const busy = load(pool);
+  try {
+    await sleep(300);
+    await suspend();
+    const okWhenSuspended = busy.stats.ok;
+    await sleep(1_000);
+    expect(busy.stats.ok).toBe(okWhenSuspended);
+    await resume();
+    const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
+    await sleep(300);
+    await busy.stop();
+    console.log(`through PgBouncer, after resume: first success in ${recovery.toFixed(0)} ms; load ${describeLoad(busy)}`);
+    expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+    expect(busy.stats.ok).toBeGreaterThan(okWhenSuspended);
+    expect(busy.stats.failed).toBeGreaterThan(0); // queries were cut off
+    await allConnectionsWork(pool, size);
+    expect(errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
+  } finally {
+    await busy.stop();
+    await pool.dispose();
+  }
+});
+
+describe('the API through PgBouncer', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(bouncer.url);
+    await seed(app.pool);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it(`answers 503 with a JSON body while suspended, and 200 again within ${RECOVERY_LIMIT_MS} ms of the resume`, async () => {
+    expect((await call(app, 'GET', '/authors')).status).toBe(200);
+    await suspend();
+    for (const path of ['/authors', '/books/1', '/readyz']) {
+      const response = await call(app, 'GET', path);
+      expect(response.status, `${path}: ${JSON.stringify(response.body)}`).toBe(503);
+      expect(response.headers.get('content-type')).toMatch(/json/);
+      expect(response.body).toMatchObject({ status: 503, title: 'Database Unavailable' });
+      expect(JSON.stringify(response.body)).not.toContain(own.cluster.password);
+    }
+    expect((await call(app, 'GET', '/healthz')).status).toBe(200);
+    await resume();
+    const recovery = await timeUntilSuccess(async () => {
+      const { status } = await call(app, 'GET', '/authors');
+      if (status !== 200) throw new Error(`status ${status}`);
+    });
+    console.log(`API through PgBouncer, after resume: first 200 in ${recovery.toFixed(0)} ms`);
+    expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => call(app, 'GET', '/authors')));
+    expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
+  });
+});
