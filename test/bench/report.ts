@@ -17,6 +17,8 @@ export interface Measurement extends LoadResult {
   round: number;
   /** Peak VmRSS of the server process during the run (MB). */
   rss: number;
+  /** CPU time (user + system) the server process spent per request (µs): steadier than req/s on a busy machine. */
+  cpuUs: number;
 }
 
 export interface Summary {
@@ -27,6 +29,7 @@ export interface Summary {
   p50: number;
   p99: number;
   rss: number;
+  cpuUs: number;
   rounds: number;
   errors: number;
 }
@@ -57,6 +60,7 @@ export function summarise(measurements: Measurement[]): Summary[] {
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     rss: Math.max(...runs.map((r) => r.rss)),
+    cpuUs: median(runs.map((r) => r.cpuUs)),
     rounds: runs.length,
     errors: runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
   }));
@@ -110,7 +114,7 @@ export function targets(summaries: Summary[]): Target[] {
 }
 
 export function table(summaries: Summary[]): string {
-  const header = ['data set', 'endpoint', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'ours/fw req/s', 'ours/bare req/s', 'ours/fw p99'];
+  const header = ['data set', 'endpoint', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU µs/req', 'ours/fw req/s', 'ours/bare req/s', 'ours/fw p99', 'ours/fw CPU'];
   const rows = summaries.map((s) => {
     const fw = find(summaries, s.dataSet, s.endpoint, 'framework');
     const bare = find(summaries, s.dataSet, s.endpoint, 'bare');
@@ -123,9 +127,11 @@ export function table(summaries: Summary[]): string {
       fmt(s.p50),
       fmt(s.p99),
       s.rss.toFixed(0),
+      s.cpuUs.toFixed(0),
       ours ? fmt(ratio(s.rps, fw?.rps)) : '',
       ours ? fmt(ratio(s.rps, bare?.rps)) : '',
       ours ? fmt(ratio(s.p99, fw?.p99)) : '',
+      ours ? fmt(ratio(s.cpuUs, fw?.cpuUs)) : '',
     ];
   });
   const lines = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
@@ -151,7 +157,7 @@ export function writeReport(dir: string, data: { settings: object; measurements:
     '## Targets',
     '',
     targetLines(data.targets),
-    ...(data.profile ? ['', '## Profile of ours (self time)', '', '```', data.profile, '```'] : []),
+    ...(data.profile ? ['', '## CPU profile (self time)', '', '```', data.profile, '```'] : []),
     '',
   ].join('\n');
   writeFileSync(path.join(dir, 'bench.md'), md);

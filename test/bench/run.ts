@@ -6,7 +6,7 @@ import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { load } from './load.ts';
 import { summarise, table, targetLines, targets, writeReport, type DataSet, type Endpoint, type Measurement } from './report.ts';
-import { memoryOf, sampleRss, serverNames, startServer, type BenchServer, type ServerName } from './servers.ts';
+import { cpuMsOf, memoryOf, sampleRss, serverNames, startServer, type BenchServer, type ServerName } from './servers.ts';
 
 /**
  * `npm run bench`: ours vs a minimal Express + pg floor vs a node:http + pg
@@ -18,6 +18,7 @@ import { memoryOf, sampleRss, serverNames, startServer, type BenchServer, type S
  *      BENCH_AUTHORS (100000) BENCH_BOOKS (1000000)
  *      BENCH_SERVERS (ours,framework,bare) BENCH_DATASETS (seed,large)
  *      BENCH_PROFILE (0; N > 0: afterwards, N s per endpoint of ours under --cpu-prof)
+ *      BENCH_PROFILE_SERVER (ours; or framework, bare: profile a floor instead)
  */
 const int = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -42,6 +43,7 @@ const settings = {
   servers: list('BENCH_SERVERS', serverNames),
   dataSets: list('BENCH_DATASETS', ['seed', 'large'] as const),
   profile: int('BENCH_PROFILE', 0),
+  profileServer: list('BENCH_PROFILE_SERVER', serverNames)[0] ?? 'ours',
   node: process.version,
   cpus: cpus().length,
   loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
@@ -104,7 +106,9 @@ async function main() {
 
       const run = async (server: BenchServer, endpoint: Endpoint, seconds: number) => {
         const stopSampling = sampleRss(server.pid);
+        const cpuBefore = cpuMsOf(server.pid);
         const result = await load({ url: server.url, nextPath: pathsFor(endpoint, ids), connections: settings.connections, seconds });
+        const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / Math.max(1, result.requests);
         const rss = stopSampling();
         let logLines: number | undefined;
         if (server.name === 'ours') {
@@ -112,7 +116,7 @@ async function main() {
           logLines = text.length ? text.split('\n').length - 1 : 0;
           truncateSync(logFile);
         }
-        return { ...result, rss, logLines };
+        return { ...result, rss, cpuUs, logLines };
       };
 
       for (const server of servers) for (const endpoint of endpoints) if (settings.warmup) await run(server, endpoint, settings.warmup);
@@ -127,7 +131,7 @@ async function main() {
             measurements.push({ dataSet, endpoint, server: server.name, round, ...result });
             log(
               `${dataSet} r${round + 1} ${endpoint.padEnd(22)} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s` +
-                `  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rss.toFixed(0)} MB` +
+                `  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rss.toFixed(0)} MB  cpu ${result.cpuUs.toFixed(0)} µs/req` +
                 (result.errors || result.non2xx ? `  errors ${result.errors} non-2xx ${result.non2xx}` : '') +
                 (logLines === undefined ? '' : `  (${logLines} log lines)`),
             );
@@ -137,10 +141,10 @@ async function main() {
     }
     for (const server of servers) log(`${server.name}: VmHWM ${memoryOf(server.pid)?.hwm.toFixed(0)} MB`);
 
-    if (settings.profile > 0 && settings.servers.includes('ours')) {
+    if (settings.profile > 0) {
       const profileDir = path.join(outputDir, 'profile');
       mkdirSync(profileDir, { recursive: true });
-      const profiled = await startServer('ours', { ...serverOptions, execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+      const profiled = await startServer(settings.profileServer, { ...serverOptions, execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
       const before = new Set(readdirSync(profileDir));
       const ids = await authorIds(database.pool);
       for (const endpoint of endpoints) {
@@ -150,7 +154,7 @@ async function main() {
       const written = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
       if (written) {
         profileText = `${path.join('.test-output/profile', written)}\n${summariseProfile(path.join(profileDir, written))}`;
-        log(`profile of ours under load (${settings.profile} s per endpoint):\n${profileText}`);
+        log(`profile of ${settings.profileServer} under load (${settings.profile} s per endpoint):\n${profileText}`);
       } else log('no .cpuprofile was written');
     }
   } finally {
