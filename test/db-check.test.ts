@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkProject } from '../src/check/check-project.ts';
@@ -33,10 +34,20 @@ const edit = (file: string, change: (text: string) => string) => writeFileSync(f
 
 /** Changes schema.sql, lets the real Atlas write the migration, regenerates the types: a consistent change. */
 async function schemaChange(name: string, change: (schema: string) => string): Promise<string> {
+  const versions = () => readdirSync(repo.file('migrations')).filter((f) => f.endsWith('.sql')).map((f) => BigInt(f.split('_')[0]!));
+  const newest = versions().reduce((a, b) => (a > b ? a : b));
   edit(repo.file('schema.sql'), change);
   await atlasIn(repo.root, ['migrate', 'diff', name]);
+  let file = readdirSync(repo.file('migrations')).find((f) => f.endsWith(`_${name}.sql`))!;
+  if (BigInt(file.split('_')[0]!) <= newest) {
+    // Two diffs within one second get the same version (Atlas names files by the clock).
+    const renamed = `${newest + 1n}_${name}.sql`;
+    renameSync(repo.file('migrations', file), repo.file('migrations', renamed));
+    await atlasIn(repo.root, ['migrate', 'hash']);
+    file = renamed;
+  }
   await typesFromMigrations(dev, repo.file('src', 'db'), false, repo.root);
-  return readdirSync(repo.file('migrations')).find((file) => file.endsWith(`_${name}.sql`))!;
+  return file;
 }
 const dropBio = () => schemaChange('drop_bio', (schema) => schema.replace(/^\s*bio\s+text,\n/m, '\n'));
 
@@ -127,6 +138,39 @@ describe('npm run db:check finds each failure mode in a scratch copy of the repo
     await atlasIn(repo.root, ['migrate', 'hash']);
     const results = await checkProject({ root: repo.root, devUrl: dev });
     expect(failures(results)).toEqual([]);
+  });
+});
+
+describe('db:check in a git repository', () => {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', repo.root, '-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { stdio: 'ignore' });
+  const committedRepo = () => {
+    repo = scratchRepo();
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+  };
+
+  it('a committed migration edited and re-hashed (which Atlas accepts) is still named', async () => {
+    committedRepo();
+    appendFileSync(repo.file('migrations', addCountry), 'CREATE INDEX ON authors (country);\n');
+    await atlasIn(repo.root, ['migrate', 'hash']);
+    const results = await checkProject({ root: repo.root, devUrl: dev });
+    expect(failures(results)).toContain('migrations intact');
+    expect(text(results[0])).toMatch(
+      /migrations\/20261126000607_add_country_to_author\.sql was changed or deleted after it was committed \(compared with HEAD\)/,
+    );
+  });
+
+  it('lints every migration not yet committed, not just the newest', async () => {
+    committedRepo();
+    const dropped = await dropBio();
+    await schemaChange('add_website', (s) => s.replace(/^(\s*name .*,)$/m, '$1\n  website    text,'));
+    const results = await checkProject({ root: repo.root, devUrl: dev });
+    const lint = results.find((r) => r.name === 'lint newest migrations');
+    expect(lint?.status).toBe('fail');
+    expect(lint?.reason).toContain(`${dropped}:2: Dropping non-virtual column "bio"`);
+    expect(failures(await checkProject({ root: repo.root, devUrl: dev, lint: { latest: 1 } }))).toEqual([]);
   });
 });
 

@@ -3,9 +3,10 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Which migrations `db:check` lints. Atlas's own `--git-base` only sees
- * committed files; this also counts files not yet committed, then lints
- * them with `--latest N`, N reaching back to the oldest new file.
+ * What git knows about migrations/: which files are new since a base (to
+ * lint) and which committed ones were changed (never allowed). Atlas's own
+ * `--git-base` only sees committed files; this also counts work not yet
+ * committed.
  */
 export interface LintScope {
   latest: number;
@@ -15,41 +16,49 @@ export interface LintScope {
 
 export interface LintOptions {
   /** Lint exactly the newest N files (like `atlas migrate lint --latest N`). */
-  latest?: number;
-  /** Lint the files added since this git ref (e.g. origin/main). */
-  gitBase?: string;
+  latest?: number | undefined;
+  /** Compare with this git ref (e.g. origin/main) instead of the default. */
+  gitBase?: string | undefined;
 }
 
-/** The default bases to try, in order, when none is given. */
+/** The bases tried, in order, when none is given. */
 const defaultBases = ['origin/HEAD', 'origin/main', 'origin/master', 'HEAD'];
 
+/** The git ref to compare with, or null outside git. An explicit ref must exist. */
+export function gitBase(projectRoot: string, explicit?: string): string | null {
+  for (const base of explicit ? [explicit] : defaultBases) {
+    if (git(projectRoot, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`) !== null) return base;
+  }
+  if (explicit) throw new Error(`--git-base ${explicit}: not a git repository or unknown ref`);
+  return null;
+}
+
+/** Lint the files new since the base, reaching back to the oldest; else the newest one. */
 export function lintScope(projectRoot: string, options: LintOptions = {}): LintScope {
   if (options.latest) return { latest: options.latest, because: `--latest ${options.latest}` };
+  const base = gitBase(projectRoot, options.gitBase);
+  const added = base ? changedSince(projectRoot, base, 'AR') : [];
   const files = readdirSync(path.join(projectRoot, 'migrations')).filter((file) => file.endsWith('.sql')).sort();
-  const bases = options.gitBase ? [options.gitBase] : defaultBases;
-  for (const base of bases) {
-    const added = addedSince(projectRoot, base);
-    if (added === null) {
-      if (options.gitBase) throw new Error(`--git-base ${options.gitBase}: not a git repository or unknown ref`);
-      continue;
-    }
-    const oldest = files.findIndex((file) => added.has(file));
-    if (oldest !== -1) return { latest: files.length - oldest, because: `${added.size} file(s) new since ${base}` };
-    if (options.gitBase) return { latest: 0, because: `no migration added since ${base}` };
-  }
+  const oldest = files.findIndex((file) => added.includes(file));
+  if (oldest !== -1) return { latest: files.length - oldest, because: `${added.length} file(s) new since ${base}` };
+  if (options.gitBase) return { latest: 0, because: `no migration added since ${base}` };
   return { latest: 1, because: 'no new migration files found: the newest one' };
 }
 
-/** Migration files added (committed or not) since `base`, or null without git or that ref. */
-function addedSince(projectRoot: string, base: string): Set<string> | null {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-C', projectRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+/**
+ * Migration files changed since `base` (`AR`: added or renamed, committed or
+ * not, plus untracked files; `MD`: modified or deleted).
+ */
+export function changedSince(projectRoot: string, base: string, filter: 'AR' | 'MD'): string[] {
+  const changed = git(projectRoot, 'diff', '--name-only', `--diff-filter=${filter}`, base, '--', 'migrations') ?? '';
+  const untracked = filter === 'AR' ? (git(projectRoot, 'ls-files', '--others', '--exclude-standard', '--', 'migrations') ?? '') : '';
+  const names = `${changed}\n${untracked}`.split('\n').filter((line) => line.endsWith('.sql'));
+  return [...new Set(names.map((line) => path.basename(line)))];
+}
+
+function git(projectRoot: string, ...args: string[]): string | null {
   try {
-    git('rev-parse', '--verify', '--quiet', `${base}^{commit}`);
-    const changed = git('diff', '--name-only', '--diff-filter=AR', base, '--', 'migrations');
-    const untracked = git('ls-files', '--others', '--exclude-standard', '--', 'migrations');
-    const names = `${changed}\n${untracked}`.split('\n').filter((line) => line.endsWith('.sql'));
-    return new Set(names.map((line) => path.basename(line)));
+    return execFileSync('git', ['-C', projectRoot, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return null;
   }

@@ -41,7 +41,7 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckR
 
   const copy = await makeWorkingCopy(root, devUrl);
   try {
-    await run('migrations intact', () => checkMigrationsIntact(root, devUrl, copy.freshSum));
+    await run('migrations intact', () => checkMigrationsIntact(root, devUrl, copy.freshSum, options.lint?.gitBase));
     await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl));
     await run('zapatos types fresh', () => checkTypesFresh(root, copy.root, devUrl));
     await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint)));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { atlas } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
+import { changedSince, gitBase } from './changed-migrations.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 import { explainSumMismatch } from './sum-diff.ts';
 
@@ -10,11 +11,24 @@ const name = 'migrations intact';
 /**
  * (a) `atlas migrate validate` on the real directory (atlas.sum and every
  * file replayed on the dev database); a checksum error names the files.
+ * In git, a migration committed at the base and changed since is refused
+ * even when atlas.sum was re-hashed to match (Atlas would not notice).
  */
-export async function checkMigrationsIntact(projectRoot: string, devUrl: string, freshSum: string): Promise<CheckResult> {
+export async function checkMigrationsIntact(
+  projectRoot: string,
+  devUrl: string,
+  freshSum: string,
+  base?: string,
+): Promise<CheckResult> {
   const sumPath = path.join(projectRoot, 'migrations', 'atlas.sum');
   const committed = existsSync(sumPath) ? readFileSync(sumPath, 'utf8') : undefined;
   const problems = explainSumMismatch(committed, freshSum);
+  const ref = gitBase(projectRoot, base);
+  if (ref) {
+    for (const file of changedSince(projectRoot, ref, 'MD')) {
+      problems.push(`migrations/${file} was changed or deleted after it was committed (compared with ${ref})`);
+    }
+  }
   const validate = await atlas(['migrate', 'validate', ...targetFlags({ migrate: devUrl, dev: devUrl })], {
     echo: false,
     cwd: projectRoot,
