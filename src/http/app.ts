@@ -1,7 +1,6 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Queryable } from '@databases/pg';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
 import { docsPage } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
@@ -12,6 +11,7 @@ import { describe, mount, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
+import { securityHeaders } from './security-headers.ts';
 import { sendJson } from './send.ts';
 
 export interface AppDeps {
@@ -42,7 +42,7 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
   app.set('strict routing', false);
 
   app.use(requestLog(logger));
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use((req, _res, next) => {
     const hasBody = req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT';
     if (hasBody && !req.is('application/json')) {
