@@ -1,6 +1,7 @@
 import type { Queryable } from '@databases/pg';
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
+import { toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
 import type { Page } from './page.ts';
 import { run } from './run.ts';
 
@@ -12,9 +13,19 @@ export type AuthorChanges = Pick<s.authors.Updatable, 'name' | 'bio' | 'country'
 
 const byId = { order: { by: 'id', direction: 'ASC' } } as const;
 
-export function listAuthors(q: Queryable, { limit, after }: Page): Promise<Author[]> {
-  const where = after === undefined ? db.all : { id: db.conditions.gt(after) };
-  return run(q, db.select('authors', where, { ...byId, limit }));
+/**
+ * A page of authors in id order, as the JSON text Postgres builds (the same
+ * objects db.select would return: every column, timestamps as ISO text).
+ */
+export async function listAuthors(q: Queryable, { limit, after }: Page): Promise<JsonPage<Author>> {
+  const where: s.authors.Whereable = after === undefined ? {} : { id: db.conditions.gt(after) };
+  const [row] = await run(
+    q,
+    db.sql<s.authors.SQL, PageRow[]>`
+      SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id
+      FROM (SELECT * FROM ${'authors'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
+  );
+  return toJsonPage(row);
 }
 
 export async function getAuthor(q: Queryable, id: number): Promise<Author | undefined> {

@@ -1,6 +1,7 @@
 import type { Queryable } from '@databases/pg';
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
+import { toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
 import type { Page } from './page.ts';
 import { run } from './run.ts';
 
@@ -8,16 +9,26 @@ export type Book = s.books.JSONSelectable;
 export type NewBook = Pick<s.books.Insertable, 'title' | 'author_id'>;
 export type BookChanges = Pick<s.books.Updatable, 'title' | 'author_id'>;
 
-const byId = { order: { by: 'id', direction: 'ASC' } } as const;
 const afterId = (after: number | undefined) => (after === undefined ? {} : { id: db.conditions.gt(after) });
 
-export function listBooks(q: Queryable, { limit, after }: Page): Promise<Book[]> {
-  return run(q, db.select('books', afterId(after), { ...byId, limit }));
+/** A page of books as the JSON text Postgres builds (see listAuthors). */
+async function pageOfBooks(q: Queryable, where: s.books.Whereable, limit: number): Promise<JsonPage<Book>> {
+  const [row] = await run(
+    q,
+    db.sql<s.books.SQL, PageRow[]>`
+      SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id
+      FROM (SELECT * FROM ${'books'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
+  );
+  return toJsonPage(row);
+}
+
+export function listBooks(q: Queryable, { limit, after }: Page): Promise<JsonPage<Book>> {
+  return pageOfBooks(q, afterId(after), limit);
 }
 
 /** The guide's GET /books/{author_id}: an index scan on books_author_id_idx. */
-export function listBooksByAuthor(q: Queryable, authorId: number, { limit, after }: Page): Promise<Book[]> {
-  return run(q, db.select('books', { author_id: authorId, ...afterId(after) }, { ...byId, limit }));
+export function listBooksByAuthor(q: Queryable, authorId: number, { limit, after }: Page): Promise<JsonPage<Book>> {
+  return pageOfBooks(q, { author_id: authorId, ...afterId(after) }, limit);
 }
 
 export function getBook(q: Queryable, id: number): Promise<Book | undefined> {

@@ -10,9 +10,8 @@ export function pageOf(query: { limit?: number | undefined; after?: number | und
  * The body stays a plain array (the guide's shape); a full page carries a
  * `Link: <…?after=ID>; rel="next"` header the client follows.
  */
-export function nextPageHeaders(req: Request, page: Page, rows: { id: number }[]): Record<string, string> {
-  const last = rows.at(-1);
-  if (!last || rows.length < page.limit) return {};
-  const next = `${req.baseUrl}${req.path}?limit=${page.limit}&after=${last.id}`;
+export function nextPageHeaders(req: Request, page: Page, { count, lastId }: { count: number; lastId: number | undefined }): Record<string, string> {
+  if (lastId === undefined || count < page.limit) return {};
+  const next = `${req.baseUrl}${req.path}?limit=${page.limit}&after=${lastId}`;
   return { link: `<${next}>; rel="next"` };
 }

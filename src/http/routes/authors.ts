@@ -5,6 +5,7 @@ import { isForeignKeyViolation } from '../foreign-keys.ts';
 import { nextPageHeaders, pageOf } from '../pagination.ts';
 import { HttpProblem, notFound } from '../problems.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
+import { RawJson } from '../send.ts';
 import { Author, AuthorChanges, authorQuery, AuthorWithBooks, idParam, NewAuthor, pageQuery } from '../schemas.ts';
 
 const tags = ['authors'];
@@ -23,8 +24,8 @@ export function authorRoutes(db: Queryable): AnyRoute[] {
       responses: { 200: { description: 'Authors', schema: z.array(Author) }, 422: invalidRequest },
       handle: async ({ query }, req) => {
         const page = pageOf(query);
-        const rows = await authors.listAuthors(db, page);
-        return { body: rows, headers: nextPageHeaders(req, page, rows) };
+        const listed = await authors.listAuthors(db, page);
+        return { body: new RawJson(listed.json), headers: nextPageHeaders(req, page, listed) };
       },
     }),
     defineRoute({

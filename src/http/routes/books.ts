@@ -5,6 +5,7 @@ import { isForeignKeyViolation } from '../foreign-keys.ts';
 import { nextPageHeaders, pageOf } from '../pagination.ts';
 import { invalid, notFound } from '../problems.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
+import { RawJson } from '../send.ts';
 import { Book, BookChanges, idParam, NewBook, pageQuery } from '../schemas.ts';
 
 /**
@@ -31,8 +32,8 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
       responses: { 200: { description: 'Books', schema: z.array(Book) }, 422: invalidRequest },
       handle: async ({ query }, req) => {
         const page = pageOf(query);
-        const rows = await books.listBooks(db, page);
-        return { body: rows, headers: nextPageHeaders(req, page, rows) };
+        const listed = await books.listBooks(db, page);
+        return { body: new RawJson(listed.json), headers: nextPageHeaders(req, page, listed) };
       },
     }),
     defineRoute({
@@ -106,8 +107,8 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
       responses: { 200: { description: 'The author’s books', schema: z.array(Book) }, 422: invalidRequest },
       handle: async ({ params, query }, req) => {
         const page = pageOf(query);
-        const rows = await books.listBooksByAuthor(db, params.author_id, page);
-        return { body: rows, headers: nextPageHeaders(req, page, rows) };
+        const listed = await books.listBooksByAuthor(db, params.author_id, page);
+        return { body: new RawJson(listed.json), headers: nextPageHeaders(req, page, listed) };
       },
     }),
   ];
