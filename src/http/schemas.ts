@@ -10,9 +10,17 @@ extendZodWithOpenApi(z);
 
 const INT4_MAX = 2_147_483_647;
 
-/** Text as Postgres counts it: code points, and no NUL (Postgres rejects it). */
+/**
+ * Text as Postgres counts it: code points, and no NUL (Postgres rejects it).
+ * No unpaired surrogate either (JSON allows "\ud800"): it has no UTF-8 form,
+ * so it would be stored as U+FFFD, i.e. not as sent.
+ */
+const unpairedSurrogate = /\p{Cs}/u;
 const text = (max?: number) => {
-  let schema = z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+  let schema = z
+    .string()
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+    .refine((value) => !unpairedSurrogate.test(value), 'must be valid Unicode (no unpaired surrogates)');
   if (max !== undefined) {
     schema = schema.refine((value) => [...value].length <= max, `must be at most ${max} characters`);
   }
