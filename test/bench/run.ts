@@ -6,7 +6,7 @@ import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { load } from './load.ts';
 import { summarise, table, targetLines, targets, writeReport, type DataSet, type Endpoint, type Measurement } from './report.ts';
-import { cpuMsOf, memoryOf, sampleRss, serverNames, startServer, type BenchServer, type ServerName } from './servers.ts';
+import { cpuMsOf, memoryOf, probeMemory, sampleRss, serverNames, startServer, type BenchServer, type ServerName } from './servers.ts';
 
 /**
  * `npm run bench`: ours vs a minimal Express + pg floor vs a node:http + pg
@@ -17,6 +17,7 @@ import { cpuMsOf, memoryOf, sampleRss, serverNames, startServer, type BenchServe
  *      BENCH_WARMUP (2 s per server × endpoint) BENCH_POOL (10, every server's pool)
  *      BENCH_AUTHORS (100000) BENCH_BOOKS (1000000)
  *      BENCH_SERVERS (ours,framework,bare) BENCH_DATASETS (seed,large)
+ *      BENCH_NODE_FLAGS (none; node flags for every server, e.g. --max-semi-space-size=4)
  *      BENCH_PROFILE (0; N > 0: afterwards, N s per endpoint of ours under --cpu-prof)
  *      BENCH_PROFILE_SERVER (ours; or framework, bare: profile a floor instead)
  */
@@ -42,6 +43,8 @@ const settings = {
   books: int('BENCH_BOOKS', 1_000_000),
   servers: list('BENCH_SERVERS', serverNames),
   dataSets: list('BENCH_DATASETS', ['seed', 'large'] as const),
+  /** Extra node flags for every server (e.g. --max-semi-space-size=4). */
+  nodeFlags: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
   profile: int('BENCH_PROFILE', 0),
   profileServer: list('BENCH_PROFILE_SERVER', serverNames)[0] ?? 'ours',
   node: process.version,
@@ -92,7 +95,7 @@ async function main() {
   try {
     database = await startBenchDatabase(log);
     const logFile = path.join(database.dir, 'ours.log');
-    const serverOptions = { databaseUrl: database.url, logFile, poolSize: settings.pool };
+    const serverOptions = { databaseUrl: database.url, logFile, poolSize: settings.pool, execArgv: settings.nodeFlags };
     for (const name of settings.servers) {
       servers.push(await startServer(name, serverOptions));
       log(`${name} server up at ${servers.at(-1)!.url} (pid ${servers.at(-1)!.pid})`);
@@ -139,12 +142,14 @@ async function main() {
         }
       }
     }
-    for (const server of servers) log(`${server.name}: VmHWM ${memoryOf(server.pid)?.hwm.toFixed(0)} MB`);
+    for (const server of servers) {
+      log(`${server.name}: VmHWM ${memoryOf(server.pid)?.hwm.toFixed(0)} MB; now ${JSON.stringify(await probeMemory(server))}`);
+    }
 
     if (settings.profile > 0) {
       const profileDir = path.join(outputDir, 'profile');
       mkdirSync(profileDir, { recursive: true });
-      const profiled = await startServer(settings.profileServer, { ...serverOptions, execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+      const profiled = await startServer(settings.profileServer, { ...serverOptions, execArgv: [...settings.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
       const before = new Set(readdirSync(profileDir));
       const ids = await authorIds(database.pool);
       for (const endpoint of endpoints) {

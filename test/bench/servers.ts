@@ -73,6 +73,21 @@ export async function startServer(name: ServerName, { databaseUrl, logFile, pool
   };
 }
 
+/** Asks a bench server where its memory is (see servers/memory-probe.ts). */
+export function probeMemory(server: BenchServer): Promise<unknown> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 5_000);
+    const onMessage = (message: { memory?: unknown }) => {
+      if (!message?.memory) return;
+      clearTimeout(timer);
+      server.child.off('message', onMessage);
+      resolve(message.memory);
+    };
+    server.child.on('message', onMessage);
+    server.child.send({ memory: true });
+  });
+}
+
 /** Resident memory of a process, in MB, from /proc (VmRSS now, VmHWM = peak so far). */
 export function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
   try {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import pg from 'pg';
+import { answerMemoryProbes } from './memory-probe.ts';
 
 /**
  * Bench server (iii), the BARE FLOOR: node:http and one pg.Pool, the guide's
@@ -40,3 +41,4 @@ process.once('SIGTERM', () => {
   server.closeAllConnections();
   void pool.end().then(() => process.exit(0));
 });
+answerMemoryProbes();

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { parseEnv } from '../../../src/config/env.ts';
 import { closeOnSignals, startServer } from '../../../src/server.ts';
+import { answerMemoryProbes } from './memory-probe.ts';
 
 /**
  * Bench server (i), OURS as users run it: `npm start`'s startServer with
@@ -14,3 +15,4 @@ const logger = pino({ level: config.LOG_LEVEL });
 const running = await startServer(config, logger);
 closeOnSignals(running, logger);
 process.send?.({ listening: running.url });
+answerMemoryProbes();
