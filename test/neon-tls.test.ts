@@ -167,6 +167,22 @@ describe('Atlas (the pinned CLI) against the TLS-only Postgres', () => {
     errors.push(result.stdout + result.stderr);
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Migration Status: PENDING') });
   });
+
+  it('reads sslrootcert=system as a file name, so our Atlas URLs drop it (verify-full then uses the OS CAs)', async () => {
+    expect(await status({ sslmode: 'verify-full', sslrootcert: 'system' })).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('open system: no such file'),
+    });
+    // Through atlasUrl the OS's CAs are used: they do not know our test CA.
+    const url = server.url('postgres', { sslmode: 'verify-full', sslrootcert: 'system' });
+    const result = await atlas(['migrate', 'status', ...targetFlags({ migrate: url, dev: undefined })], { echo: false });
+    errors.push(result.stdout + result.stderr);
+    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining('certificate signed by unknown authority') });
+  });
+
+  it('does not verify with sslmode=require and no sslrootcert (lib/pq, unlike our pool): use verify-full', async () => {
+    expect(await status({ sslmode: 'require' })).toMatchObject({ code: 0 });
+  });
 });
 
 it('no error above shows the password', () => {

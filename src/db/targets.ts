@@ -56,5 +56,9 @@ export function atlasUrl(url: string): string {
   // driver (lib/pq) knows no such option and sends it to the server as a
   // setting, which fails: "unrecognized configuration parameter".
   parsed.searchParams.delete('channel_binding');
+  // libpq 16's `sslrootcert=system` (the OS's CAs) is a file name to lib/pq
+  // ("open system: no such file"); without it, lib/pq's verify-full uses the
+  // OS's CAs anyway.
+  if (parsed.searchParams.get('sslrootcert') === 'system') parsed.searchParams.delete('sslrootcert');
   return parsed.toString();
 }
