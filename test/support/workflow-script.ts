@@ -5,6 +5,7 @@ import { repoRoot } from '../../src/atlas/locate.mjs';
 import { atlas } from '../../src/commands/atlas.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
 import { atlasUrl } from '../../src/db/targets.ts';
+import { call, startApp } from './app.ts';
 import { runDbCheck } from './scratch-repo.ts';
 import { parseTxtar } from './txtar.ts';
 
@@ -17,9 +18,9 @@ import { parseTxtar } from './txtar.ts';
  * Variables: $WORK (the scratch repo), $URL (an empty database the story
  * migrates), $DEV (Atlas's empty dev database).
  *
- * Commands (add more to `commands`, e.g. an `api` command that starts the
- * server on $URL and asserts GET /authors shows `country`):
+ * Commands:
  *   atlas <args>              the real Atlas, in $WORK
+ *   api <METHOD> <path> [json] the API (src/http) on $URL, one request; output: status, then body
  *   db-check [args]           npm run db:check -- --dir $WORK --dev-url $DEV [args]
  *   types                     zapatos types from $WORK's migrations into $WORK/src/db
  *   tsc [tsconfig]            tsc --noEmit -p $WORK/<tsconfig> (default tsconfig.json)
@@ -44,6 +45,15 @@ export const commands: Record<string, Command> = {
   atlas: async (ctx, args) => {
     const run = await atlas(args, { echo: false, cwd: ctx.work });
     return { ok: run.code === 0, output: run.stdout + run.stderr };
+  },
+  api: async (ctx, [method = 'GET', route = '/', body]) => {
+    const app = await startApp(ctx.url);
+    try {
+      const response = await call(app, method, route, body === undefined ? undefined : JSON.parse(body));
+      return { ok: response.status < 400, output: `${response.status}\n${JSON.stringify(response.body)}` };
+    } finally {
+      await app.close();
+    }
   },
   'db-check': async (ctx, args) => {
     const run = await runDbCheck(['--dir', ctx.work, '--dev-url', ctx.dev, ...args]);
