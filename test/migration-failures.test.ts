@@ -4,6 +4,7 @@ import pg from 'pg';
 import { atlas, atlasOrThrow, type AtlasRun } from '../src/commands/atlas.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
+import { call, startApp } from './support/app.ts';
 import { scratchRepo } from './support/scratch-repo.ts';
 
 /**
@@ -157,16 +158,44 @@ describe('atlas migrate apply when things go wrong', () => {
       expect(await indexes()).not.toContainEqual(expect.objectContaining({ name: 'books_title_idx' }));
     });
 
-    it('applies with `-- atlas:txmode none`, leaving a valid index', async () => {
+    it('applies with `-- atlas:txmode none`, leaving a valid index, while the API keeps reading and writing', async () => {
       const scratch = repo();
       writeFileSync(scratch.file('migrations', '20261126000608_books_title_idx.sql'), `-- atlas:txmode none\n\n${concurrently}`);
       await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
-      const run = await migrate(url, ['apply'], scratch.root);
+
+      // An open transaction with a snapshot makes CREATE INDEX CONCURRENTLY wait
+      // (it waits out older transactions), so the requests below surely run
+      // while the index is being built.
+      const reader = new pg.Client({ connectionString: url });
+      await reader.connect();
+      cleanups.push(() => reader.end());
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM books');
+
+      const app = await startApp(url);
+      cleanups.push(app.close);
+      const applying = migrate(url, ['apply'], scratch.root);
+      const building = async () =>
+        Number((await adminQuery(url, `SELECT count(*)::int AS n FROM pg_stat_progress_create_index WHERE relid = 'books'::regclass`)).rows[0].n);
+      while ((await building()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const { body: [author] } = await call(app, 'GET', '/authors?limit=1');
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i++) {
+        statuses.push((await call(app, 'GET', `/books/${author.id}?limit=5`)).status);
+        statuses.push((await call(app, 'POST', '/books', { title: `Written during the build ${i}`, author_id: author.id })).status);
+        statuses.push((await call(app, 'GET', '/authors')).status);
+      }
+      expect(await building()).toBe(1); // still building: every request above ran during it
+      expect(statuses.filter((status) => status >= 300)).toEqual([]);
+
+      await reader.query('COMMIT');
+      const run = await applying;
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(await revisions(url)).toEqual(['20261126000606', '20261126000607', '20261126000608']);
       expect(await indexes()).toContainEqual({ name: 'books_title_idx', indisvalid: true });
-      expect((await adminQuery(url, 'SELECT count(*)::int AS n FROM books')).rows[0]).toEqual({ n: 200000 });
+      expect((await adminQuery(url, 'SELECT count(*)::int AS n FROM books')).rows[0]).toEqual({ n: 200020 });
     });
   });
 });
