@@ -7,6 +7,7 @@ import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
 import { resolveTargets } from './db/targets.ts';
 import { createApp } from './http/app.ts';
+import { problemsForProtocolErrors } from './http/protocol-errors.ts';
 
 /**
  * `npm start`: serve on PORT (8000). Without DATABASE_URL: start the embedded
@@ -36,6 +37,7 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
 
   const app = createApp({ db: pool, logger });
   const server = app.listen(config.PORT, config.HOST);
+  problemsForProtocolErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

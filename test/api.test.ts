@@ -278,3 +278,29 @@ describe('operations and docs', () => {
     expect(body.paths['/books/{author_id}'].get.parameters[0]).toMatchObject({ name: 'author_id', in: 'path' });
   });
 });
+
+describe('errors Node answers before Express', () => {
+  /** One raw HTTP exchange: what curl or a broken client might send. */
+  async function raw(request: string): Promise<string> {
+    const { connect } = await import('node:net');
+    const { port } = new URL(app.baseUrl);
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+      let response = '';
+      socket.on('data', (chunk) => (response += chunk.toString()));
+      socket.on('end', () => resolve(response));
+      socket.on('error', reject);
+    });
+  }
+
+  it.each([
+    ['malformed HTTP', 'GET /authors HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 400],
+    ['headers over the limit', `GET /authors HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ['an unknown Expect', 'GET /authors HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\nConnection: close\r\n\r\n', 417],
+  ])('%s is a %i problem', async (_name, request, status) => {
+    const response = await raw(request);
+    expect(response).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(response.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toMatchObject({ status });
+  });
+});

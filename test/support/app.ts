@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectionPool } from '@databases/pg';
 import { createPool } from '../../src/db/pool.ts';
 import { createApp } from '../../src/http/app.ts';
+import { problemsForProtocolErrors } from '../../src/http/protocol-errors.ts';
 
 /**
  * The real app on a real port over a test database, plus a query counter.
@@ -18,6 +19,7 @@ export async function startApp(url: string): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
   const server = createApp({ db: pool }).listen(0, '127.0.0.1');
+  problemsForProtocolErrors(server);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
