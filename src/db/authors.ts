@@ -21,9 +21,7 @@ export async function listAuthors(q: Queryable, { limit, after }: Page): Promise
   const where: s.authors.Whereable = after === undefined ? {} : { id: db.conditions.gt(after) };
   const [row] = await run(
     q,
-    db.sql<s.authors.SQL, PageRow[]>`
-      SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id
-      FROM (SELECT * FROM ${'authors'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
+    db.sql<s.authors.SQL, PageRow[]>`SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id FROM (SELECT * FROM ${'authors'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
   );
   return toJsonPage(row);
 }

@@ -15,9 +15,7 @@ const afterId = (after: number | undefined) => (after === undefined ? {} : { id:
 async function pageOfBooks(q: Queryable, where: s.books.Whereable, limit: number): Promise<JsonPage<Book>> {
   const [row] = await run(
     q,
-    db.sql<s.books.SQL, PageRow[]>`
-      SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id
-      FROM (SELECT * FROM ${'books'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
+    db.sql<s.books.SQL, PageRow[]>`SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id FROM (SELECT * FROM ${'books'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
   );
   return toJsonPage(row);
 }

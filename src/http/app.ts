@@ -43,14 +43,17 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
 
   app.use(requestLog(logger));
   app.use(securityHeaders());
-  app.use((req, _res, next) => {
+  const parseJson = express.json({ limit: bodyLimit, strict: true });
+  app.use((req, res, next) => {
     const hasBody = req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT';
     if (hasBody && !req.is('application/json')) {
       return next(new HttpProblem(415, 'Unsupported Media Type', 'Send the body as JSON (Content-Type: application/json).'));
     }
-    next();
+    // Parse only requests that carry a body (type-is's hasBody test, which
+    // express.json() would make itself after more work): GETs skip it.
+    if (req.headers['transfer-encoding'] === undefined && Number.isNaN(Number(req.headers['content-length']))) return next();
+    parseJson(req, res, next);
   });
-  app.use(express.json({ limit: bodyLimit, strict: true }));
 
   const router = express.Router();
   const all = routes(db);

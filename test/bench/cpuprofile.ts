@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
  * time per function and per area (package, node internals, our src/),
  * as a percentage of the busy (non-idle) time.
  *
- *   npx tsx test/bench/cpuprofile.ts path/to/file.cpuprofile [top]
+ *   npx tsx test/bench/cpuprofile.ts path/to/file.cpuprofile [top] [requests served]
  */
 interface ProfileNode {
   id: number;
@@ -72,11 +72,14 @@ export function selfTimes(profile: CpuProfile): { functions: SelfTime[]; areas: 
   return { functions, areas, busyMs: busy / 1000, idleMs: idle / 1000 };
 }
 
-export function summariseProfile(file: string, top = 25): string {
+/** With `requests` (how many the profiled run served), also µs per request. */
+export function summariseProfile(file: string, top = 25, requests?: number): string {
   const { functions, areas, busyMs, idleMs } = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
-  const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
+  const perRequest = (share: number) => (requests ? `${((share * busyMs * 1000) / requests).toFixed(1).padStart(6)} µs/req` : '');
+  const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%${perRequest(share)}`;
   return [
-    `busy ${busyMs.toFixed(0)} ms, idle ${idleMs.toFixed(0)} ms`,
+    `busy ${busyMs.toFixed(0)} ms, idle ${idleMs.toFixed(0)} ms` +
+      (requests ? `, ${requests} requests: ${((busyMs * 1000) / requests).toFixed(0)} µs of main-thread CPU per request` : ''),
     '',
     'self time by area:',
     ...areas.slice(0, 15).map((a) => `  ${pct(a.share)}  ${a.name}`),
@@ -87,10 +90,10 @@ export function summariseProfile(file: string, top = 25): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [file, top] = process.argv.slice(2);
+  const [file, top, requests] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: tsx test/bench/cpuprofile.ts file.cpuprofile [top]');
+    console.error('usage: tsx test/bench/cpuprofile.ts file.cpuprofile [top] [requests]');
     process.exit(2);
   }
-  console.log(summariseProfile(file, Number(top ?? 25)));
+  console.log(summariseProfile(file, Number(top ?? 25), requests ? Number(requests) : undefined));
 }

@@ -6,7 +6,7 @@ import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { load } from './load.ts';
 import { summarise, table, targetLines, targets, writeReport, type DataSet, type Endpoint, type Measurement } from './report.ts';
-import { cpuMsOf, memoryOf, probeMemory, sampleRss, serverNames, startServer, type BenchServer, type ServerName } from './servers.ts';
+import { cpuMsOf, memoryOf, probeMemory, sampleRss, syscallsOf, serverNames, startServer, type BenchServer, type ServerName } from './servers.ts';
 
 /**
  * `npm run bench`: ours vs a minimal Express + pg floor vs a node:http + pg
@@ -110,8 +110,15 @@ async function main() {
       const run = async (server: BenchServer, endpoint: Endpoint, seconds: number) => {
         const stopSampling = sampleRss(server.pid);
         const cpuBefore = cpuMsOf(server.pid);
+        const syscallsBefore = syscallsOf(server.pid);
         const result = await load({ url: server.url, nextPath: pathsFor(endpoint, ids), connections: settings.connections, seconds });
         const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / Math.max(1, result.requests);
+        const syscallsAfter = syscallsOf(server.pid);
+        const perRequest = (n: number) => n / Math.max(1, result.requests);
+        const syscalls = {
+          reads: perRequest(syscallsAfter.reads - syscallsBefore.reads),
+          writes: perRequest(syscallsAfter.writes - syscallsBefore.writes),
+        };
         const rss = stopSampling();
         let logLines: number | undefined;
         if (server.name === 'ours') {
@@ -119,7 +126,7 @@ async function main() {
           logLines = text.length ? text.split('\n').length - 1 : 0;
           truncateSync(logFile);
         }
-        return { ...result, rss, cpuUs, logLines };
+        return { ...result, rss, cpuUs, syscalls, logLines };
       };
 
       for (const server of servers) for (const endpoint of endpoints) if (settings.warmup) await run(server, endpoint, settings.warmup);
@@ -130,11 +137,12 @@ async function main() {
           const shift = (round + e) % servers.length;
           const order = [...servers.slice(shift), ...servers.slice(0, shift)];
           for (const server of order) {
-            const { logLines, ...result } = await run(server, endpoint, settings.seconds);
+            const { logLines, syscalls, ...result } = await run(server, endpoint, settings.seconds);
             measurements.push({ dataSet, endpoint, server: server.name, round, ...result });
             log(
               `${dataSet} r${round + 1} ${endpoint.padEnd(22)} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s` +
                 `  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rss.toFixed(0)} MB  cpu ${result.cpuUs.toFixed(0)} µs/req` +
+                `  syscalls/req ${syscalls.reads.toFixed(2)} r ${syscalls.writes.toFixed(2)} w` +
                 (result.errors || result.non2xx ? `  errors ${result.errors} non-2xx ${result.non2xx}` : '') +
                 (logLines === undefined ? '' : `  (${logLines} log lines)`),
             );
@@ -152,13 +160,15 @@ async function main() {
       const profiled = await startServer(settings.profileServer, { ...serverOptions, execArgv: [...settings.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
       const before = new Set(readdirSync(profileDir));
       const ids = await authorIds(database.pool);
+      let requests = 0;
       for (const endpoint of endpoints) {
-        await load({ url: profiled.url, nextPath: pathsFor(endpoint, ids), connections: settings.connections, seconds: settings.profile });
+        const result = await load({ url: profiled.url, nextPath: pathsFor(endpoint, ids), connections: settings.connections, seconds: settings.profile });
+        requests += result.requests;
       }
       await profiled.stop();
       const written = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
       if (written) {
-        profileText = `${path.join('.test-output/profile', written)}\n${summariseProfile(path.join(profileDir, written))}`;
+        profileText = `${path.join('.test-output/profile', written)}\n${summariseProfile(path.join(profileDir, written), 25, requests)}`;
         log(`profile of ${settings.profileServer} under load (${settings.profile} s per endpoint):\n${profileText}`);
       } else log('no .cpuprofile was written');
     }

@@ -128,3 +128,14 @@ export function cpuMsOf(pid: number): number {
 
 /** USER_HZ: 100 on every Linux this runs on. */
 const ticksPerSecond = 100;
+
+/** Read and write system calls a process has made so far (/proc/<pid>/io; readable for our own children). */
+export function syscallsOf(pid: number): { reads: number; writes: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? NaN);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return { reads: NaN, writes: NaN };
+  }
+}
