@@ -85,13 +85,13 @@ export function targets(summaries: Summary[]): Target[] {
       out.push({
         name: `${endpoint} [${dataSet}]: ours req/s ≥ ${limits.rpsVsFramework}× framework`,
         pass: r >= limits.rpsVsFramework,
-        detail: `${r.toFixed(2)}× (${ours.rps.toFixed(0)} vs ${framework.rps.toFixed(0)})`,
+        detail: `${r.toFixed(3)}× (${ours.rps.toFixed(0)} vs ${framework.rps.toFixed(0)} req/s)`,
       });
       const q = ours.p99 / framework.p99;
       out.push({
         name: `${endpoint} [${dataSet}]: ours p99 ≤ ${limits.p99VsFramework}× framework`,
         pass: q <= limits.p99VsFramework,
-        detail: `${q.toFixed(2)}× (${ours.p99.toFixed(2)} vs ${framework.p99.toFixed(2)} ms)`,
+        detail: `${q.toFixed(3)}× (${ours.p99.toFixed(2)} vs ${framework.p99.toFixed(2)} ms)`,
       });
     }
   }
@@ -102,7 +102,7 @@ export function targets(summaries: Summary[]): Target[] {
     out.push({
       name: `GET /books/{author_id}: ours p50 on the large set ≤ ${limits.largeVsSeedP50}× seed`,
       pass: r <= limits.largeVsSeedP50,
-      detail: `${r.toFixed(2)}× (${largeBooks.p50.toFixed(2)} vs ${seedBooks.p50.toFixed(2)} ms)`,
+      detail: `${r.toFixed(3)}× (${largeBooks.p50.toFixed(2)} vs ${seedBooks.p50.toFixed(2)} ms)`,
     });
   }
   const oursRss = summaries.filter((s) => s.server === 'ours').map((s) => s.rss);
