@@ -19,11 +19,11 @@ const byId = { order: { by: 'id', direction: 'ASC' } } as const;
  */
 export async function listAuthors(q: Queryable, { limit, after }: Page): Promise<JsonPage<Author>> {
   const where: s.authors.Whereable = after === undefined ? {} : { id: db.conditions.gt(after) };
-  const [row] = await run(
+  const rows = await run(
     q,
-    db.sql<s.authors.SQL, PageRow[]>`SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id FROM (SELECT * FROM ${'authors'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
+    db.sql<s.authors.SQL, PageRow[]>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}`,
   );
-  return toJsonPage(row);
+  return toJsonPage(rows);
 }
 
 export async function getAuthor(q: Queryable, id: number): Promise<Author | undefined> {

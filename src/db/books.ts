@@ -13,11 +13,11 @@ const afterId = (after: number | undefined) => (after === undefined ? {} : { id:
 
 /** A page of books as the JSON text Postgres builds (see listAuthors). */
 async function pageOfBooks(q: Queryable, where: s.books.Whereable, limit: number): Promise<JsonPage<Book>> {
-  const [row] = await run(
+  const rows = await run(
     q,
-    db.sql<s.books.SQL, PageRow[]>`SELECT coalesce(json_agg(page ORDER BY page.${'id'})::text, '[]') AS json, count(*)::int AS count, max(page.${'id'}) AS last_id FROM (SELECT * FROM ${'books'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}) AS page`,
+    db.sql<s.books.SQL, PageRow[]>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${where} ORDER BY ${'id'} LIMIT ${db.param(limit)}`,
   );
-  return toJsonPage(row);
+  return toJsonPage(rows);
 }
 
 export function listBooks(q: Queryable, { limit, after }: Page): Promise<JsonPage<Book>> {
