@@ -77,16 +77,3 @@ export function closeOnSignals(running: RunningServer, logger: Logger): void {
     });
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  let logger = pino();
-  try {
-    const config = env();
-    logger = pino({ level: config.LOG_LEVEL });
-    const running = await startServer(config, logger);
-    closeOnSignals(running, logger);
-  } catch (error) {
-    logger.fatal(redactSecrets(error instanceof Error ? error.message : String(error)));
-    process.exit(1);
-  }
-}

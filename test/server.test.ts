@@ -30,7 +30,7 @@ describe('npm start without DATABASE_URL (a newcomer’s first run)', () => {
   };
 
   it('starts Postgres, applies the migrations, seeds the guide and serves Tolkien at /authors', async () => {
-    const server = runEntrypoint('src/server.ts', env);
+    const server = runEntrypoint('src/main.ts', env);
     try {
       const base = urlFrom(await server.waitFor(/"msg":"serving"/));
       const authors = (await (await fetch(`${base}/authors`)).json()) as { name: string; country: null }[];
@@ -44,7 +44,7 @@ describe('npm start without DATABASE_URL (a newcomer’s first run)', () => {
   });
 
   it('a second start reuses the data: no second seed, the same authors', async () => {
-    const server = runEntrypoint('src/server.ts', env);
+    const server = runEntrypoint('src/main.ts', env);
     try {
       const base = urlFrom(await server.waitFor(/"msg":"serving"/));
       expect(((await (await fetch(`${base}/authors`)).json()) as unknown[]).length).toBe(3);
@@ -56,7 +56,7 @@ describe('npm start without DATABASE_URL (a newcomer’s first run)', () => {
   });
 
   it('SIGTERM lets an in-flight request finish, then closes the pool and exits 0', async () => {
-    const server = runEntrypoint('src/server.ts', env);
+    const server = runEntrypoint('src/main.ts', env);
     const locker = new pg.Client({ connectionString: embeddedUrl(cluster, 'bookshelf') });
     try {
       const base = urlFrom(await server.waitFor(/"msg":"serving"/));
@@ -86,7 +86,7 @@ describe('npm start without DATABASE_URL (a newcomer’s first run)', () => {
 describe('npm start with DATABASE_URL', () => {
   it('only serves: no migrations, no seed', async () => {
     const url = await createDatabase(adminUrl);
-    const server = runEntrypoint('src/server.ts', { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1' });
+    const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1' });
     try {
       const base = urlFrom(await server.waitFor(/"msg":"serving"/));
       expect(await (await fetch(`${base}/authors`)).json()).toEqual([]);
@@ -100,7 +100,7 @@ describe('npm start with DATABASE_URL', () => {
 
   it('MIGRATE_ON_START=1 applies the migrations to an empty database first', async () => {
     const url = await createDatabase(adminUrl, { empty: true });
-    const server = runEntrypoint('src/server.ts', { DATABASE_URL: url, MIGRATE_ON_START: '1', PORT: '0', HOST: '127.0.0.1' });
+    const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, MIGRATE_ON_START: '1', PORT: '0', HOST: '127.0.0.1' });
     try {
       const base = urlFrom(await server.waitFor(/"msg":"serving"/));
       expect(await (await fetch(`${base}/authors`)).json()).toEqual([]);
@@ -113,7 +113,7 @@ describe('npm start with DATABASE_URL', () => {
   });
 
   it('bad configuration stops start-up with one clear message per variable, and no secret', async () => {
-    const server = runEntrypoint('src/server.ts', {
+    const server = runEntrypoint('src/main.ts', {
       DATABASE_URL: 'mysql://app:Hunter2Secret@db/x',
       PORT: 'eighty',
       LOG_LEVEL: 'loud',

@@ -7,13 +7,20 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const repoRoot = path.resolve(here, '..', '..');
-export const goModDir = here;
+/** The checkout this code runs from: the nearest directory above with src/atlas/go.mod (also from a bundle in dist/). */
+function findRepoRoot(start) {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'src', 'atlas', 'go.mod'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no src/atlas/go.mod above ${start}`);
+  }
+}
+
+export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
+export const goModDir = path.join(repoRoot, 'src', 'atlas');
 
 /** The pinned release, read from go.mod so that there is one place to change it. */
 export const pinnedVersion = (() => {
-  const goMod = readFileSync(path.join(here, 'go.mod'), 'utf8');
+  const goMod = readFileSync(path.join(goModDir, 'go.mod'), 'utf8');
   const match = /^\s*ariga\.io\/atlas\/cmd\/atlas\s+(v\S+)/m.exec(goMod);
   if (!match) throw new Error(`src/atlas/go.mod does not require ariga.io/atlas/cmd/atlas`);
   return match[1];

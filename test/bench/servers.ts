@@ -1,12 +1,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/free-port.ts';
 
 /**
- * The servers under test, each in its own Node process (node --import tsx),
- * so none shares an event loop with the load generator or with another.
+ * The servers under test, each in its own Node process, so none shares an
+ * event loop with the load generator or with another. Each is bundled with
+ * esbuild and run by plain node, as `npm start` runs ours (npm run build).
  */
 export const serverNames = ['ours', 'framework', 'bare'] as const;
 export type ServerName = (typeof serverNames)[number];
@@ -33,8 +35,19 @@ export interface StartOptions {
 export async function startServer(name: ServerName, { databaseUrl, logFile, poolSize, execArgv = [] }: StartOptions): Promise<BenchServer> {
   const port = await freePort();
   const out = openSync(name === 'ours' ? logFile : '/dev/null', 'a');
-  const child = fork(path.join(here, 'servers', `${name}.ts`), [], {
-    execArgv: ['--import', 'tsx', ...execArgv],
+  const bundle = path.join(here, '..', '..', '.test-output', 'bench', `${name}.mjs`);
+  await build({
+    entryPoints: [path.join(here, 'servers', `${name}.ts`)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    target: 'node20',
+    outfile: bundle,
+    logLevel: 'warning',
+  });
+  const child = fork(bundle, [], {
+    execArgv,
     stdio: ['ignore', out, 'inherit', 'ipc'],
     env: {
       PATH: process.env.PATH,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { repoRoot } from '../../src/atlas/locate.mjs';
 
 /**
- * Runs a project entrypoint (e.g. src/server.ts) in its own Node process, as
+ * Runs a project entrypoint (e.g. src/main.ts) in its own Node process, as
  * `npm start` would, collecting its output.
  */
 export interface RunningProcess {
