@@ -36,3 +36,38 @@ export function toSqlQuery({ text, values }: { text: string; values: unknown[] }
   parts.push({ type: 0, text: text.slice(last) });
   return dbSql.__dangerous__constructFromParts(parts);
 }
+
+type Part = Parameters<typeof dbSql.__dangerous__constructFromParts>[0][number];
+
+/**
+ * A zapatos query compiled once, for the hot paths. Write it with
+ * `db.param(…)` placeholders (tsc checks it against the schema like any
+ * zapatos query); each call binds its values to those placeholders in order.
+ * This skips zapatos' compile on every request (about 5 µs).
+ *
+ * @example
+ *   const byAuthor = prepare<PageRow[], [authorId: number]>(
+ *     db.sql<s.books.SQL, PageRow[]>`SELECT … WHERE ${'author_id'} = ${db.param(0)}`);
+ *   const rows = await byAuthor(pool, 42);
+ */
+export function prepare<T, V extends unknown[]>(fragment: SQLFragment<T, unknown>): (queryable: Queryable, ...values: V) => Promise<T> {
+  const { text } = fragment.compile();
+  const texts: Part[] = [];
+  const slots: number[] = [];
+  let last = 0;
+  for (const match of text.matchAll(placeholder)) {
+    texts.push({ type: 0, text: text.slice(last, match.index) });
+    slots.push(Number(match[1]) - 1);
+    last = match.index + match[0].length;
+  }
+  texts.push({ type: 0, text: text.slice(last) });
+  const arity = new Set(slots).size;
+  return async (queryable, ...values) => {
+    if (values.length !== arity) throw new Error(`prepared query takes ${arity} values, got ${values.length}`);
+    const parts: Part[] = [];
+    for (let i = 0; i < slots.length; i++) parts.push(texts[i]!, { type: 1, value: values[slots[i]!] });
+    parts.push(texts[slots.length]!);
+    const rows = await queryable.query(dbSql.__dangerous__constructFromParts(parts));
+    return fragment.runResultTransform({ rows } as never) as T;
+  };
+}
