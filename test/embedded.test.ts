@@ -1,18 +1,13 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import pg from 'pg';
-import { embeddedCredentials, embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded } from '../src/db/embedded.ts';
+import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded } from '../src/db/embedded.ts';
+import { ownCluster } from './support/cluster.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-embedded-'));
-chmodSync(dir, 0o755);
-const cluster = { dataDir: path.join(dir, 'pg'), port: 20000 + (process.pid % 20000), ...embeddedCredentials };
-
-afterAll(async () => {
-  await stopEmbedded(cluster);
-  rmSync(dir, { recursive: true, force: true });
-});
+const own = await ownCluster();
+const { cluster } = own;
+afterAll(() => own.dispose());
 
 async function serverPid(): Promise<number> {
   const client = new pg.Client({ connectionString: embeddedUrl(cluster, 'postgres') });

@@ -1,22 +1,17 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parseEnv } from '../src/config/env.ts';
-import { embeddedCredentials, embeddedUrl, stopEmbedded } from '../src/db/embedded.ts';
+import { embeddedCredentials, embeddedUrl } from '../src/db/embedded.ts';
+import { ownCluster } from './support/cluster.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 import { runEntrypoint } from './support/process.ts';
 
 const adminUrl = inject('adminUrl');
-const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-server-'));
-chmodSync(dir, 0o755);
-const cluster = { dataDir: path.join(dir, 'pg'), port: 30000 + (process.pid % 20000), ...embeddedCredentials };
-
-afterAll(async () => {
-  await stopEmbedded(cluster);
-  rmSync(dir, { recursive: true, force: true });
-});
+// A place and a port for the cluster `npm start` creates itself (with the
+// embedded credentials); dispose() stops it and deletes it.
+const own = await ownCluster();
+const cluster = { ...own.cluster, ...embeddedCredentials };
+afterAll(() => own.dispose());
 
 const urlFrom = (line: string) => (JSON.parse(line) as { url: string }).url;
 
