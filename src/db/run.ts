@@ -17,27 +17,42 @@ export async function run<T>(queryable: Queryable, fragment: SQLFragment<T, unkn
   return fragment.runResultTransform({ rows } as never) as T;
 }
 
-const placeholder = /\$(\d+)/g;
+type Part = Parameters<typeof dbSql.__dangerous__constructFromParts>[0][number];
 
-/**
- * zapatos compiles to `{ text, values }` with `$n` placeholders; @databases/pg
- * takes a SQLQuery. Each placeholder becomes a bound value again, so nothing
- * is ever interpolated into the SQL text.
- */
-export function toSqlQuery({ text, values }: { text: string; values: unknown[] }): SQLQuery {
-  const parts: Parameters<typeof dbSql.__dangerous__constructFromParts>[0][number][] = [];
+/** zapatos' compiled SQL cut at its `$n` placeholders: the text pieces, and which value each slot takes. */
+interface Template {
+  texts: Part[];
+  slots: number[];
+}
+
+function template(text: string): Template {
+  const texts: Part[] = [];
+  const slots: number[] = [];
   let last = 0;
-  for (const match of text.matchAll(placeholder)) {
-    const index = Number(match[1]) - 1;
-    if (index >= values.length) throw new Error(`zapatos query refers to $${index + 1} but has ${values.length} values`);
-    parts.push({ type: 0, text: text.slice(last, match.index) }, { type: 1, value: values[index] });
+  for (const match of text.matchAll(/\$(\d+)/g)) {
+    texts.push({ type: 0, text: text.slice(last, match.index) });
+    slots.push(Number(match[1]) - 1);
     last = match.index + match[0].length;
   }
-  parts.push({ type: 0, text: text.slice(last) });
+  texts.push({ type: 0, text: text.slice(last) });
+  return { texts, slots };
+}
+
+/** Each placeholder becomes a bound value again, so nothing is ever interpolated into the SQL text. */
+function bind({ texts, slots }: Template, values: readonly unknown[]): SQLQuery {
+  const parts: Part[] = [];
+  for (let i = 0; i < slots.length; i++) parts.push(texts[i]!, { type: 1, value: values[slots[i]!] });
+  parts.push(texts[slots.length]!);
   return dbSql.__dangerous__constructFromParts(parts);
 }
 
-type Part = Parameters<typeof dbSql.__dangerous__constructFromParts>[0][number];
+/** zapatos compiles to `{ text, values }` with `$n` placeholders; @databases/pg takes a SQLQuery. */
+export function toSqlQuery({ text, values }: { text: string; values: unknown[] }): SQLQuery {
+  const compiled = template(text);
+  const highest = Math.max(0, ...compiled.slots.map((slot) => slot + 1));
+  if (highest > values.length) throw new Error(`zapatos query refers to $${highest} but has ${values.length} values`);
+  return bind(compiled, values);
+}
 
 /**
  * A zapatos query compiled once, for the hot paths. Write it with
@@ -51,23 +66,11 @@ type Part = Parameters<typeof dbSql.__dangerous__constructFromParts>[0][number];
  *   const rows = await byAuthor(pool, 42);
  */
 export function prepare<T, V extends unknown[]>(fragment: SQLFragment<T, unknown>): (queryable: Queryable, ...values: V) => Promise<T> {
-  const { text } = fragment.compile();
-  const texts: Part[] = [];
-  const slots: number[] = [];
-  let last = 0;
-  for (const match of text.matchAll(placeholder)) {
-    texts.push({ type: 0, text: text.slice(last, match.index) });
-    slots.push(Number(match[1]) - 1);
-    last = match.index + match[0].length;
-  }
-  texts.push({ type: 0, text: text.slice(last) });
-  const arity = new Set(slots).size;
+  const compiled = template(fragment.compile().text);
+  const arity = new Set(compiled.slots).size;
   return async (queryable, ...values) => {
     if (values.length !== arity) throw new Error(`prepared query takes ${arity} values, got ${values.length}`);
-    const parts: Part[] = [];
-    for (let i = 0; i < slots.length; i++) parts.push(texts[i]!, { type: 1, value: values[slots[i]!] });
-    parts.push(texts[slots.length]!);
-    const rows = await queryable.query(dbSql.__dangerous__constructFromParts(parts));
+    const rows = await queryable.query(bind(compiled, values));
     return fragment.runResultTransform({ rows } as never) as T;
   };
 }
