@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { env, type Env } from './config/env.ts';
+import { limitHeapGrowth } from './config/heap.ts';
 import { redactSecrets } from './config/redact.ts';
 import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
@@ -23,6 +24,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Env = env(), logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<RunningServer> {
+  limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
     logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');

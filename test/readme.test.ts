@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { readmePath, readmeWithTable } from '../src/commands/api-docs.ts';
+import { configVariables } from '../src/config/env.ts';
 
 const readme = readFileSync(readmePath, 'utf8');
 
@@ -12,4 +13,9 @@ it('the README’s API table matches the OpenAPI document (npm run docs:api)', (
 it('the README names the test command that CI runs', () => {
   expect(readme).toContain('npm test');
   expect(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')).toMatch(/^npm test$/m);
+});
+
+it('the README lists every configuration variable', () => {
+  const missing = configVariables.filter((name) => !readme.includes(`\`${name}\``));
+  expect(missing).toEqual([]);
 });

@@ -33,9 +33,18 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   EMBEDDED_PG_DIR: z.string().default('.pgdata'),
+  /**
+   * How far V8 lets the old generation grow past what survived the last full
+   * GC before it runs the next one: 150 means to 2.5×. 0 keeps V8's own
+   * heuristic (up to 4×). See src/config/heap.ts.
+   */
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(150),
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every variable bookshelf reads (the README lists them all). */
+export const configVariables = Object.keys(schema.shape) as (keyof Env)[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -57,6 +57,8 @@ export async function startServer(name: ServerName, { databaseUrl, logFile, pool
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      // Ours' own memory setting (src/config/heap.ts), to compare values in one run.
+      ...(name === 'ours' && process.env.HEAP_GROWTH_PERCENT ? { HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT } : {}),
     },
   });
   closeSync(out);
