@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@databases/pg';
-import { seed } from '../src/db/seed.ts';
-import { call, startApp, type TestApp } from './support/app.ts';
-import { createDatabase, dropDatabase } from './support/postgres.ts';
+import { call, startAppOnNewDatabase, type TestApp } from './support/app.ts';
 
-const adminUrl = inject('adminUrl');
-let url: string;
 let app: TestApp;
 
 beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-  app = await startApp(url);
-  await seed(app.pool);
+  app = await startAppOnNewDatabase();
 });
-afterAll(async () => {
-  await app.close();
-  await dropDatabase(adminUrl, url);
-});
+afterAll(() => app?.close());
 
 const isoMicros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\+00:00$/;
 const counts = async () => {

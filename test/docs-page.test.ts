@@ -2,9 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { startApp, type TestApp } from './support/app.ts';
-import { createDatabase, dropDatabase } from './support/postgres.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startAppOnNewDatabase, type TestApp } from './support/app.ts';
 
 /**
  * GET /docs in a real browser (Debian's chromium, driven by playwright-core):
@@ -12,17 +11,14 @@ import { createDatabase, dropDatabase } from './support/postgres.ts';
  * and render every operation, with no console error and no CSP violation.
  * The screenshot lands in .test-output/docs.png for a human to look at.
  */
-const adminUrl = inject('adminUrl');
 const screenshot = path.resolve('.test-output/docs.png');
-let url: string;
 let app: TestApp;
 let browser: Browser;
 let context: BrowserContext;
 let profile: string;
 
 beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-  app = await startApp(url);
+  app = await startAppOnNewDatabase({ seeded: false });
   profile = mkdtempSync(path.join(tmpdir(), 'bookshelf-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -46,7 +42,6 @@ afterAll(async () => {
   await browser?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
   await app?.close();
-  if (url) await dropDatabase(adminUrl, url);
 });
 
 it('GET /docs renders every operation in Swagger UI, with no console error or CSP violation', async () => {

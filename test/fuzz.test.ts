@@ -3,10 +3,8 @@ import http from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { sql } from '@databases/pg';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { seed } from '../src/db/seed.ts';
-import { startApp, type TestApp } from './support/app.ts';
-import { createDatabase, dropDatabase } from './support/postgres.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startAppOnNewDatabase, type TestApp } from './support/app.ts';
 
 /**
  * Bad input at volume: a seeded generator sends thousands of requests (valid
@@ -32,21 +30,16 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_251_126);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 4000);
 const CHECK_EVERY = 250;
 
-const adminUrl = inject('adminUrl');
-let url: string;
 let app: TestApp;
 let agent: http.Agent;
 
 beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-  app = await startApp(url);
-  await seed(app.pool);
+  app = await startAppOnNewDatabase();
   agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 });
 afterAll(async () => {
   agent?.destroy();
   await app?.close();
-  if (url) await dropDatabase(adminUrl, url);
 });
 
 // ---- a small seeded PRNG (mulberry32): same seed, same requests ----------

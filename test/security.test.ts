@@ -8,11 +8,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../src/atlas/locate.mjs';
 import { createPool } from '../src/db/pool.ts';
-import { seed } from '../src/db/seed.ts';
 import { createApp } from '../src/http/app.ts';
-import { call, startApp, type JsonResponse, type TestApp } from './support/app.ts';
+import { call, startAppOnNewDatabase, type JsonResponse, type TestApp } from './support/app.ts';
 import { freePort } from './support/free-port.ts';
-import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
+import { adminQuery } from './support/postgres.ts';
 
 /**
  * Security basics, over real HTTP and a real Postgres:
@@ -23,18 +22,12 @@ import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts'
  * (d) bodies over the limit are a 413, however they arrive.
  */
 const adminUrl = inject('adminUrl');
-let url: string;
 let app: TestApp;
 
 beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-  app = await startApp(url);
-  await seed(app.pool);
+  app = await startAppOnNewDatabase();
 });
-afterAll(async () => {
-  await app?.close();
-  if (url) await dropDatabase(adminUrl, url);
-});
+afterAll(() => app?.close());
 
 const snapshot = async () => {
   const [row] = await app.pool.query(sql`

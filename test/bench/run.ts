@@ -5,8 +5,8 @@ import { repoRoot } from '../../src/atlas/locate.mjs';
 import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { load } from './load.ts';
-import { summarise, table, targetLines, targets, writeReport, type DataSet, type Endpoint, type Measurement } from './report.ts';
-import { cpuMsOf, memoryOf, probeMemory, sampleRss, syscallsOf, serverNames, startServer, type BenchServer, type ServerName } from './servers.ts';
+import { summarise, table, targetLines, targets, writeReport, type Endpoint, type Measurement } from './report.ts';
+import { cpuMsOf, memoryOf, probeMemory, sampleRss, syscallsOf, serverNames, startServer, type BenchServer } from './servers.ts';
 
 /**
  * `npm run bench`: ours vs a minimal Express + pg floor vs a node:http + pg

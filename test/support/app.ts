@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { ConnectionPool } from '@databases/pg';
+import { inject } from 'vitest';
 import { createPool } from '../../src/db/pool.ts';
 import { createApp } from '../../src/http/app.ts';
+import { seed } from '../../src/db/seed.ts';
 import { problemsForProtocolErrors } from '../../src/http/protocol-errors.ts';
+import { createDatabase, dropDatabase } from './postgres.ts';
 
 /**
  * The real app on a real port over a test database, plus a query counter.
@@ -30,6 +33,33 @@ export async function startApp(url: string): Promise<TestApp> {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await pool.dispose();
+    },
+  };
+}
+
+/**
+ * startApp over a database of its own, made from the migrated template and
+ * holding the guide's authors and books (unless `seeded: false`); close()
+ * also drops the database.
+ */
+export async function startAppOnNewDatabase({ seeded = true } = {}): Promise<TestApp> {
+  const adminUrl = inject('adminUrl');
+  const url = await createDatabase(adminUrl);
+  let app: TestApp | undefined;
+  try {
+    app = await startApp(url);
+    if (seeded) await seed(app.pool);
+  } catch (error) {
+    await app?.close();
+    await dropDatabase(adminUrl, url);
+    throw error;
+  }
+  const started = app;
+  return {
+    ...started,
+    close: async () => {
+      await started.close();
+      await dropDatabase(adminUrl, url);
     },
   };
 }
