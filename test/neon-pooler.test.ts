@@ -3,7 +3,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPool } from '../src/db/pool.ts';
 import { routes } from '../src/http/app.ts';
-import { seed } from '../src/db/seed.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
@@ -93,8 +92,7 @@ describe('the pool through PgBouncer (transaction mode)', () => {
 describe('the API through PgBouncer', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startApp(bouncer.url);
-    await seed(app.pool);
+    app = await startApp(bouncer.url, { seeded: true });
   });
   afterAll(async () => {
     await app?.close();

@@ -4,7 +4,6 @@ import { atlasOrThrow } from '../src/commands/atlas.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
 import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
 import { createPool } from '../src/db/pool.ts';
-import { seed } from '../src/db/seed.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { ownCluster, type OwnCluster } from './support/cluster.ts';
 import { allConnectionsWork, describeLoad, load, sleep, timeUntilSuccess } from './support/load.ts';
@@ -74,8 +73,7 @@ it(`the pool through PgBouncer survives a suspend under load and answers within 
 describe('the API through PgBouncer', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startApp(bouncer.url);
-    await seed(app.pool);
+    app = await startApp(bouncer.url, { seeded: true });
   });
   afterAll(async () => {
     await app?.close();

@@ -4,7 +4,6 @@ import { atlasOrThrow } from '../src/commands/atlas.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
 import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
 import { createPool } from '../src/db/pool.ts';
-import { seed } from '../src/db/seed.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { ownCluster, type OwnCluster } from './support/cluster.ts';
 import { allConnectionsWork, describeLoad, load, sleep, timeUntilSuccess } from './support/load.ts';
@@ -119,8 +118,7 @@ describe('the database stops and starts again (pg_ctl stop -m fast / start of a 
   describe('the API', () => {
     let app: TestApp;
     beforeAll(async () => {
-      app = await startApp(url);
-      await seed(app.pool);
+      app = await startApp(url, { seeded: true });
     });
     afterAll(async () => {
       await app?.close();

@@ -18,9 +18,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startApp(url: string): Promise<TestApp> {
+/** The app over `url`; with `seeded`, the guide's authors and books are put there first (idempotent). */
+export async function startApp(url: string, { seeded = false } = {}): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
+  if (seeded) {
+    await seed(pool).catch(async (error: unknown) => {
+      await pool.dispose();
+      throw error;
+    });
+  }
   const server = createApp({ db: pool }).listen(0, '127.0.0.1');
   problemsForProtocolErrors(server);
   await new Promise((resolve) => server.once('listening', resolve));
@@ -45,16 +52,13 @@ export async function startApp(url: string): Promise<TestApp> {
 export async function startAppOnNewDatabase({ seeded = true } = {}): Promise<TestApp> {
   const adminUrl = inject('adminUrl');
   const url = await createDatabase(adminUrl);
-  let app: TestApp | undefined;
+  let started: TestApp;
   try {
-    app = await startApp(url);
-    if (seeded) await seed(app.pool);
+    started = await startApp(url, { seeded });
   } catch (error) {
-    await app?.close();
     await dropDatabase(adminUrl, url);
     throw error;
   }
-  const started = app;
   return {
     ...started,
     close: async () => {
