@@ -1,12 +1,10 @@
-import { sql } from '@databases/pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { atlasOrThrow } from '../src/commands/atlas.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
 import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
-import { createPool } from '../src/db/pool.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { ownCluster, type OwnCluster } from './support/cluster.ts';
-import { allConnectionsWork, describeLoad, load, sleep, timeUntilSuccess } from './support/load.ts';
+import { outageUnderLoad, timeUntilSuccess } from './support/load.ts';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
 
 /**
@@ -44,30 +42,11 @@ async function resume() {
 }
 
 it(`the pool through PgBouncer survives a suspend under load and answers within ${RECOVERY_LIMIT_MS} ms of the resume`, async () => {
-  const size = 6;
-  const errors: Error[] = [];
-  const pool = createPool({ url: bouncer.url, size, onError: (error) => errors.push(error) });
-  const busy = load(pool);
-  try {
-    await sleep(300);
-    await suspend();
-    const okWhenSuspended = busy.stats.ok;
-    await sleep(1_000);
-    expect(busy.stats.ok).toBe(okWhenSuspended);
-    await resume();
-    const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
-    await sleep(300);
-    await busy.stop();
-    console.log(`through PgBouncer, after resume: first success in ${recovery.toFixed(0)} ms; load ${describeLoad(busy)}`);
-    expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
-    expect(busy.stats.ok).toBeGreaterThan(okWhenSuspended);
-    expect(busy.stats.failed).toBeGreaterThan(0); // queries were cut off
-    await allConnectionsWork(pool, size);
-    expect(errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
-  } finally {
-    await busy.stop();
-    await pool.dispose();
-  }
+  const outage = await outageUnderLoad(bouncer.url, 6, { away: suspend, back: resume }, 'through PgBouncer, after resume');
+  expect(outage.recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+  expect(outage.stats.ok).toBeGreaterThan(outage.okWhileAway);
+  expect(outage.stats.failed).toBeGreaterThan(0); // queries were cut off
+  expect(outage.errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
 });
 
 describe('the API through PgBouncer', () => {

@@ -6,7 +6,7 @@ import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
 import { createPool } from '../src/db/pool.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { ownCluster, type OwnCluster } from './support/cluster.ts';
-import { allConnectionsWork, describeLoad, load, sleep, timeUntilSuccess } from './support/load.ts';
+import { allConnectionsWork, describeLoad, load, outageUnderLoad, sleep, timeUntilSuccess } from './support/load.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 
 /**
@@ -89,30 +89,11 @@ describe('the database stops and starts again (pg_ctl stop -m fast / start of a 
   });
 
   it(`the pool survives a restart under load and answers within ${RECOVERY_LIMIT_MS} ms of the database being back`, async () => {
-    const size = 6;
-    const errors: Error[] = [];
-    const pool = createPool({ url, size, onError: (error) => errors.push(error) });
-    const busy = load(pool);
-    try {
-      await sleep(300);
-      await own.stop();
-      const okWhenStopped = busy.stats.ok;
-      await sleep(1_000);
-      expect(busy.stats.ok).toBe(okWhenStopped); // it really was away
-      await own.start();
-      const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
-      await sleep(300);
-      await busy.stop();
-      console.log(`after restart: first success in ${recovery.toFixed(0)} ms; load ${describeLoad(busy)}`);
-      expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
-      expect(busy.stats.ok).toBeGreaterThan(okWhenStopped);
-      expect([...busy.stats.codes]).toContain('57P01'); // queries were cut off mid-flight
-      await allConnectionsWork(pool, size);
-      expect(errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
-    } finally {
-      await busy.stop();
-      await pool.dispose();
-    }
+    const outage = await outageUnderLoad(url, 6, { away: () => own.stop(), back: () => own.start() }, 'after restart');
+    expect(outage.recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+    expect(outage.stats.ok).toBeGreaterThan(outage.okWhileAway);
+    expect([...outage.stats.codes]).toContain('57P01'); // queries were cut off mid-flight
+    expect(outage.errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
   });
 
   describe('the API', () => {

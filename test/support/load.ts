@@ -1,5 +1,6 @@
 import { sql, type ConnectionPool } from '@databases/pg';
 import { expect } from 'vitest';
+import { createPool } from '../../src/db/pool.ts';
 
 /**
  * Load and recovery timing for the suspend tests: keep a pool busy while
@@ -63,3 +64,42 @@ export async function allConnectionsWork(pool: ConnectionPool, size: number): Pr
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface Outage {
+  /** Milliseconds from the database being back to the pool's first success. */
+  recovery: number;
+  /** Successes counted when the database went away (none may follow until it is back). */
+  okWhileAway: number;
+  stats: Load['stats'];
+  /** What the pool reported through onError. */
+  errors: Error[];
+}
+
+/**
+ * A pool of `size` over `url` under load while the database goes away for a
+ * second (`away`) and comes back (`back`). Checks that nothing succeeded
+ * while it was away and that every connection works afterwards; the rest is
+ * the caller's to assert.
+ */
+export async function outageUnderLoad(url: string, size: number, { away, back }: { away(): Promise<void>; back(): Promise<void> }, label: string): Promise<Outage> {
+  const errors: Error[] = [];
+  const pool = createPool({ url, size, onError: (error) => errors.push(error) });
+  const busy = load(pool);
+  try {
+    await sleep(300);
+    await away();
+    const okWhileAway = busy.stats.ok;
+    await sleep(1_000);
+    expect(busy.stats.ok).toBe(okWhileAway); // it really was away
+    await back();
+    const recovery = await timeUntilSuccess(() => pool.query(sql`SELECT 1`));
+    await sleep(300);
+    await busy.stop();
+    console.log(`${label}: first success in ${recovery.toFixed(0)} ms; load ${describeLoad(busy)}`);
+    await allConnectionsWork(pool, size);
+    return { recovery, okWhileAway, stats: busy.stats, errors };
+  } finally {
+    await busy.stop();
+    await pool.dispose();
+  }
+}
