@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';
 import { isDatabaseUnavailable } from './database-errors.ts';
-import { HttpProblem } from './problems.ts';
+import { databaseUnavailable, HttpProblem } from './problems.ts';
 import { sendJson } from './send.ts';
 
 /** Errors from express.json(), by their `type`. */
@@ -20,11 +20,7 @@ export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   const type = (error as { type?: unknown })?.type;
   if (typeof type === 'string' && bodyErrors[type]) return bodyErrors[type](error as { message: string });
-  if (isDatabaseUnavailable(error)) {
-    return new HttpProblem(503, 'Database Unavailable', 'The database cannot be reached right now; retry shortly.', undefined, {
-      'retry-after': '1',
-    });
-  }
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   const status = (error as { status?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new HttpProblem(status, 'Bad Request', (error as Error).message);

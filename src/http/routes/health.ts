@@ -1,6 +1,6 @@
 import { sql, type Queryable } from '@databases/pg';
 import { z } from 'zod';
-import { HttpProblem } from '../problems.ts';
+import { databaseUnavailable } from '../problems.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
 const Status = z.object({ status: z.literal('ok') }).openapi('Status');
@@ -26,9 +26,7 @@ export function healthRoutes(db: Queryable): AnyRoute[] {
         try {
           await db.query(sql`SELECT 1`);
         } catch {
-          throw new HttpProblem(503, 'Database Unavailable', 'The database cannot be reached right now; retry shortly.', undefined, {
-            'retry-after': '1',
-          });
+          throw databaseUnavailable();
         }
         return { body: { status: 'ok' } };
       },
