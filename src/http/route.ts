@@ -81,6 +81,9 @@ export function mount(router: Router, route: AnyRoute): void {
 /** Answers every route can give besides its own (see error-handler.ts). */
 function commonResponses(route: AnyRoute): Record<number, { description: string }> {
   const responses: Record<number, { description: string }> = {};
+  if (route.params || route.query || route.body) {
+    responses[422] = { description: 'Invalid path, query or body (field detail in `errors`)' };
+  }
   if (route.body) {
     responses[400] = { description: 'The body is not valid JSON' };
     responses[413] = { description: 'The body is larger than the limit (16 KiB)' };

@@ -36,6 +36,9 @@ export const idParam = z
   .refine((value) => value >= 1 && value <= INT4_MAX, `must be between 1 and ${INT4_MAX}`)
   .openapi({ type: 'integer', minimum: 1, maximum: INT4_MAX });
 
+/** The path of one row: `{id}`. */
+export const idPath = z.strictObject({ id: idParam });
+
 const idValue = z.number().int().min(1).max(INT4_MAX).openapi({ type: 'integer', minimum: 1, maximum: INT4_MAX });
 
 export const pageQuery = z.strictObject({
