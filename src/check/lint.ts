@@ -1,4 +1,4 @@
-import { atlas } from '../commands/atlas.ts';
+import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import type { LintScope } from './changed-migrations.ts';
 import { fail, pass, type CheckResult } from './result.ts';
@@ -48,7 +48,7 @@ export async function checkLint(workingRoot: string, devUrl: string, scope: Lint
   try {
     files = JSON.parse(run.stdout.trim() || 'null') ?? [];
   } catch {
-    return fail(name, `atlas migrate lint failed: ${(run.stderr || run.stdout).trim().split('\n').at(-1)}`);
+    return fail(name, `atlas migrate lint failed: ${failureLine(run)}`);
   }
   const blockers: string[] = [];
   const warnings: string[] = [];
@@ -65,7 +65,7 @@ export async function checkLint(workingRoot: string, devUrl: string, scope: Lint
   if (blockers.length > 0) {
     return fail(name, `${blockers[0]}`, [...blockers.slice(1), ...warnings.map((w) => `warning: ${w}`), optOutHelp]);
   }
-  if (run.code !== 0) return fail(name, `atlas migrate lint failed: ${(run.stderr || run.stdout).trim().split('\n').at(-1)}`);
+  if (run.code !== 0) return fail(name, `atlas migrate lint failed: ${failureLine(run)}`);
   return pass(name, `${scope.latest} file(s) linted (${scope.because}): no destructive, data-dependent or incompatible change`, warnings.map((w) => `warning: ${w}`));
 }
 

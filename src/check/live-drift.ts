@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { atlas } from '../commands/atlas.ts';
+import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import { resetScratchDatabase } from '../db/scratch.ts';
 import { atlasUrl } from '../db/targets.ts';
@@ -25,7 +25,7 @@ export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUr
     ['migrate', 'status', ...targetFlags({ migrate: liveUrl, dev: devUrl }), '--format', '{{ json . }}'],
     { echo: false, cwd: workingRoot },
   );
-  if (status.code !== 0) return fail(name, `atlas migrate status failed: ${lastLine(status.stderr || status.stdout)}`);
+  if (status.code !== 0) return fail(name, `atlas migrate status failed: ${failureLine(status)}`);
   const { Pending = [], Applied = [], Current = '' } = JSON.parse(status.stdout) as Status;
   const pending = Pending.map((file) => file.Name);
   const pendingNote = pending.length ? `${pending.length} pending: ${pending.join(', ')} (npm run db:apply)` : 'no pending migrations';
@@ -37,7 +37,7 @@ export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUr
     const diff = await atlas(['schema', 'diff', '--from', from, '--to', atlasUrl(liveUrl), '--dev-url', atlasUrl(devUrl)], {
       echo: false,
     });
-    if (diff.code !== 0) return fail(name, `atlas schema diff failed: ${lastLine(diff.stderr || diff.stdout)}`);
+    if (diff.code !== 0) return fail(name, `atlas schema diff failed: ${failureLine(diff)}`);
     const sql = diff.stdout.trim();
     const at = Current.startsWith('No ') ? 'no migration applied' : `at ${Current}`;
     if (sql === 'Schemas are synced, no changes to be made.') return pass(name, `no drift (${at}); ${pendingNote}`);
@@ -62,8 +62,6 @@ async function appliedMigrationsDir(workingRoot: string, versions: string[]): Pr
     }
   }
   const hash = await atlas(['migrate', 'hash', '--dir', `file://${dir}`], { echo: false });
-  if (hash.code !== 0) throw new Error(`atlas migrate hash failed: ${lastLine(hash.stderr)}`);
+  if (hash.code !== 0) throw new Error(`atlas migrate hash failed: ${failureLine(hash)}`);
   return dir;
 }
-
-const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { atlas } from '../commands/atlas.ts';
+import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import { changedSince, gitBase } from './changed-migrations.ts';
 import { fail, pass, type CheckResult } from './result.ts';
@@ -42,11 +42,9 @@ export async function checkMigrationsIntact(
     ]);
   }
   if (validate.code !== 0) {
-    return fail(name, `atlas migrate validate failed: ${firstLine(validate.stderr || validate.stdout)}`, [
+    return fail(name, `atlas migrate validate failed: ${failureLine(validate)}`, [
       (validate.stderr || validate.stdout).trim(),
     ]);
   }
   return pass(name, 'atlas.sum matches every file and each file replays on the dev database');
 }
-
-const firstLine = (text: string) => text.trim().split('\n').filter(Boolean).at(-1) ?? '';

@@ -1,4 +1,4 @@
-import { atlas } from '../commands/atlas.ts';
+import { atlas, failureLine } from '../commands/atlas.ts';
 import { atlasUrl } from '../db/targets.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 
@@ -17,7 +17,7 @@ export async function checkSchemaMatches(workingRoot: string, devUrl: string): P
   );
   const output = diff.stdout.trim();
   if (diff.code !== 0) {
-    return fail(name, `atlas schema diff failed: ${(diff.stderr || output).trim().split('\n').at(-1)}`, [diff.stderr.trim()]);
+    return fail(name, `atlas schema diff failed: ${failureLine(diff)}`, [diff.stderr.trim()]);
   }
   if (output === synced) return pass(name, 'replaying migrations/ gives exactly schema.sql');
   return fail(name, 'schema.sql has changes that no migration makes: run npm run db:diff -- <name>', [

@@ -60,6 +60,11 @@ export async function atlasOrThrow(args: string[], options?: AtlasOptions): Prom
   return result;
 }
 
+/** Why a run failed, in one line: the last line Atlas printed (to stderr, else stdout). */
+export function failureLine(run: AtlasRun): string {
+  return (run.stderr || run.stdout).trim().split('\n').at(-1) ?? '';
+}
+
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
