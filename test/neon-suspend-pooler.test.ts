@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atlasOrThrow } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
-import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
-import { ownCluster, type OwnCluster } from './support/cluster.ts';
+import { ownMigratedCluster, type MigratedCluster } from './support/cluster.ts';
 import { outageUnderLoad, timeUntilSuccess } from './support/load.ts';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
 
@@ -17,15 +14,11 @@ import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
  */
 const RECOVERY_LIMIT_MS = 2_000;
 
-let own: OwnCluster;
+let own: MigratedCluster;
 let bouncer: PgBouncer;
 beforeAll(async () => {
-  own = await ownCluster();
-  await own.start();
-  await ensureDatabases(own.cluster, ['bookshelf']);
-  const direct = embeddedUrl(own.cluster, 'bookshelf');
-  await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: direct, dev: undefined })], { echo: false });
-  bouncer = await startPgBouncer(direct);
+  own = await ownMigratedCluster();
+  bouncer = await startPgBouncer(own.url);
 });
 afterAll(async () => {
   await bouncer?.stop();

@@ -1,11 +1,8 @@
 import { sql } from '@databases/pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { atlasOrThrow } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
-import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
 import { createPool } from '../src/db/pool.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
-import { ownCluster, type OwnCluster } from './support/cluster.ts';
+import { ownMigratedCluster, type MigratedCluster } from './support/cluster.ts';
 import { allConnectionsWork, describeLoad, load, outageUnderLoad, sleep, timeUntilSuccess } from './support/load.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 
@@ -75,21 +72,16 @@ describe('pg_terminate_backend on every backend (what a suspend does to open con
 });
 
 describe('the database stops and starts again (pg_ctl stop -m fast / start of a cluster of our own)', () => {
-  let own: OwnCluster;
-  let url: string;
+  let own: MigratedCluster;
   beforeAll(async () => {
-    own = await ownCluster();
-    await own.start();
-    await ensureDatabases(own.cluster, ['bookshelf']);
-    url = embeddedUrl(own.cluster, 'bookshelf');
-    await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: url, dev: undefined })], { echo: false });
+    own = await ownMigratedCluster();
   });
   afterAll(async () => {
     await own?.dispose();
   });
 
   it(`the pool survives a restart under load and answers within ${RECOVERY_LIMIT_MS} ms of the database being back`, async () => {
-    const outage = await outageUnderLoad(url, 6, { away: () => own.stop(), back: () => own.start() }, 'after restart');
+    const outage = await outageUnderLoad(own.url, 6, { away: () => own.stop(), back: () => own.start() }, 'after restart');
     expect(outage.recovery).toBeLessThan(RECOVERY_LIMIT_MS);
     expect(outage.stats.ok).toBeGreaterThan(outage.okWhileAway);
     expect([...outage.stats.codes]).toContain('57P01'); // queries were cut off mid-flight
@@ -99,7 +91,7 @@ describe('the database stops and starts again (pg_ctl stop -m fast / start of a 
   describe('the API', () => {
     let app: TestApp;
     beforeAll(async () => {
-      app = await startApp(url, { seeded: true });
+      app = await startApp(own.url, { seeded: true });
     });
     afterAll(async () => {
       await app?.close();

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
+import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
 import { freePort } from './free-port.ts';
 
 /**
@@ -47,4 +48,21 @@ export async function ownCluster({ settings }: { settings?: (dir: string) => Rec
       }
     },
   };
+}
+
+export type MigratedCluster = OwnCluster & { url: string };
+
+/** An own cluster, started, whose database `bookshelf` (at `url`) has the migrations applied by Atlas. */
+export async function ownMigratedCluster(): Promise<MigratedCluster> {
+  const own = await ownCluster();
+  try {
+    await own.start();
+    await ensureDatabases(own.cluster, ['bookshelf']);
+    const url = embeddedUrl(own.cluster, 'bookshelf');
+    await applyMigrations(url);
+    return { ...own, url };
+  } catch (error) {
+    await own.dispose();
+    throw error;
+  }
 }

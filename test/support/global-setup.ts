@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { embeddedCredentials, embeddedUrl, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
-import { atlasOrThrow } from '../../src/commands/atlas.ts';
-import { targetFlags } from '../../src/commands/target-flags.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
 import { adminQuery, TEMPLATE_DB, withDatabase } from './postgres.ts';
 
 /**
@@ -42,9 +41,7 @@ export default async function setup(project: TestProject) {
   }
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
   await adminQuery(adminUrl, `CREATE DATABASE ${TEMPLATE_DB}`);
-  await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: withDatabase(adminUrl, TEMPLATE_DB), dev: undefined })], {
-    echo: false,
-  });
+  await applyMigrations(withDatabase(adminUrl, TEMPLATE_DB));
   project.provide('adminUrl', adminUrl);
 
   return async () => {
