@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startApp, type TestApp } from './support/app.ts';
+import { apiOutage, call, startApp, type TestApp } from './support/app.ts';
 import { ownMigratedCluster, type MigratedCluster } from './support/cluster.ts';
-import { outageUnderLoad, timeUntilSuccess } from './support/load.ts';
+import { outageUnderLoad } from './support/load.ts';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
 
 /**
@@ -52,22 +52,7 @@ describe('the API through PgBouncer', () => {
   });
 
   it(`answers 503 with a JSON body while suspended, and 200 again within ${RECOVERY_LIMIT_MS} ms of the resume`, async () => {
-    expect((await call(app, 'GET', '/authors')).status).toBe(200);
-    await suspend();
-    for (const path of ['/authors', '/books/1', '/readyz']) {
-      const response = await call(app, 'GET', path);
-      expect(response.status, `${path}: ${JSON.stringify(response.body)}`).toBe(503);
-      expect(response.headers.get('content-type')).toMatch(/json/);
-      expect(response.body).toMatchObject({ status: 503, title: 'Database Unavailable' });
-      expect(JSON.stringify(response.body)).not.toContain(own.cluster.password);
-    }
-    expect((await call(app, 'GET', '/healthz')).status).toBe(200);
-    await resume();
-    const recovery = await timeUntilSuccess(async () => {
-      const { status } = await call(app, 'GET', '/authors');
-      if (status !== 200) throw new Error(`status ${status}`);
-    });
-    console.log(`API through PgBouncer, after resume: first 200 in ${recovery.toFixed(0)} ms`);
+    const recovery = await apiOutage(app, { away: suspend, back: resume }, own.cluster.password, 'API through PgBouncer, after resume');
     expect(recovery).toBeLessThan(RECOVERY_LIMIT_MS);
     const responses = await Promise.all(Array.from({ length: 20 }, () => call(app, 'GET', '/authors')));
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));

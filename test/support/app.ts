@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { ConnectionPool } from '@databases/pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createPool } from '../../src/db/pool.ts';
 import { createApp } from '../../src/http/app.ts';
 import { seed } from '../../src/db/seed.ts';
 import { problemsForProtocolErrors } from '../../src/http/protocol-errors.ts';
+import { timeUntilSuccess } from './load.ts';
 import { createDatabase, dropDatabase } from './postgres.ts';
 
 /**
@@ -90,4 +91,29 @@ export async function call(app: TestApp, method: string, path: string, body?: un
     /* not JSON: keep the text */
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/**
+ * The API while its database goes away (`away`) and comes back (`back`):
+ * the reads and /readyz answer 503 problems that do not hold `secret`, and
+ * /healthz stays 200. Returns the milliseconds from `back` to the first 200.
+ */
+export async function apiOutage(app: TestApp, { away, back }: { away(): Promise<void>; back(): Promise<void> }, secret: string, label: string): Promise<number> {
+  expect((await call(app, 'GET', '/authors')).status).toBe(200);
+  await away();
+  for (const path of ['/authors', '/books/1', '/readyz']) {
+    const response = await call(app, 'GET', path);
+    expect(response.status, `${path}: ${JSON.stringify(response.body)}`).toBe(503);
+    expect(response.headers.get('content-type')).toMatch(/json/);
+    expect(response.body).toMatchObject({ status: 503, title: 'Database Unavailable' });
+    expect(JSON.stringify(response.body)).not.toContain(secret);
+  }
+  expect((await call(app, 'GET', '/healthz')).status).toBe(200); // the process is fine
+  await back();
+  const recovery = await timeUntilSuccess(async () => {
+    const { status } = await call(app, 'GET', '/authors');
+    if (status !== 200) throw new Error(`status ${status}`);
+  });
+  console.log(`${label}: first 200 in ${recovery.toFixed(0)} ms`);
+  return recovery;
 }
