@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../src/atlas/locate.mjs';
+import { runToEnd } from './process.ts';
 
 /** What a scratch copy of the repository holds: the schema workflow's files. */
 const copied = ['schema.sql', 'atlas.hcl', 'migrations', path.join('src', 'db', 'zapatos')];
@@ -35,12 +35,5 @@ export function runDbCheck(args: string[]): Promise<CliRun> {
   const env = { ...process.env };
   for (const name of ['DATABASE_URL', 'DIRECT_DATABASE_URL', 'ATLAS_DEV_URL']) delete env[name];
   const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, ['src/commands/main.ts', 'check', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
-  });
+  return runToEnd(tsx, ['src/commands/main.ts', 'check', ...args], { cwd: repoRoot, env });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../src/atlas/locate.mjs';
@@ -6,6 +5,7 @@ import { atlas } from '../../src/commands/atlas.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
 import { atlasUrl } from '../../src/db/targets.ts';
 import { call, startApp } from './app.ts';
+import { runToEnd } from './process.ts';
 import { runDbCheck } from './scratch-repo.ts';
 import { parseTxtar } from './txtar.ts';
 
@@ -65,7 +65,8 @@ export const commands: Record<string, Command> = {
   },
   tsc: async (ctx, [project = 'tsconfig.json']) => {
     const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
-    return run(tsc, ['--noEmit', '-p', path.join(ctx.work, project)], ctx.work);
+    const run = await runToEnd(tsc, ['--noEmit', '-p', path.join(ctx.work, project)], { cwd: ctx.work });
+    return { ok: run.code === 0, output: run.output };
   },
   cp: async (ctx, [from, to]) => {
     writeFileSync(inWork(ctx, to!), readFileSync(inWork(ctx, from!)));
@@ -145,14 +146,3 @@ function only(ctx: ScriptContext, pattern: string): string {
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function run(binary: string, args: string[], cwd: string): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ ok: code === 0, output }));
-  });
-}
