@@ -3,8 +3,9 @@ import v8 from 'node:v8';
 /**
  * Bounds how much garbage the server's heap holds between full GCs.
  *
- * Under load, objects that outlive a young-generation GC (in-flight requests,
- * socket buffers) are promoted to the old generation and die there. V8 runs
+ * Under load, objects that outlive a young-generation GC (what Express and
+ * Node allocate for a request, held until the next request on its keep-alive
+ * connection) are promoted to the old generation and die there. V8 runs
  * the next full GC when the old generation reaches a multiple of what
  * survived the last one, up to 4× when the process is busy and the GCs are
  * fast; with a live heap of about 17 MB that multiple is most of the peak RSS
