@@ -1,14 +1,21 @@
 #!/usr/bin/env node
-// `npx atlas …`: runs the pinned Atlas binary with the update checks off.
+// `npx atlas …`: runs the Atlas that bookshelf uses (see locate.mjs) with the
+// update checks off. Reads .env like the npm scripts, so that atlas.hcl's
+// `local` env sees the same EMBEDDED_PG_PORT (real variables win).
 import { spawn } from 'node:child_process';
-import { atlasEnv, findAtlas, missingAtlasMessage } from './locate.mjs';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { atlasEnv, locateAtlas, repoRoot } from './locate.mjs';
 
-const binary = findAtlas();
-if (!binary) {
-  console.error(missingAtlasMessage());
+const dotenv = path.join(repoRoot, '.env');
+if (existsSync(dotenv)) process.loadEnvFile(dotenv);
+
+const found = locateAtlas();
+if (found.path === null) {
+  console.error(found.problem);
   process.exit(127);
 }
-const child = spawn(binary, process.argv.slice(2), {
+const child = spawn(found.path, process.argv.slice(2), {
   stdio: 'inherit',
   env: { ...process.env, ...atlasEnv },
 });

@@ -8,6 +8,11 @@
 // Later CLI releases exist only as pseudo-versions, which the proxy refuses
 // (403 "This module version is not available"). Raise both pins together.
 //
+// The library is replaced by a patched copy that build.mjs makes in the
+// git-ignored .atlas/lib/atlas: ariga.io/atlas v0.13.1 exactly as go.sum pins
+// it, plus bookshelf's own small change so that the driver opens Postgres 16
+// and 17 (pg16-patch.mjs says what and why). The binary reports v0.13.1+pg16.
+//
 // golang.org/x/tools is raised to v0.28.0: the version Atlas v0.13.1 chose
 // (2023) no longer compiles with Go 1.22+ (tokeninternal: invalid array length).
 module bookshelf/atlas
@@ -116,3 +121,5 @@ require (
 	gopkg.in/natefinch/lumberjack.v2 v2.0.0 // indirect
 	nhooyr.io/websocket v1.8.7 // indirect
 )
+
+replace ariga.io/atlas => ../../.atlas/lib/atlas

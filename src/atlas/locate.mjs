@@ -1,11 +1,18 @@
-// Finds the Atlas CLI that bookshelf pins in go.mod beside this file:
-// the binary build.mjs built into .atlas/, or an `atlas` on PATH that
-// reports the same version. Plain JavaScript, so that the `atlas` bin
-// works before anything is compiled.
-import { existsSync, readFileSync } from 'node:fs';
+// Finds the Atlas CLI that bookshelf runs, in this order:
+// 1. ATLAS_BIN, when set (it must run and report v0.14.1 or newer);
+// 2. an `atlas` on PATH reporting v0.14.1 or newer (official installs are
+//    v1.x) or our own patched build: the user's own Atlas is used as it is;
+// 3. the build that build.mjs made into .atlas/ (v0.13.1 patched for
+//    Postgres 16+, see pg16-patch.mjs).
+// Plain JavaScript, so that the `atlas` bin works before anything is
+// compiled. Nothing here writes: a binary is never replaced or removed.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { patchLabel } from './pg16-patch.mjs';
+import { minimumVersion, opensPostgres16, parseVersion } from './version.mjs';
 
 /** The checkout this code runs from: the nearest directory above with src/atlas/go.mod (also from a bundle in dist/). */
 function findRepoRoot(start) {
@@ -18,57 +25,112 @@ function findRepoRoot(start) {
 export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const goModDir = path.join(repoRoot, 'src', 'atlas');
 
-/** The pinned release, read from go.mod so that there is one place to change it. */
-export const pinnedVersion = (() => {
-  const goMod = readFileSync(path.join(goModDir, 'go.mod'), 'utf8');
-  const match = /^\s*ariga\.io\/atlas\/cmd\/atlas\s+(v\S+)/m.exec(goMod);
-  if (!match) throw new Error(`src/atlas/go.mod does not require ariga.io/atlas/cmd/atlas`);
+const goMod = () => readFileSync(path.join(goModDir, 'go.mod'), 'utf8');
+
+/** The CLI release pinned in go.mod (one place to change it). */
+export const cliVersion = (() => {
+  const match = /^\s*ariga\.io\/atlas\/cmd\/atlas\s+(v\S+)/m.exec(goMod());
+  if (!match) throw new Error('src/atlas/go.mod does not require ariga.io/atlas/cmd/atlas');
   return match[1];
 })();
 
-export const builtBinary = path.join(repoRoot, '.atlas', `atlas-${pinnedVersion}`);
+/** What our build reports: the pinned release and the patch, e.g. v0.13.1+pg16. */
+export const pinnedVersion = `${cliVersion}+${patchLabel}`;
 
-/** Atlas otherwise calls home, with no timeout, on every run. */
+/**
+ * Our build's file: its name carries a digest of everything the build reads
+ * (go.mod, go.sum, the patch), so a changed pin or patch builds anew and an
+ * unchanged one is reused.
+ */
+export const builtBinary = (() => {
+  const digest = createHash('sha256');
+  for (const file of ['go.mod', 'go.sum', 'pg16-patch.mjs']) digest.update(readFileSync(path.join(goModDir, file)));
+  return path.join(repoRoot, '.atlas', `atlas-${pinnedVersion}-${digest.digest('hex').slice(0, 10)}`);
+})();
+
+/** Atlas otherwise calls home, with no timeout, on every run, and prints upgrade notices. */
 export const atlasEnv = { ATLAS_NO_UPDATE_NOTIFIER: '1', ATLAS_NO_UPGRADE_SUGGESTIONS: '1' };
 
-/** The version an atlas binary reports, or null when it does not run. */
+const versions = new Map();
+
+/** The version an atlas binary reports, or null when it does not run or says nothing readable. */
 export function versionOf(binary) {
-  const run = spawnSync(binary, ['version'], {
-    env: { ...process.env, ...atlasEnv },
-    encoding: 'utf8',
-    timeout: 15_000,
-  });
-  if (run.status !== 0) return null;
-  return /atlas version (v\S+)/.exec(run.stdout)?.[1] ?? null;
+  let key;
+  try {
+    key = `${binary}:${statSync(binary).mtimeMs}`;
+  } catch {
+    return null;
+  }
+  if (!versions.has(key)) {
+    const run = spawnSync(binary, ['version'], { env: { ...process.env, ...atlasEnv }, encoding: 'utf8', timeout: 15_000 });
+    versions.set(key, run.status === 0 ? parseVersion(run.stdout) : null);
+  }
+  return versions.get(key);
 }
 
-function isPinned(version) {
-  return version === pinnedVersion || (version ?? '').startsWith(`${pinnedVersion}-`);
-}
-
-/** An `atlas` on PATH, skipping our own node_modules/.bin wrapper. */
-function atlasOnPath() {
+/** Every `atlas` on PATH, skipping our own node_modules/.bin wrapper. */
+function atlasesOnPath(env) {
   const ourBin = path.join(repoRoot, 'node_modules', '.bin');
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+  const found = [];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir || path.resolve(dir) === ourBin) continue;
     const candidate = path.join(dir, 'atlas');
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate) && !found.includes(candidate)) found.push(candidate);
   }
-  return null;
+  return found;
 }
 
-/** The path of the pinned Atlas binary, or null when there is none. */
-export function findAtlas() {
-  if (existsSync(builtBinary)) return builtBinary;
-  const onPath = atlasOnPath();
-  if (onPath && isPinned(versionOf(onPath))) return onPath;
-  return null;
+const needs = `bookshelf needs Atlas ${minimumVersion} or newer (older releases cannot read Postgres 16+)`;
+
+/**
+ * @typedef {{ path: string, version: string, source: 'ATLAS_BIN' | 'PATH' | 'built' }} Found
+ * @typedef {{ path: null, problem: string, missing: boolean }} NotFound
+ * @returns {(Found | NotFound) & { passedOver: string[] }} which Atlas runs, and
+ *   each `atlas` on PATH that was passed over, with why.
+ */
+export function locateAtlas(env = process.env) {
+  const passedOver = [];
+  if (env.ATLAS_BIN) {
+    const version = versionOf(env.ATLAS_BIN);
+    if (version && opensPostgres16(version)) return { path: env.ATLAS_BIN, version, source: 'ATLAS_BIN', passedOver };
+    const problem = !existsSync(env.ATLAS_BIN)
+      ? `ATLAS_BIN=${env.ATLAS_BIN}: no such file.`
+      : version
+        ? `ATLAS_BIN=${env.ATLAS_BIN} reports ${version}; ${needs}.`
+        : `ATLAS_BIN=${env.ATLAS_BIN}: \`atlas version\` did not print a version bookshelf can read.`;
+    return { path: null, problem: `${problem} Point ATLAS_BIN at another Atlas, or unset it to use bookshelf's own build.`, missing: false, passedOver };
+  }
+  for (const candidate of atlasesOnPath(env)) {
+    const version = versionOf(candidate);
+    if (version && opensPostgres16(version)) return { path: candidate, version, source: 'PATH', passedOver };
+    passedOver.push(
+      version
+        ? `${candidate} reports ${version}; ${needs}`
+        : `${candidate}: \`atlas version\` did not print a version bookshelf can read`,
+    );
+  }
+  if (existsSync(builtBinary)) {
+    const version = versionOf(builtBinary);
+    if (version) return { path: builtBinary, version, source: 'built', passedOver };
+    return {
+      path: null,
+      problem: `${path.relative(repoRoot, builtBinary)} does not run (\`atlas version\` failed). It is left as it is: delete it, then run \`npm run atlas:build\`.`,
+      missing: false,
+      passedOver,
+    };
+  }
+  return { path: null, problem: missingAtlasMessage(), missing: true, passedOver };
+}
+
+/** The path of the Atlas binary to run, or null when there is none. */
+export function findAtlas(env = process.env) {
+  return locateAtlas(env).path;
 }
 
 export function missingAtlasMessage() {
   return [
-    `Atlas ${pinnedVersion} is not installed.`,
-    `bookshelf builds it from the Go module proxy when you run \`npm install\`; that needs Go 1.24 or newer (https://go.dev/dl/).`,
-    `With Go installed, run \`npm run atlas:build\`. Or put an atlas binary reporting ${pinnedVersion} on your PATH.`,
+    `Atlas is not installed.`,
+    `bookshelf builds Atlas ${pinnedVersion} from the Go module proxy when you run \`npm install\`; that needs Go 1.24 or newer (https://go.dev/dl/).`,
+    `With Go installed, run \`npm run atlas:build\`. Or install Atlas ${minimumVersion} or newer (https://atlasgo.io/docs#installation) on your PATH, or set ATLAS_BIN to it.`,
   ].join('\n');
 }
