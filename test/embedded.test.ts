@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import pg from 'pg';
 import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded } from '../src/db/embedded.ts';
+import { parseEnv } from '../src/config/env.ts';
 import { ownCluster } from './support/cluster.ts';
 
 const own = await ownCluster();
@@ -38,4 +39,27 @@ it('starts after a crash that left a stale postmaster.pid', async () => {
 it('stop says whether it was running', async () => {
   expect(await stopEmbedded(cluster)).toBe(true);
   expect(await stopEmbedded(cluster)).toBe(false);
+});
+
+it('a data directory of another major version is refused with what to do (not pg_ctl’s own message)', async () => {
+  const old = await ownCluster({ major: 15 });
+  try {
+    await old.start();
+    await old.stop();
+    const error = await startEmbedded({ ...old.cluster, major: 17 }).catch((e: Error) => e);
+    expect(String(error)).toContain(`${old.cluster.dataDir} holds a Postgres 15 cluster, but the embedded Postgres is 17`);
+    expect(String(error)).toContain('set EMBEDDED_PG_VERSION=15');
+    expect(String(error)).toContain('`npm run db:reset` deletes the local data');
+    // db:stop still stops it whatever is configured now: pg_ctl of the cluster's own version.
+    await old.start();
+    expect(await stopEmbedded({ ...old.cluster, major: 17 })).toBe(true);
+  } finally {
+    await old.dispose();
+  }
+});
+
+it('EMBEDDED_PG_VERSION is 17 by default, 15 on request, and nothing else', () => {
+  expect(parseEnv({}).EMBEDDED_PG_VERSION).toBe(17);
+  expect(parseEnv({ EMBEDDED_PG_VERSION: '15' }).EMBEDDED_PG_VERSION).toBe(15);
+  expect(() => parseEnv({ EMBEDDED_PG_VERSION: '16' })).toThrow('EMBEDDED_PG_VERSION: must be 17 or 15 (the versions bookshelf ships)');
 });

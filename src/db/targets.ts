@@ -23,6 +23,7 @@ export function embeddedCluster(config: Env = env()): EmbeddedCluster {
   return {
     dataDir: path.resolve(repoRoot, config.EMBEDDED_PG_DIR),
     port: config.EMBEDDED_PG_PORT,
+    major: config.EMBEDDED_PG_VERSION,
     ...embeddedCredentials,
   };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
+import type { EmbeddedMajor } from '../../src/db/embedded-majors.ts';
 import { freePort } from './free-port.ts';
 
 /**
@@ -23,15 +24,20 @@ export interface OwnCluster {
   dispose(): Promise<void>;
 }
 
-export async function ownCluster({ settings }: { settings?: (dir: string) => Record<string, string> } = {}): Promise<OwnCluster> {
+export async function ownCluster({
+  settings,
+  major,
+  password = `pw-${randomBytes(9).toString('hex')}`,
+}: { settings?: (dir: string) => Record<string, string>; major?: EmbeddedMajor; password?: string } = {}): Promise<OwnCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-cluster-'));
   chmodSync(dir, 0o755);
   const cluster: EmbeddedCluster = {
     dataDir: path.join(dir, 'pg'),
     port: await freePort(),
     user: 'bookshelf',
-    password: `pw-${randomBytes(9).toString('hex')}`,
+    password,
     ...(settings ? { settings: settings(dir) } : {}),
+    ...(major ? { major } : {}),
   };
   return {
     dir,
@@ -53,8 +59,8 @@ export async function ownCluster({ settings }: { settings?: (dir: string) => Rec
 export type MigratedCluster = OwnCluster & { url: string };
 
 /** An own cluster, started, whose database `bookshelf` (at `url`) has the migrations applied by Atlas. */
-export async function ownMigratedCluster(): Promise<MigratedCluster> {
-  const own = await ownCluster();
+export async function ownMigratedCluster(options: { major?: EmbeddedMajor; password?: string } = {}): Promise<MigratedCluster> {
+  const own = await ownCluster(options);
   try {
     await own.start();
     await ensureDatabases(own.cluster, ['bookshelf']);
