@@ -1,3 +1,5 @@
+import { locateAtlas } from '../atlas/locate.mjs';
+import { capabilities } from '../atlas/version.mjs';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import type { LintScope } from './changed-migrations.ts';
@@ -62,11 +64,36 @@ export async function checkLint(workingRoot: string, devUrl: string, scope: Lint
       }
     }
   }
+  const notes = missingAnalyzers();
   if (blockers.length > 0) {
-    return fail(name, `${blockers[0]}`, [...blockers.slice(1), ...warnings.map((w) => `warning: ${w}`), optOutHelp]);
+    return fail(name, `${blockers[0]}`, [...blockers.slice(1), ...warnings.map((w) => `warning: ${w}`), ...notes, optOutHelp]);
   }
   if (run.code !== 0) return fail(name, `atlas migrate lint failed: ${failureLine(run)}`);
-  return pass(name, `${scope.latest} file(s) linted (${scope.because}): no destructive, data-dependent or incompatible change`, warnings.map((w) => `warning: ${w}`));
+  return pass(
+    name,
+    `${scope.latest} file(s) linted (${scope.because}): no destructive, data-dependent or incompatible change`,
+    [...warnings.map((w) => `warning: ${w}`), ...notes],
+  );
 }
 
 const lineOf = (text: string, pos: number) => text.slice(0, pos).split('\n').length;
+
+/**
+ * What the Atlas that runs cannot check, said rather than passed over in
+ * silence: open-source Atlas dropped its concurrent-index analyzer in
+ * v0.22.0 and its naming analyzer in v0.32.0.
+ */
+export function missingAnalyzers(): string[] {
+  const found = locateAtlas();
+  if (found.path === null) return [];
+  const can = capabilities(found.version);
+  const notes: string[] = [];
+  if (!can.concurrentIndexAnalyzer) {
+    notes.push(
+      `note: Atlas ${found.version} has no concurrent-index analyzer (PG101-PG103): a CREATE/DROP INDEX without CONCURRENTLY, ` +
+        'which blocks writes to the table while it builds, is not reported by Atlas here.',
+    );
+  }
+  if (!can.namingAnalyzer) notes.push(`note: Atlas ${found.version} has no naming analyzer (NM): index and constraint names are not checked.`);
+  return notes;
+}

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { atlasEnv, findAtlas, missingAtlasMessage, repoRoot } from '../atlas/locate.mjs';
+import path from 'node:path';
+import { atlasEnv, locateAtlas, repoRoot } from '../atlas/locate.mjs';
 import { redactSecrets } from '../config/redact.ts';
+import { AtlasStdoutFilter, explainAtlasFailure, withoutUpgradeNotice } from './atlas-output.ts';
 
 export class CommandError extends Error {
   constructor(
@@ -14,7 +16,10 @@ export class CommandError extends Error {
 export interface AtlasRun {
   code: number;
   stdout: string;
+  /** Without the community edition's upgrade notice. */
   stderr: string;
+  /** The project it ran in. */
+  cwd: string;
 }
 
 export interface AtlasOptions {
@@ -23,30 +28,50 @@ export interface AtlasOptions {
   cwd?: string;
 }
 
+/** Which Atlas runs, said once per process (per binary) before the first command it runs. */
+const announced = new Set<string>();
+function announce(version: string, binary: string, source: 'ATLAS_BIN' | 'PATH' | 'built'): void {
+  if (announced.has(binary)) return;
+  announced.add(binary);
+  const from = { ATLAS_BIN: `ATLAS_BIN=${binary}`, PATH: `your ${binary}`, built: `bookshelf's build, ${path.relative(process.cwd(), binary)}` }[source];
+  console.log(`(Atlas ${version}: ${from})`);
+}
+
 /**
- * Runs the pinned Atlas CLI. The command line and everything Atlas prints
- * pass through redactSecrets, so passwords in URLs are never shown.
+ * Runs Atlas (see src/atlas/locate.mjs for which one). The command line and
+ * everything Atlas prints pass through redactSecrets, so passwords in URLs
+ * are never shown. Stdout streams as Atlas writes it, less the advice this
+ * project replaces (src/commands/atlas-output.ts); stderr is shown when
+ * Atlas exits, or the project's own explanation of it instead.
  */
 export function atlas(args: string[], { echo = true, cwd = repoRoot }: AtlasOptions = {}): Promise<AtlasRun> {
-  const binary = findAtlas();
-  if (!binary) return Promise.reject(new CommandError(missingAtlasMessage(), 127));
-  if (echo) console.log(`$ atlas ${args.map(quote).map(redactSecrets).join(' ')}`);
+  const found = locateAtlas();
+  if (found.path === null) return Promise.reject(new CommandError(found.problem, 127));
+  const binary = found.path;
+  if (echo) {
+    announce(found.version, binary, found.source);
+    console.log(`$ atlas ${args.map(quote).map(redactSecrets).join(' ')}`);
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd, env: { ...process.env, ...atlasEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const shown = new AtlasStdoutFilter();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       const text = redactSecrets(chunk.toString());
       stdout += text;
-      if (echo) process.stdout.write(text);
+      if (echo) process.stdout.write(shown.push(text));
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = redactSecrets(chunk.toString());
-      stderr += text;
-      if (echo) process.stderr.write(text);
-    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += redactSecrets(chunk.toString())));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => {
+      stderr = withoutUpgradeNotice(stderr);
+      if (echo) {
+        process.stdout.write(shown.end());
+        if (stderr && !explainAtlasFailure(stderr, cwd)) process.stderr.write(stderr);
+      }
+      resolve({ code: code ?? 1, stdout, stderr, cwd });
+    });
   });
 }
 
@@ -54,14 +79,17 @@ export function atlas(args: string[], { echo = true, cwd = repoRoot }: AtlasOpti
 export async function atlasOrThrow(args: string[], options?: AtlasOptions): Promise<AtlasRun> {
   const result = await atlas(args, options);
   if (result.code !== 0) {
-    const detail = options?.echo === false ? `\n${(result.stderr || result.stdout).trim()}` : '';
+    const explained = explainAtlasFailure(result.stderr, result.cwd);
+    const detail = explained ? `\n${explained}` : options?.echo === false ? `\n${(result.stderr || result.stdout).trim()}` : '';
     throw new CommandError(`atlas ${args[0]} ${args[1] ?? ''} failed (exit ${result.code})${detail}`.replace(/\s+\(/, ' ('), result.code);
   }
   return result;
 }
 
-/** Why a run failed, in one line: the last line Atlas printed (to stderr, else stdout). */
+/** Why a run failed, in one line: the project's explanation, else the last line Atlas printed (to stderr, else stdout). */
 export function failureLine(run: AtlasRun): string {
+  const explained = explainAtlasFailure(run.stderr, run.cwd);
+  if (explained) return explained.split('\n')[0]!;
   return (run.stderr || run.stdout).trim().split('\n').at(-1) ?? '';
 }
 
