@@ -3,23 +3,31 @@
 # Atlas records applied migrations in its own schema (atlas_schema_revisions),
 # so `public` holds only the app's tables.
 
-# The embedded Postgres that `npm run db:start` runs (see README). The npm
-# scripts pass the URLs of whatever database they started; these defaults
-# make the bare `atlas ... --env local` commands work as the README shows.
+# The embedded Postgres that `npm run db:start` runs (see README), on the
+# port the npm scripts use: EMBEDDED_PG_PORT (default 54329). `npx atlas`
+# reads it from the environment or .env like the npm scripts do, so the bare
+# `npx atlas ... --env local` commands reach this copy's database, never
+# another copy's on the default port. The npm scripts pass the URLs of the
+# databases they resolved as --var url=... and --var dev_url=....
+locals {
+  embedded_port = getenv("EMBEDDED_PG_PORT") != "" ? getenv("EMBEDDED_PG_PORT") : "54329"
+  embedded      = "postgres://bookshelf:bookshelf@127.0.0.1:${local.embedded_port}"
+}
+
 variable "url" {
   type    = string
-  default = "postgres://bookshelf:bookshelf@127.0.0.1:54329/bookshelf?search_path=public&sslmode=disable"
+  default = ""
 }
 
 variable "dev_url" {
   type    = string
-  default = "postgres://bookshelf:bookshelf@127.0.0.1:54329/bookshelf_dev?search_path=public&sslmode=disable"
+  default = ""
 }
 
 env "local" {
   src = "file://schema.sql"
-  url = var.url
-  dev = var.dev_url
+  url = var.url != "" ? var.url : "${local.embedded}/bookshelf?search_path=public&sslmode=disable"
+  dev = var.dev_url != "" ? var.dev_url : "${local.embedded}/bookshelf_dev?search_path=public&sslmode=disable"
   migration {
     dir              = "file://migrations"
     revisions_schema = "atlas_schema_revisions"
