@@ -90,6 +90,23 @@ const cases: Case[] = [
     says: [/ALTER TABLE "authors" ADD COLUMN "born" date NULL;/, /run npm run db:diff -- <name>/],
   },
   {
+    name: 'a view, a function and a trigger in schema.sql that no migration makes (Atlas sees none of them)',
+    provoke: () =>
+      appendFileSync(
+        repo.file('schema.sql'),
+        `\nCREATE VIEW author_book_counts AS SELECT a.id, count(b.id) AS books FROM authors a LEFT JOIN books b ON b.author_id = a.id GROUP BY a.id;
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER books_touch BEFORE UPDATE ON books FOR EACH ROW EXECUTE FUNCTION touch();\n`,
+      ),
+    fails: ['migrations give schema.sql'],
+    says: [
+      /3 object\(s\) differ between replaying migrations\/ and loading schema\.sql/,
+      /function public\.touch\(\): only in schema\.sql/,
+      /trigger public\.books\.books_touch: only in schema\.sql\n {4}schema\.sql:\n {6}CREATE TRIGGER books_touch BEFORE UPDATE ON public\.books/,
+      /view public\.author_book_counts: only in schema\.sql/,
+    ],
+  },
+  {
     name: 'stale zapatos types',
     provoke: () => edit(repo.file('src', 'db', 'zapatos', 'schema.d.ts'), (s) => s.replace(/country/g, 'nation')),
     fails: ['zapatos types fresh'],
@@ -205,6 +222,29 @@ describe('db:check against a live database', () => {
     const message = text(results.at(-1));
     expect(message).toMatch(/drift: the live database \(at 20261126000607\) was changed outside migrations\//);
     expect(message).toContain('ALTER TABLE "authors" ADD COLUMN "nickname" text NULL;');
+  });
+
+  it('a trigger, a view and a function made by hand are drift too (Atlas sees none of them)', async () => {
+    const other = await createDatabase(adminUrl);
+    try {
+      await adminQuery(
+        other,
+        `CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+         CREATE TRIGGER authors_touch BEFORE UPDATE ON authors FOR EACH ROW EXECUTE FUNCTION touch();
+         CREATE VIEW recent_books AS SELECT id, title FROM books ORDER BY created_at DESC LIMIT 10;`,
+      );
+      repo = scratchRepo();
+      const results = await checkProject({ root: repo.root, devUrl: dev, targetUrl: other });
+      expect(failures(results)).toEqual(['live database']);
+      const message = text(results.at(-1));
+      expect(message).toMatch(/3 object\(s\) differ between the applied migrations and the live database/);
+      expect(message).toMatch(/trigger public\.authors\.authors_touch: only in live database/);
+      expect(message).toMatch(/view public\.recent_books: only in live database/);
+      expect(message).toMatch(/function public\.touch\(\): only in live database/);
+      expect(message).not.toContain('ADD COLUMN "nickname"'); // another database: only its own drift
+    } finally {
+      await dropDatabase(adminUrl, other);
+    }
   });
 });
 

@@ -1,6 +1,9 @@
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
+import { readCatalog } from '../catalog/read.ts';
+import { catalogOfMigrations } from '../catalog/states.ts';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import { resetScratchDatabase } from '../db/scratch.ts';
@@ -30,32 +33,46 @@ export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUr
   const pending = Pending.map((file) => file.Name);
   const pendingNote = pending.length ? `${pending.length} pending: ${pending.join(', ')} (npm run db:apply)` : 'no pending migrations';
 
-  const appliedState = await appliedMigrationsDir(workingRoot, Applied.map((a) => a.Version));
+  const appliedRoot = await appliedProject(workingRoot, Applied.map((a) => a.Version));
   try {
     await resetScratchDatabase(devUrl);
-    const from = appliedState ? `file://${appliedState}` : atlasUrl(devUrl); // none applied: an empty schema
+    const from = appliedRoot ? `file://${path.join(appliedRoot, 'migrations')}` : atlasUrl(devUrl); // none applied: an empty schema
     const diff = await atlas(['schema', 'diff', '--from', from, '--to', atlasUrl(liveUrl), '--dev-url', atlasUrl(devUrl)], {
       echo: false,
     });
     if (diff.code !== 0) return fail(name, `atlas schema diff failed: ${failureLine(diff)}`);
     const sql = diff.stdout.trim();
+    const atlasDrift = sql === 'Schemas are synced, no changes to be made.' ? [] : sql.split('\n');
+    // Everything else (views, functions, triggers, partitions, ...): Postgres' catalogs of both.
+    const applied = appliedRoot ? await catalogOfMigrations(devUrl, appliedRoot) : new Map();
+    const differences = compareCatalogs(applied, await readCatalog(liveUrl));
     const at = Current.startsWith('No ') ? 'no migration applied' : `at ${Current}`;
-    if (sql === 'Schemas are synced, no changes to be made.') return pass(name, `no drift (${at}); ${pendingNote}`);
+    if (atlasDrift.length === 0 && differences.length === 0) return pass(name, `no drift (${at}); ${pendingNote}`);
     return fail(name, `drift: the live database (${at}) was changed outside migrations/`, [
-      'Changes found in the live database that no applied migration made:',
-      ...sql.split('\n').map((line) => `  ${line}`),
+      ...(atlasDrift.length
+        ? ['Changes found in the live database that no applied migration made:', ...atlasDrift.map((line) => `  ${line}`)]
+        : []),
+      ...(differences.length
+        ? [
+            `${differences.length} object(s) differ between the applied migrations and the live database (Postgres' catalogs):`,
+            ...differences.flatMap((d) => describeDifference(d, ['migrations', 'live database']).map((line) => `  ${line}`)),
+          ]
+        : []),
       'Put them in schema.sql and a migration (npm run db:diff -- <name>), or undo them by hand.',
       pendingNote,
     ]);
   } finally {
-    if (appliedState) rmSync(appliedState, { recursive: true, force: true });
+    if (appliedRoot) rmSync(appliedRoot, { recursive: true, force: true });
   }
 }
 
-/** A migrations directory holding only the applied files, or null if none is. */
-async function appliedMigrationsDir(workingRoot: string, versions: string[]): Promise<string | null> {
+/** A project (atlas.hcl and migrations/) holding only the applied files, or null if none is. */
+async function appliedProject(workingRoot: string, versions: string[]): Promise<string | null> {
   if (versions.length === 0) return null;
-  const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-applied-'));
+  const root = mkdtempSync(path.join(tmpdir(), 'bookshelf-applied-'));
+  const dir = path.join(root, 'migrations');
+  mkdirSync(dir);
+  copyFileSync(path.join(workingRoot, 'atlas.hcl'), path.join(root, 'atlas.hcl'));
   for (const file of readdirSync(path.join(workingRoot, 'migrations'))) {
     if (versions.some((version) => file.startsWith(`${version}_`) || file === `${version}.sql`)) {
       copyFileSync(path.join(workingRoot, 'migrations', file), path.join(dir, file));
@@ -63,5 +80,5 @@ async function appliedMigrationsDir(workingRoot: string, versions: string[]): Pr
   }
   const hash = await atlas(['migrate', 'hash', '--dir', `file://${dir}`], { echo: false });
   if (hash.code !== 0) throw new Error(`atlas migrate hash failed: ${failureLine(hash)}`);
-  return dir;
+  return root;
 }

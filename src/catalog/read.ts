@@ -1,0 +1,40 @@
+import pg from 'pg';
+import { tlsOptions } from '../db/tls.ts';
+import type { Catalog, CatalogObject } from './object.ts';
+import { queries } from './queries.ts';
+
+/**
+ * Everything a database's schemas hold, read from Postgres' own catalogs
+ * (the pg_get_*def functions; the embedded Postgres ships no pg_dump), as
+ * one text per object: the SQL that creates it, in Postgres' own words.
+ * Two databases are equal when their texts are.
+ *
+ * Read with an empty search_path, so every name in those texts is
+ * schema-qualified and the same whatever the connection's settings.
+ * Not read: owners and grants (roles differ between environments), data,
+ * statistics, sequence positions, and objects that belong to an extension
+ * (the extension is read instead).
+ */
+export interface ReadOptions {
+  /** Schemas left out (default: Atlas's revisions schema). */
+  excludeSchemas?: string[];
+}
+
+export const defaultExcludedSchemas = ['atlas_schema_revisions'];
+
+export async function readCatalog(url: string, { excludeSchemas = defaultExcludedSchemas }: ReadOptions = {}): Promise<Catalog> {
+  const { connectionString, ssl } = tlsOptions(url);
+  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_catalog.set_config('search_path', '', false)`);
+    const objects: CatalogObject[] = [];
+    for (const query of queries) {
+      const { rows } = await client.query(query.sql, query.sql.includes("$1") ? [excludeSchemas] : []);
+      for (const row of rows) objects.push(...query.objects(row));
+    }
+    return new Map(objects.map((object) => [`${object.kind} ${object.name}`, object]));
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { atlasOrThrow } from '../commands/atlas.ts';
+import { targetFlags } from '../commands/target-flags.ts';
+import { resetScratchDatabase } from '../db/scratch.ts';
+import { loadSchemaFile } from './load-schema.ts';
+import type { Catalog } from './object.ts';
+import { readCatalog } from './read.ts';
+
+/**
+ * The catalogs of the two states a project declares, each built on the
+ * scratch (dev) database, which is emptied before and after:
+ * what replaying `<root>/migrations` with Atlas gives, and what running
+ * `<root>/schema.sql` gives.
+ */
+export async function catalogOfMigrations(devUrl: string, root: string): Promise<Catalog> {
+  return onScratch(devUrl, () =>
+    atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: root }),
+  );
+}
+
+export async function catalogOfSchemaFile(devUrl: string, root: string, file = 'schema.sql'): Promise<Catalog> {
+  return onScratch(devUrl, () => loadSchemaFile(devUrl, path.join(root, file)));
+}
+
+async function onScratch(devUrl: string, build: () => Promise<unknown>): Promise<Catalog> {
+  await resetScratchDatabase(devUrl);
+  try {
+    await build();
+    return await readCatalog(devUrl);
+  } finally {
+    await resetScratchDatabase(devUrl);
+  }
+}
