@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { env, type Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
+import { assertCanListen, listenError } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
 import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
@@ -25,6 +26,7 @@ export interface RunningServer {
 
 export async function startServer(config: Env = env(), logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
+  await assertCanListen(config.PORT, config.HOST);
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
     logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
@@ -42,7 +44,7 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
   problemsForProtocolErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, config.PORT, config.HOST)));
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
