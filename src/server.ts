@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
+import { databaseProblem } from './config/database-check.ts';
 import { env, type Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
 import { assertCanListen, listenError } from './config/listen-address.ts';
@@ -38,6 +39,15 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
     onError: (error) => logger.warn({ err: error.message }, 'database connection error'),
   });
   if (targets.embedded && (await seedIfEmpty(pool))) logger.info('seeded the guide’s authors and books');
+  if (!targets.embedded) {
+    const problem = await databaseProblem(pool, targets.app);
+    if (problem) {
+      logger.warn(
+        { database: redactSecrets(targets.app) },
+        `the database does not answer: ${problem}. Serving anyway: /readyz and requests that need the database answer 503 until it does`,
+      );
+    }
+  }
 
   const app = createApp({ db: pool, logger });
   const server = app.listen(config.PORT, config.HOST);
