@@ -59,6 +59,22 @@ describe('npm start when PORT is in use', () => {
   });
 });
 
+describe('npm start when HOST is not an address of this machine', () => {
+  it('says so at once, naming HOST, before starting a database', async () => {
+    const dataDir = path.join(dir, 'pg-bad-host');
+    dataDirs.push(dataDir);
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address.
+    const server = runEntrypoint('src/main.ts', { PORT: '8000', HOST: '192.0.2.1', EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) });
+    expect((await server.exited).code).toBe(1);
+    expect(server.stderr()).toBe(
+      'Cannot listen on PORT 8000 on HOST 192.0.2.1: 192.0.2.1 is not an address of this machine.\n' +
+        'Set HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (all).\n',
+    );
+    expect(server.output()).toBe(server.stderr());
+    expect(existsSync(dataDir)).toBe(false);
+  });
+});
+
 describe('npm start when DATABASE_URL does not work', () => {
   const adminUrl = inject('adminUrl');
   const secret = `Wrong-${Date.now().toString(36)}@pass/word`;
