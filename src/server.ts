@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
+import { databaseProblem } from './config/database-check.ts';
 import { env, type Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
+import { assertCanListen, listenError } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
 import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
@@ -25,6 +27,7 @@ export interface RunningServer {
 
 export async function startServer(config: Env = env(), logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
+  await assertCanListen(config.PORT, config.HOST);
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
     logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
@@ -36,13 +39,22 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
     onError: (error) => logger.warn({ err: error.message }, 'database connection error'),
   });
   if (targets.embedded && (await seedIfEmpty(pool))) logger.info('seeded the guide’s authors and books');
+  if (!targets.embedded) {
+    const problem = await databaseProblem(pool, targets.app);
+    if (problem) {
+      logger.warn(
+        { database: redactSecrets(targets.app) },
+        `the database does not answer: ${problem}. Serving anyway: /readyz and requests that need the database answer 503 until it does`,
+      );
+    }
+  }
 
   const app = createApp({ db: pool, logger });
   const server = app.listen(config.PORT, config.HOST);
   problemsForProtocolErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, config.PORT, config.HOST)));
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;

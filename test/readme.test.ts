@@ -19,3 +19,10 @@ it('the README lists every configuration variable', () => {
   const missing = configVariables.filter((name) => !readme.includes(`\`${name}\``));
   expect(missing).toEqual([]);
 });
+
+it('the README’s Commands table lists every db:* script', () => {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  const table = readme.slice(readme.indexOf('### Commands'), readme.indexOf('\n## ', readme.indexOf('### Commands')));
+  const missing = Object.keys(scripts).filter((name) => name.startsWith('db:') && !table.includes(`npm run ${name}`) && !table.includes(`\`${name}\``));
+  expect(missing).toEqual([]);
+});

@@ -116,10 +116,24 @@ describe('npm start with DATABASE_URL', () => {
     const { code } = await server.exited;
     expect(code).toBe(1);
     const output = server.output();
-    expect(output).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
-    expect(output).toMatch(/PORT: /);
-    expect(output).toMatch(/LOG_LEVEL: /);
     expect(output).not.toContain('Hunter2Secret');
+    // Plain lines on stderr, one per variable, for a person to read: not a
+    // JSON log line with `\n` escaped, and nothing on stdout.
+    expect(output).toBe(server.stderr());
+    expect(server.stderr().split('\n')).toEqual([
+      'Invalid configuration (set these in the environment or in .env):',
+      '  DATABASE_URL: must be a postgres:// or postgresql:// URL',
+      '  PORT: must be a whole number from 0 to 65535',
+      expect.stringMatching(/^ {2}LOG_LEVEL: .*"info"/),
+      '',
+    ]);
+  });
+
+  it('a db:* command reports bad configuration the same plain way', async () => {
+    const command = runEntrypoint('src/commands/main.ts', { PORT: 'eighty' }, ['status']);
+    expect((await command.exited).code).toBe(1);
+    expect(command.output()).toBe(command.stderr());
+    expect(command.stderr()).toBe('error: Invalid configuration (set these in the environment or in .env):\n  PORT: must be a whole number from 0 to 65535\n');
   });
 });
 

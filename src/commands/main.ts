@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   types: () => import('./db-types.ts'),
   seed: () => import('./db-seed.ts'),
   check: () => import('./db-check.ts'),
+  reset: () => import('./db-reset.ts'),
 };
 
 const [name = '', ...args] = process.argv.slice(2);

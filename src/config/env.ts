@@ -14,6 +14,12 @@ const postgresUrl = z
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
   .refine((value) => URL.canParse(value), 'is not a valid URL');
 
+/** A whole number in [min, max]; the message says so, instead of zod's "expected number, received NaN". */
+function integer(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+}
+
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((value) => ['1', 'true', 'yes'].includes(value));
@@ -25,14 +31,14 @@ const schema = z.object({
   DIRECT_DATABASE_URL: postgresUrl.optional(),
   /** Atlas's empty scratch database (e.g. a Neon branch). Unset: one beside the embedded Postgres. */
   ATLAS_DEV_URL: postgresUrl.optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: integer(0, 65535).default(8000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Apply pending migrations before serving, also when DATABASE_URL is set. */
   MIGRATE_ON_START: flag.default(false),
   /** Connections in the app's pool. */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  DATABASE_POOL_SIZE: integer(1, 200).default(10),
+  EMBEDDED_PG_PORT: integer(1024, 65535).default(54329),
   EMBEDDED_PG_DIR: z.string().default('.pgdata'),
   /** The embedded Postgres' major version: 17, or 15 (e.g. to match a Neon project on 15). */
   EMBEDDED_PG_VERSION: z.coerce
@@ -45,7 +51,7 @@ const schema = z.object({
    * GC before it runs the next one: 150 means to 2.5×. 0 keeps V8's own
    * heuristic (up to 4×). See src/config/heap.ts.
    */
-  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(150),
+  HEAP_GROWTH_PERCENT: integer(0, 1000).default(150),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -64,7 +70,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  throw new ConfigError(`Invalid configuration (set these in the environment or in .env):\n${lines.join('\n')}`);
 }
 
 let loaded: Env | undefined;

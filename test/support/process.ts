@@ -8,6 +8,8 @@ import { repoRoot } from '../../src/atlas/locate.mjs';
 export interface RunningProcess {
   child: ChildProcess;
   output: () => string;
+  /** What it wrote to stderr alone. */
+  stderr: () => string;
   /** Resolves with the first output line matching `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -20,19 +22,24 @@ export function runEntrypoint(script: string, env: Record<string, string>, args:
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stderr = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
     for (const listener of listeners) listener();
   };
   child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    onData(chunk);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   return {
     child,
     output: () => output,
+    stderr: () => stderr,
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
