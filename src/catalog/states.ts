@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { atlasOrThrow } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
-import { resetScratchDatabase } from '../db/scratch.ts';
+import { onEmptyScratchDatabase } from '../db/scratch.ts';
 import { loadSchemaFile } from './load-schema.ts';
 import type { Catalog } from './object.ts';
 import { readCatalog } from './read.ts';
@@ -22,12 +22,9 @@ export async function catalogOfSchemaFile(devUrl: string, root: string, file = '
   return onScratch(devUrl, () => loadSchemaFile(devUrl, path.join(root, file)));
 }
 
-async function onScratch(devUrl: string, build: () => Promise<unknown>): Promise<Catalog> {
-  await resetScratchDatabase(devUrl);
-  try {
+function onScratch(devUrl: string, build: () => Promise<unknown>): Promise<Catalog> {
+  return onEmptyScratchDatabase(devUrl, async () => {
     await build();
-    return await readCatalog(devUrl);
-  } finally {
-    await resetScratchDatabase(devUrl);
-  }
+    return readCatalog(devUrl);
+  });
 }

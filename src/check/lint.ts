@@ -1,6 +1,7 @@
 import { locateAtlas } from '../atlas/locate.mjs';
 import { capabilities } from '../atlas/version.mjs';
 import { atlas, failureLine } from '../commands/atlas.ts';
+import { onEmptyScratchDatabase } from '../db/scratch.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import type { LintScope } from './changed-migrations.ts';
 import { fail, pass, type CheckResult } from './result.ts';
@@ -39,12 +40,14 @@ interface LintFile {
  */
 export async function checkLint(workingRoot: string, devUrl: string, scope: LintScope): Promise<CheckResult> {
   if (scope.latest === 0) return pass(name, `nothing to lint (${scope.because})`);
-  const run = await atlas(
-    [
-      'migrate', 'lint', ...targetFlags({ migrate: devUrl, dev: devUrl }),
-      '--latest', String(scope.latest), '--format', '{{ json .Files }}',
-    ],
-    { echo: false, cwd: workingRoot },
+  const run = await onEmptyScratchDatabase(devUrl, () =>
+    atlas(
+      [
+        'migrate', 'lint', ...targetFlags({ migrate: devUrl, dev: devUrl }),
+        '--latest', String(scope.latest), '--format', '{{ json .Files }}',
+      ],
+      { echo: false, cwd: workingRoot },
+    ),
   );
   let files: LintFile[];
   try {

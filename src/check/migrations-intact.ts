@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { onEmptyScratchDatabase } from '../db/scratch.ts';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import { changedSince, gitBase } from './changed-migrations.ts';
@@ -29,10 +30,9 @@ export async function checkMigrationsIntact(
       problems.push(`migrations/${file} was changed or deleted after it was committed (compared with ${ref})`);
     }
   }
-  const validate = await atlas(['migrate', 'validate', ...targetFlags({ migrate: devUrl, dev: devUrl })], {
-    echo: false,
-    cwd: projectRoot,
-  });
+  const validate = await onEmptyScratchDatabase(devUrl, () =>
+    atlas(['migrate', 'validate', ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: projectRoot }),
+  );
   if (problems.length > 0) {
     return fail(name, problems[0]!, [
       ...problems.slice(1),

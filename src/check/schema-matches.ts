@@ -1,7 +1,7 @@
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
 import { catalogOfMigrations, catalogOfSchemaFile } from '../catalog/states.ts';
 import { atlas, failureLine } from '../commands/atlas.ts';
-import { resetScratchDatabase } from '../db/scratch.ts';
+import { onEmptyScratchDatabase } from '../db/scratch.ts';
 import { atlasUrl } from '../db/targets.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 
@@ -18,13 +18,13 @@ const synced = 'Schemas are synced, no changes to be made.';
  * `workingRoot` is a re-hashed copy (see working-copy.ts).
  */
 export async function checkSchemaMatches(workingRoot: string, devUrl: string): Promise<CheckResult> {
-  await resetScratchDatabase(devUrl);
-  const diff = await atlas(
-    ['schema', 'diff', '--from', 'file://migrations', '--to', 'file://schema.sql', '--dev-url', atlasUrl(devUrl)],
-    { echo: false, cwd: workingRoot },
+  const diff = await onEmptyScratchDatabase(devUrl, () =>
+    atlas(['schema', 'diff', '--from', 'file://migrations', '--to', 'file://schema.sql', '--dev-url', atlasUrl(devUrl)], {
+      echo: false,
+      cwd: workingRoot,
+    }),
   );
   if (diff.code !== 0) {
-    await resetScratchDatabase(devUrl);
     return fail(name, `atlas schema diff failed: ${failureLine(diff)}`, [diff.stderr.trim()]);
   }
   const missing = diff.stdout.trim() === synced ? [] : diff.stdout.trim().split('\n');

@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { writeSchemaSource } from '../catalog/schema-source.ts';
 import { atlas } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 
@@ -25,6 +26,7 @@ export async function makeWorkingCopy(projectRoot: string, devUrl: string): Prom
       const from = path.join(projectRoot, entry);
       if (existsSync(from)) cpSync(from, path.join(root, entry), { recursive: true });
     }
+    if (existsSync(path.join(root, 'schema.sql'))) writeSchemaSource(root, root); // as bookshelf runs it (pg_dump files too)
     const hash = await atlas(['migrate', 'hash', ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: root });
     if (hash.code !== 0) throw new Error(`atlas migrate hash failed: ${(hash.stderr || hash.stdout).trim()}`);
     return { root, freshSum: readFileSync(path.join(root, 'migrations', 'atlas.sum'), 'utf8'), dispose };

@@ -1,6 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../atlas/locate.mjs';
+import { writeSchemaSource } from '../catalog/schema-source.ts';
+import { onEmptyScratchDatabase } from '../db/scratch.ts';
 import { resolveTargets } from '../db/targets.ts';
 import { atlasOrThrow, CommandError } from './atlas.ts';
 import { requireDev, targetFlags } from './target-flags.ts';
@@ -21,7 +24,14 @@ export default async function dbDiff(args: string[]): Promise<void> {
   const targets = await resolveTargets((line) => console.log(line));
   const dev = requireDev(targets);
   const before = listMigrations();
-  await atlasOrThrow(['migrate', 'diff', name, ...targetFlags(targets)]);
+  const scratch = mkdtempSync(path.join(tmpdir(), 'bookshelf-schema-'));
+  try {
+    const source = writeSchemaSource(repoRoot, scratch);
+    for (const note of source.notes) console.log(note);
+    await onEmptyScratchDatabase(dev, () => atlasOrThrow(['migrate', 'diff', name, ...targetFlags(targets), '--to', `file://${source.file}`]));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   const written = [...listMigrations()].filter((file) => !before.has(file));
   if (written.length === 0) return;
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { repoRoot } from '../atlas/locate.mjs';
 import { generateTypes } from '../db/generate-types.ts';
-import { resetScratchDatabase } from '../db/scratch.ts';
+import { onEmptyScratchDatabase } from '../db/scratch.ts';
 import { resolveTargets } from '../db/targets.ts';
 import { atlasOrThrow } from './atlas.ts';
 import { requireDev, targetFlags } from './target-flags.ts';
@@ -15,13 +15,10 @@ export const typesDir = path.join(repoRoot, 'src', 'db');
  * are used (default: this repository).
  */
 export async function typesFromMigrations(devUrl: string, outDir: string, echo = true, cwd = repoRoot): Promise<void> {
-  await resetScratchDatabase(devUrl);
-  try {
+  await onEmptyScratchDatabase(devUrl, async () => {
     await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo, cwd });
     await generateTypes(devUrl, outDir, (line) => console.warn(line));
-  } finally {
-    await resetScratchDatabase(devUrl);
-  }
+  });
 }
 
 /** `npm run db:types`: regenerates src/db/zapatos/schema.d.ts. */

@@ -28,3 +28,18 @@ export async function resetScratchDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Runs `work` on the scratch database emptied first, and empties it again
+ * afterwards, whatever happened: Atlas drops only what it knows (tables,
+ * enums), so a failed or partial run would otherwise leave functions,
+ * domains or sequences behind for the next command to trip over.
+ */
+export async function onEmptyScratchDatabase<T>(url: string, work: () => Promise<T>): Promise<T> {
+  await resetScratchDatabase(url);
+  try {
+    return await work();
+  } finally {
+    await resetScratchDatabase(url);
+  }
+}
