@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkProject } from '../src/check/check-project.ts';
 import type { CheckResult } from '../src/check/result.ts';
@@ -111,6 +111,15 @@ CREATE TRIGGER books_touch BEFORE UPDATE ON books FOR EACH ROW EXECUTE FUNCTION 
     provoke: () => edit(repo.file('src', 'db', 'zapatos', 'schema.d.ts'), (s) => s.replace(/country/g, 'nation')),
     fails: ['zapatos types fresh'],
     says: [/src\/db\/zapatos\/schema\.d\.ts is stale/, /run npm run db:types/, /committed: .*nation/],
+  },
+  {
+    name: 'a hand-written file in the generated zapatos folder (the check covers all of it)',
+    provoke: () => {
+      mkdirSync(repo.file('src', 'db', 'zapatos', 'custom'), { recursive: true });
+      writeFileSync(repo.file('src', 'db', 'zapatos', 'custom', 'PgTsvector.d.ts'), "declare module 'zapatos/custom' { export type PgTsvector = any; }\n");
+    },
+    fails: ['zapatos types fresh'],
+    says: [/src\/db\/zapatos\/custom\/PgTsvector\.d\.ts is not generated from the migrated schema/],
   },
   {
     name: 'a destructive migration without the opt-out',

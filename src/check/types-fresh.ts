@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { typesFromMigrations } from '../commands/db-types.ts';
@@ -6,24 +6,44 @@ import { fail, pass, type CheckResult } from './result.ts';
 
 const name = 'zapatos types fresh';
 export const typesFile = path.join('src', 'db', 'zapatos', 'schema.d.ts');
+const typesDir = path.join('src', 'db', 'zapatos');
 
 /**
- * (c) The committed zapatos types equal the types generated from the
- * migrated schema (migrations/ replayed on the dev database).
+ * (c) The committed zapatos folder (schema.d.ts and custom/) equals what
+ * is generated from the migrated schema (migrations/ replayed on the dev
+ * database): every file, none missing, none extra.
  */
 export async function checkTypesFresh(projectRoot: string, workingRoot: string, devUrl: string): Promise<CheckResult> {
-  const committedPath = path.join(projectRoot, typesFile);
-  if (!existsSync(committedPath)) return fail(name, `${typesFile} is missing: run npm run db:types`);
+  if (!existsSync(path.join(projectRoot, typesFile))) return fail(name, `${typesFile} is missing: run npm run db:types`);
   const out = mkdtempSync(path.join(tmpdir(), 'bookshelf-check-types-'));
   try {
     await typesFromMigrations(devUrl, out, false, workingRoot);
-    const fresh = readFileSync(path.join(out, 'zapatos', 'schema.d.ts'), 'utf8');
-    const committed = readFileSync(committedPath, 'utf8');
-    if (fresh === committed) return pass(name, `${typesFile} matches the migrated schema`);
-    return fail(name, `${typesFile} is stale (does not match the migrated schema): run npm run db:types`, firstDifference(committed, fresh));
+    const fresh = filesUnder(path.join(out, 'zapatos'));
+    const committed = filesUnder(path.join(projectRoot, typesDir));
+    for (const file of [...new Set([...fresh.keys(), ...committed.keys()])].sort()) {
+      const shown = path.join(typesDir, file);
+      if (!committed.has(file)) return fail(name, `${shown} is missing: run npm run db:types`);
+      if (!fresh.has(file)) return fail(name, `${shown} is not generated from the migrated schema (left over?): run npm run db:types`);
+      if (fresh.get(file) !== committed.get(file)) {
+        return fail(name, `${shown} is stale (does not match the migrated schema): run npm run db:types`, firstDifference(committed.get(file)!, fresh.get(file)!));
+      }
+    }
+    return pass(name, `${typesDir}/ (${fresh.size} files) matches the migrated schema`);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** Every file below `dir`, by relative path, with its text. */
+function filesUnder(dir: string, prefix = ''): Map<string, string> {
+  const files = new Map<string, string>();
+  if (!existsSync(dir)) return files;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const relative = path.join(prefix, entry.name);
+    if (entry.isDirectory()) for (const [file, text] of filesUnder(path.join(dir, entry.name), relative)) files.set(file, text);
+    else files.set(relative, readFileSync(path.join(dir, entry.name), 'utf8'));
+  }
+  return files;
 }
 
 function firstDifference(committed: string, fresh: string): string[] {

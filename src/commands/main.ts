@@ -1,6 +1,7 @@
 import { SchemaFileError } from '../catalog/load-schema.ts';
 import { SchemaSourceError } from '../catalog/schema-source.ts';
 import { ConfigError } from '../config/env.ts';
+import { UnmappedTypeError } from '../db/generate-types.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { CommandError } from './atlas.ts';
 
@@ -26,7 +27,7 @@ if (!load) {
 try {
   await (await load()).default(args);
 } catch (error) {
-  const known = [CommandError, ConfigError, SchemaSourceError, SchemaFileError].some((type) => error instanceof type);
+  const known = [CommandError, ConfigError, SchemaSourceError, SchemaFileError, UnmappedTypeError].some((type) => error instanceof type);
   const message = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
   console.error(`error: ${redactSecrets(message)}`);
   // Exit now, with the code: nothing left open (a pool, a timer) may keep a
