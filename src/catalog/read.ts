@@ -18,11 +18,13 @@ import { queries } from './queries.ts';
 export interface ReadOptions {
   /** Schemas left out (default: Atlas's revisions schema). */
   excludeSchemas?: string[];
+  /** Tables in `public` that schema.sql does not manage (SCHEMA_EXCLUDE, e.g. alembic_version), with all that hangs on them. */
+  excludeTables?: string[];
 }
 
 export const defaultExcludedSchemas = ['atlas_schema_revisions'];
 
-export async function readCatalog(url: string, { excludeSchemas = defaultExcludedSchemas }: ReadOptions = {}): Promise<Catalog> {
+export async function readCatalog(url: string, { excludeSchemas = defaultExcludedSchemas, excludeTables = [] }: ReadOptions = {}): Promise<Catalog> {
   const { connectionString, ssl } = tlsOptions(url);
   const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
   await client.connect();
@@ -33,8 +35,17 @@ export async function readCatalog(url: string, { excludeSchemas = defaultExclude
       const { rows } = await client.query(query.sql, query.sql.includes("$1") ? [excludeSchemas] : []);
       for (const row of rows) objects.push(...query.objects(row));
     }
-    return new Map(objects.map((object) => [`${object.kind} ${object.name}`, object]));
+    const excluded = excludeTables.map((table) => `public.${table}`);
+    const kept = objects.filter((object) => !excluded.some((table) => belongsTo(object, table)));
+    return new Map(kept.map((object) => [`${object.kind} ${object.name}`, object]));
   } finally {
     await client.end();
   }
+}
+
+/** The table itself, its columns, constraints, indexes, triggers, policies and comments. */
+function belongsTo(object: CatalogObject, table: string): boolean {
+  if (object.name === table || object.name.startsWith(`${table}.`)) return true;
+  if (object.kind === 'comment') return object.name === `TABLE ${table}` || object.name.startsWith(`COLUMN ${table}.`);
+  return object.kind === 'index' && object.dependsOn?.[0] === table;
 }

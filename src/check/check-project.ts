@@ -16,6 +16,8 @@ export interface CheckProjectOptions {
   /** A live database to check for drift and pending migrations. */
   targetUrl?: string | undefined;
   lint?: LintOptions;
+  /** Tables of the live database that schema.sql does not manage (SCHEMA_EXCLUDE). */
+  excludeTables?: string[];
   /** Called with each result as soon as its check has run. */
   onResult?: (result: CheckResult) => void;
 }
@@ -45,7 +47,7 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckR
     await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl));
     await run('zapatos types fresh', () => checkTypesFresh(root, copy.root, devUrl));
     await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint)));
-    if (targetUrl) await run('live database', () => checkLiveDrift(copy.root, devUrl, targetUrl));
+    if (targetUrl) await run('live database', () => checkLiveDrift(copy.root, devUrl, targetUrl, options.excludeTables));
     else record(skip('live database', 'no target: pass --url <url> or --env neon, or set DATABASE_URL'));
   } finally {
     copy.dispose();

@@ -23,7 +23,7 @@ interface Status {
  * difference was made by hand (drift). Pending migrations are reported,
  * not failed: applying them is the deploy's job (npm run db:apply).
  */
-export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUrl: string): Promise<CheckResult> {
+export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUrl: string, excludeTables: string[] = []): Promise<CheckResult> {
   const status = await atlas(
     ['migrate', 'status', ...targetFlags({ migrate: liveUrl, dev: devUrl }), '--format', '{{ json . }}'],
     { echo: false, cwd: workingRoot },
@@ -37,7 +37,8 @@ export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUr
   try {
     await resetScratchDatabase(devUrl);
     const from = appliedRoot ? `file://${path.join(appliedRoot, 'migrations')}` : atlasUrl(devUrl); // none applied: an empty schema
-    const diff = await atlas(['schema', 'diff', '--from', from, '--to', atlasUrl(liveUrl), '--dev-url', atlasUrl(devUrl)], {
+    const exclude = excludeTables.flatMap((table) => ['--exclude', table]);
+    const diff = await atlas(['schema', 'diff', '--from', from, '--to', atlasUrl(liveUrl), '--dev-url', atlasUrl(devUrl), ...exclude], {
       echo: false,
     });
     if (diff.code !== 0) return fail(name, `atlas schema diff failed: ${failureLine(diff)}`);
@@ -45,7 +46,7 @@ export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUr
     const atlasDrift = sql === 'Schemas are synced, no changes to be made.' ? [] : sql.split('\n');
     // Everything else (views, functions, triggers, partitions, ...): Postgres' catalogs of both.
     const applied = appliedRoot ? await catalogOfMigrations(devUrl, appliedRoot) : new Map();
-    const differences = compareCatalogs(applied, await readCatalog(liveUrl));
+    const differences = compareCatalogs(applied, await readCatalog(liveUrl, { excludeTables }));
     const at = Current.startsWith('No ') ? 'no migration applied' : `at ${Current}`;
     if (atlasDrift.length === 0 && differences.length === 0) return pass(name, `no drift (${at}); ${pendingNote}`);
     return fail(name, `drift: the live database (${at}) was changed outside migrations/`, [

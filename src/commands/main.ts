@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   types: () => import('./db-types.ts'),
   seed: () => import('./db-seed.ts'),
   check: () => import('./db-check.ts'),
+  adopt: () => import('./db-adopt.ts'),
   reset: () => import('./db-reset.ts'),
 };
 

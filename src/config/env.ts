@@ -40,6 +40,16 @@ const schema = z.object({
   DATABASE_POOL_SIZE: integer(1, 200).default(10),
   EMBEDDED_PG_PORT: integer(1024, 65535).default(54329),
   EMBEDDED_PG_DIR: z.string().default('.pgdata'),
+  /**
+   * Tables in the database that schema.sql does not manage, comma-separated
+   * (default: Alembic's alembic_version, which adopted databases keep): left
+   * out of drift checks and adoption.
+   */
+  SCHEMA_EXCLUDE: z
+    .string()
+    .default('alembic_version')
+    .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z_][a-z0-9_$]*$/i, 'each must be a plain table name'))),
   /** The embedded Postgres' major version: 17, or 15 (e.g. to match a Neon project on 15). */
   EMBEDDED_PG_VERSION: z.coerce
     .number()

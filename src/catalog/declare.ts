@@ -1,0 +1,78 @@
+import { atlasOrThrow } from '../commands/atlas.ts';
+import { atlasUrl } from '../db/targets.ts';
+import type { Catalog, CatalogObject } from './object.ts';
+import { readCatalog } from './read.ts';
+
+/**
+ * schema.sql for a database that exists already (db:adopt): Atlas writes
+ * what it inspects (tables, columns, keys, checks, indexes, enums), and the
+ * catalog (src/catalog) adds every other object in its own CREATE text, in
+ * an order that runs: what tables need (extensions, types, domains,
+ * functions) before, what needs tables (partitions, views in dependency
+ * order, triggers, policies, row-level security, comments) after.
+ */
+export async function declareSchema(liveUrl: string, excludeTables: string[] = []): Promise<string> {
+  const catalog = await readCatalog(liveUrl, { excludeTables });
+  const partitions = objectsOf(catalog, 'table').filter((table) => / PARTITION OF /.test(table.definition));
+  const exclude = [...excludeTables, ...partitions.map((table) => table.name.replace(/^public\./, ''))].flatMap((name) => ['--exclude', name]);
+  const inspected = await atlasOrThrow(['schema', 'inspect', '-u', atlasUrl(liveUrl), '--format', '{{ sql . "  " }}', ...exclude], {
+    echo: false,
+  });
+
+  const before = [
+    ...objectsOf(catalog, 'schema').filter((schema) => schema.name !== 'public'),
+    ...objectsOf(catalog, 'extension').map((extension) => ({
+      ...extension,
+      definition: extension.definition.replace(/^CREATE EXTENSION /, 'CREATE EXTENSION IF NOT EXISTS ').replace(/ VERSION '[^']*';$/, ';'),
+    })),
+    ...objectsOf(catalog, 'domain', 'composite type', 'range type', 'function', 'procedure', 'aggregate'),
+    ...objectsOf(catalog, 'sequence').filter((sequence) => !/ OWNED BY /.test(sequence.definition)), // serial columns make their own
+  ];
+  const views = inDependencyOrder(objectsOf(catalog, 'view', 'materialized view'));
+  const matviews = new Set(objectsOf(catalog, 'materialized view').map((view) => view.name));
+  const after = [
+    ...partitions.map((table) => ({ ...table, definition: table.definition.split('\n')[0]! })),
+    ...views,
+    ...objectsOf(catalog, 'index').filter((index) => matviews.has(index.dependsOn?.[0] ?? '')),
+    ...objectsOf(catalog, 'trigger'),
+    ...objectsOf(catalog, 'policy'),
+    ...objectsOf(catalog, 'table').flatMap((table) =>
+      table.definition.split('\n').slice(1).map((line) => ({ ...table, definition: line })), // ENABLE/FORCE ROW LEVEL SECURITY
+    ),
+    ...objectsOf(catalog, 'comment'),
+  ];
+  return [
+    '-- Declared from an existing database by `npm run db:adopt`; from now on, edit this file and run',
+    '-- `npm run db:diff -- <name>` (see README).',
+    'SET check_function_bodies = false; -- function bodies may name tables created further down',
+    '',
+    ...before.map((object) => object.definition),
+    '',
+    inspected.stdout.trim(),
+    '',
+    ...after.map((object) => object.definition),
+    '',
+  ].join('\n');
+}
+
+function objectsOf(catalog: Catalog, ...kinds: CatalogObject['kind'][]): CatalogObject[] {
+  return [...catalog.values()].filter((object) => kinds.includes(object.kind)).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Views after the views they read (a stable topological order: by name among equals). */
+function inDependencyOrder(views: CatalogObject[]): CatalogObject[] {
+  const byName = new Map(views.map((view) => [view.name, view]));
+  const done = new Set<string>();
+  const ordered: CatalogObject[] = [];
+  const visit = (view: CatalogObject, path: string[]) => {
+    if (done.has(view.name) || path.includes(view.name)) return;
+    for (const name of view.dependsOn ?? []) {
+      const dependency = byName.get(name);
+      if (dependency) visit(dependency, [...path, view.name]);
+    }
+    done.add(view.name);
+    ordered.push(view);
+  };
+  for (const view of views) visit(view, []);
+  return ordered;
+}
