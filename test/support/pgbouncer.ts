@@ -9,11 +9,12 @@ import { findProgram, missingProgramMessage, PGBOUNCER } from './optional-progra
 /**
  * PgBouncer (Debian's package, `apt-get install pgbouncer`; .ci/run installs
  * it; a suite that uses it skips without it: requireOptionalProgram(PGBOUNCER))
- * in front of one database, set up like Neon's pooled endpoint: transaction pooling, SCRAM, a small server pool shared by many clients,
- * and NO `ignore_startup_parameters`: a client that sends a startup
- * parameter PgBouncer does not track (statement_timeout, options, ...) is
- * refused, as Neon refuses it. Runs in the foreground as a child process
- * (as the `postgres` user when we are root: PgBouncer will not run as root).
+ * in front of one database, set up like Neon's pooled endpoint: transaction
+ * pooling, SCRAM, a small server pool shared by many clients, and NO
+ * `ignore_startup_parameters`: a client that sends a startup parameter
+ * PgBouncer does not track (statement_timeout, options, ...) is refused, as
+ * Neon refuses it. Runs in the foreground as a child process (as the
+ * `postgres` user when we are root: PgBouncer will not run as root).
  * `kill()` + `start()` take it away and back, as a suspended Neon compute
  * takes its pooler with it; `stop()` ends it and deletes its temp dir.
  *
