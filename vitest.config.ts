@@ -7,6 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ['default', ['json', { outputFile: '.test-output/results.json' }]],
+    // The skip summary comes last: it ends the run with what was skipped and why.
+    reporters: ['default', ['json', { outputFile: '.test-output/results.json' }], './test/support/skip-summary-reporter.ts'],
   },
 });

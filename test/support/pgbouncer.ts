@@ -4,15 +4,17 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
+import { findProgram, missingProgramMessage, PGBOUNCER } from './optional-program.ts';
 
 /**
  * PgBouncer (Debian's package, `apt-get install pgbouncer`; .ci/run installs
- * it) in front of one database, set up like Neon's pooled endpoint:
- * transaction pooling, SCRAM, a small server pool shared by many clients,
- * and NO `ignore_startup_parameters`: a client that sends a startup
- * parameter PgBouncer does not track (statement_timeout, options, ...) is
- * refused, as Neon refuses it. Runs in the foreground as a child process
- * (as the `postgres` user when we are root: PgBouncer will not run as root).
+ * it; a suite that uses it skips without it: requireOptionalProgram(PGBOUNCER))
+ * in front of one database, set up like Neon's pooled endpoint: transaction
+ * pooling, SCRAM, a small server pool shared by many clients, and NO
+ * `ignore_startup_parameters`: a client that sends a startup parameter
+ * PgBouncer does not track (statement_timeout, options, ...) is refused, as
+ * Neon refuses it. Runs in the foreground as a child process (as the
+ * `postgres` user when we are root: PgBouncer will not run as root).
  * `kill()` + `start()` take it away and back, as a suspended Neon compute
  * takes its pooler with it; `stop()` ends it and deletes its temp dir.
  *
@@ -43,6 +45,8 @@ function runAs(): { uid: number; gid: number } | Record<string, never> {
 
 /** `target`: a postgres:// URL of the database to pool (plain TCP, 127.0.0.1). */
 export async function startPgBouncer(target: string, { serverPoolSize = 4 } = {}): Promise<PgBouncer> {
+  const executable = findProgram(PGBOUNCER);
+  if (!executable) throw new Error(missingProgramMessage(PGBOUNCER));
   const { hostname, port, username, password, pathname } = new URL(target);
   const database = decodeURIComponent(pathname.slice(1));
   const user = decodeURIComponent(username);
@@ -106,7 +110,7 @@ log_disconnections = 0
 
   const start = async () => {
     if (running()) return;
-    const launched = spawn('pgbouncer', [file('pgbouncer.ini')], { ...runAs(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const launched = spawn(executable, [file('pgbouncer.ini')], { ...runAs(), stdio: ['ignore', 'pipe', 'pipe'] });
     child = launched;
     launched.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     launched.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
