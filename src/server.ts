@@ -8,7 +8,7 @@ import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
 import { resolveTargets } from './db/targets.ts';
 import { createApp } from './http/app.ts';
-import { problemsForProtocolErrors } from './http/protocol-errors.ts';
+import { createHttpServer } from './http/http-server.ts';
 
 /**
  * `npm start`: serve on PORT (8000). Without DATABASE_URL: start the embedded
@@ -38,8 +38,7 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
   if (targets.embedded && (await seedIfEmpty(pool))) logger.info('seeded the guide’s authors and books');
 
   const app = createApp({ db: pool, logger });
-  const server = app.listen(config.PORT, config.HOST);
-  problemsForProtocolErrors(server);
+  const server = createHttpServer(app, config).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
