@@ -25,12 +25,14 @@ export interface AppOptions {
   seeded?: boolean;
   /** The server's HTTP timeouts; the configuration's defaults unless given. */
   timeouts?: HttpTimeouts;
+  /** The address to listen on (127.0.0.1 unless given). */
+  host?: string;
 }
 
 const defaultTimeouts: HttpTimeouts = parseEnv({});
 
 /** The app over `url`; with `seeded`, the guide's authors and books are put there first (idempotent). */
-export async function startApp(url: string, { seeded = false, timeouts = defaultTimeouts }: AppOptions = {}): Promise<TestApp> {
+export async function startApp(url: string, { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1' }: AppOptions = {}): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
   if (seeded) {
@@ -39,11 +41,11 @@ export async function startApp(url: string, { seeded = false, timeouts = default
       throw error;
     });
   }
-  const server = createHttpServer(createApp({ db: pool }), timeouts).listen(0, '127.0.0.1');
+  const server = createHttpServer(createApp({ db: pool }), timeouts).listen(0, host);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://${host}:${port}`,
     pool,
     queries,
     close: async () => {
@@ -59,12 +61,12 @@ export async function startApp(url: string, { seeded = false, timeouts = default
  * holding the guide's authors and books (unless `seeded: false`); close()
  * also drops the database.
  */
-export async function startAppOnNewDatabase({ seeded = true, timeouts }: AppOptions = {}): Promise<TestApp> {
+export async function startAppOnNewDatabase({ seeded = true, ...options }: AppOptions = {}): Promise<TestApp> {
   const adminUrl = inject('adminUrl');
   const url = await createDatabase(adminUrl);
   let started: TestApp;
   try {
-    started = await startApp(url, { seeded, ...(timeouts ? { timeouts } : {}) });
+    started = await startApp(url, { seeded, ...options });
   } catch (error) {
     await dropDatabase(adminUrl, url);
     throw error;
