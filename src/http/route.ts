@@ -121,7 +121,7 @@ function commonResponses(route: AnyRoute): Record<number, { description: string 
     responses[422] = { description: 'Invalid path, query or body (field detail in `errors`)' };
   }
   if (route.body) {
-    responses[400] = { description: 'The body is not valid JSON' };
+    responses[400] = { description: 'The body is not valid JSON, or not valid UTF-8' };
     responses[413] = { description: 'The body is larger than the limit (16 KiB)' };
     responses[415] = { description: 'The body is not application/json' };
   }
