@@ -154,6 +154,8 @@ describe('bad input: a clear 4xx with field detail, and nothing written', () => 
     { name: 'malformed JSON', method: 'POST', path: '/authors', body: '{"name": "a",', status: 400 },
     { name: 'a body over the size limit', method: 'POST', path: '/authors', body: { name: 'a', bio: long(20_000) }, status: 413 },
     { name: 'a body that is not JSON', method: 'POST', path: '/authors', body: 'name=a', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 },
+    { name: 'no body at all', method: 'POST', path: '/authors', body: undefined, status: 415 },
+    { name: 'an empty JSON body', method: 'POST', path: '/authors', body: '', headers: { 'content-type': 'application/json' }, status: 422, loc: ['body', 'name'] },
     { name: 'a bad id in the path', method: 'PATCH', path: '/books/by-id/x', body: { title: 't' }, status: 422, loc: ['path', 'id'] },
   ];
 

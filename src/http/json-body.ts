@@ -7,7 +7,7 @@ import { HttpProblem } from './problems.ts';
  * (route.ts mounts it there, so an unknown path or method is a 404 or 405
  * whatever its body).
  *
- * - It must be application/json (415).
+ * - It must be there, as application/json (415).
  * - Any JSON value is parsed (not only objects and arrays): `"x"` or `null` is
  *   valid JSON, so the route's schema answers it as a 422 ("expected object,
  *   got string") at `["body"]`, like an array, rather than calling it malformed.
@@ -17,12 +17,10 @@ import { HttpProblem } from './problems.ts';
 export function jsonBody(limit: number): RequestHandler {
   const parseJson = express.json({ limit, strict: false, verify: requireUtf8 });
   return (req, res, next) => {
+    // req.is() is null for a request without a body, so a missing body is a 415 too.
     if (!req.is('application/json')) {
       return next(new HttpProblem(415, 'Unsupported Media Type', 'Send the body as JSON (Content-Type: application/json).'));
     }
-    // Parse only requests that carry a body (type-is's hasBody test, which
-    // express.json() would make itself after more work): GETs skip it.
-    if (req.headers['transfer-encoding'] === undefined && Number.isNaN(Number(req.headers['content-length']))) return next();
     parseJson(req, res, next);
   };
 }
