@@ -10,7 +10,7 @@ import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
 import { resolveTargets } from './db/targets.ts';
 import { createApp } from './http/app.ts';
-import { problemsForProtocolErrors } from './http/protocol-errors.ts';
+import { createHttpServer } from './http/http-server.ts';
 
 /**
  * `npm start`: serve on PORT (8000). Without DATABASE_URL: start the embedded
@@ -50,8 +50,7 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
   }
 
   const app = createApp({ db: pool, logger });
-  const server = app.listen(config.PORT, config.HOST);
-  problemsForProtocolErrors(server);
+  const server = createHttpServer(app, config).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error) => reject(listenError(error, config.PORT, config.HOST)));

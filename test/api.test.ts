@@ -1,6 +1,7 @@
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@databases/pg';
-import { call, startAppOnNewDatabase, type TestApp } from './support/app.ts';
+import { call, startAppOnNewDatabase, type JsonResponse, type TestApp } from './support/app.ts';
 
 let app: TestApp;
 
@@ -153,6 +154,8 @@ describe('bad input: a clear 4xx with field detail, and nothing written', () => 
     { name: 'malformed JSON', method: 'POST', path: '/authors', body: '{"name": "a",', status: 400 },
     { name: 'a body over the size limit', method: 'POST', path: '/authors', body: { name: 'a', bio: long(20_000) }, status: 413 },
     { name: 'a body that is not JSON', method: 'POST', path: '/authors', body: 'name=a', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 },
+    { name: 'no body at all', method: 'POST', path: '/authors', body: undefined, status: 415 },
+    { name: 'an empty JSON body', method: 'POST', path: '/authors', body: '', headers: { 'content-type': 'application/json' }, status: 422, loc: ['body', 'name'] },
     { name: 'a bad id in the path', method: 'PATCH', path: '/books/by-id/x', body: { title: 't' }, status: 422, loc: ['path', 'id'] },
   ];
 
@@ -176,6 +179,178 @@ describe('bad input: a clear 4xx with field detail, and nothing written', () => 
   it('an unknown route is a 404 problem', async () => {
     expect(await call(app, 'GET', '/nope')).toMatchObject({ status: 404, body: { status: 404, title: 'Not Found' } });
   });
+});
+
+describe('a value of the wrong type: the error says what was expected', () => {
+  it.each([
+    ['POST', '/authors', { name: 123 }, { loc: ['body', 'name'], msg: 'expected string, got number', type: 'invalid_type' }],
+    ['POST', '/authors', { name: 'x', bio: 5 }, { loc: ['body', 'bio'], msg: 'expected string, got number', type: 'invalid_type' }],
+    ['POST', '/authors', { name: ['x'] }, { loc: ['body', 'name'], msg: 'expected string, got array', type: 'invalid_type' }],
+    ['POST', '/authors', { name: null }, { loc: ['body', 'name'], msg: 'expected string, got null', type: 'invalid_type' }],
+    ['POST', '/books', { title: 't', author_id: '3' }, { loc: ['body', 'author_id'], msg: 'expected number, got string', type: 'invalid_type' }],
+    ['PATCH', '/books/by-id/1', { author_id: '3' }, { loc: ['body', 'author_id'], msg: 'expected number, got string', type: 'invalid_type' }],
+    ['POST', '/authors', [{ name: 'a' }], { loc: ['body'], msg: 'expected object, got array', type: 'invalid_type' }],
+  ])('%s %s %j', async (method, path, body, error) => {
+    const before = await counts();
+    const response = await call(app, method, path, body);
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([error]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a deeply nested value is an ordinary wrong type (zod asked for its input would overflow the stack: a 500)', async () => {
+    const depth = 5000;
+    const response = await call(app, 'POST', '/authors', `{"name":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ loc: ['body', 'name'], msg: 'expected string, got array', type: 'invalid_type' }]);
+  });
+
+  it('a field that is absent is still "field required"', async () => {
+    const response = await call(app, 'POST', '/books', { title: 't' });
+    expect(response.body.errors).toEqual([{ loc: ['body', 'author_id'], msg: 'field required', type: 'missing' }]);
+  });
+
+  it('?limit=1&limit=2 says the parameter was repeated', async () => {
+    const response = await call(app, 'GET', '/authors?limit=1&limit=2');
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ loc: ['query', 'limit'], msg: 'must be given once, got 2 values', type: 'invalid_type' }]);
+  });
+});
+
+/**
+ * A body that is valid JSON but not an object (a string, a number, true,
+ * null) is a 422 at ["body"], like an array: the JSON parsed, the value is of
+ * the wrong type. Only text that does not parse is a 400 "Malformed JSON".
+ */
+describe('a JSON body that is not an object', () => {
+  it.each([
+    ['"x"', 'string'],
+    ['null', 'null'],
+    ['42', 'number'],
+    ['true', 'boolean'],
+  ])('POST /authors with %s is a 422: expected object, got %s', async (text, kind) => {
+    const before = await counts();
+    const response = await call(app, 'POST', '/authors', text);
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(response.body).toMatchObject({ status: 422, title: 'Validation Failed' });
+    expect(response.body.errors).toEqual([{ loc: ['body'], msg: `expected object, got ${kind}`, type: 'invalid_type' }]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('PATCH with null is a 422 too, and changes nothing', async () => {
+    const response = await call(app, 'PATCH', '/authors/1', 'null');
+    expect(response.status).toBe(422);
+    expect(response.body.errors).toEqual([{ loc: ['body'], msg: 'expected object, got null', type: 'invalid_type' }]);
+  });
+});
+
+describe('a body that is not valid UTF-8', () => {
+  /** fetch with the bytes as they are (call() would send a string as UTF-8). */
+  const postBytes = async (path: string, bytes: Buffer, contentType = 'application/json') => {
+    const response = await fetch(`${app.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body: bytes });
+    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as JsonResponse['body'] };
+  };
+
+  it.each([
+    ['a\\xff\\xfeb', Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('b"}')])],
+    ['a lone continuation byte', Buffer.concat([Buffer.from('{"name":"x","bio":"'), Buffer.from([0x80]), Buffer.from('"}')])],
+    ['a truncated sequence (é cut)', Buffer.concat([Buffer.from('{"name":"caf'), Buffer.from([0xc3]), Buffer.from('"}')])],
+    ['an overlong encoding of "/"', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')])],
+    ['a UTF-8-encoded surrogate', Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')])],
+  ])('%s is a 400, and nothing is written', async (_name, bytes) => {
+    const before = await counts();
+    for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
+      const response = await postBytes('/authors', bytes, contentType);
+      expect(response.status).toBe(400);
+      expect(response.type).toBe('application/problem+json; charset=utf-8');
+      expect(response.body).toMatchObject({ status: 400, title: 'Invalid Encoding' });
+      expect(response.body.detail).toContain('not valid UTF-8');
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it('valid multi-byte UTF-8 is stored as sent', async () => {
+    const response = await postBytes('/authors', Buffer.from(JSON.stringify({ name: 'Zoë 📚 €' }), 'utf8'));
+    expect(response.status).toBe(201);
+    expect(response.body.name).toBe('Zoë 📚 €');
+    await call(app, 'DELETE', `/authors/${response.body.id}`);
+  });
+});
+
+/** Any method, over node:http (fetch refuses TRACE). */
+async function send(method: string, path: string, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  const { port } = new URL(app.baseUrl);
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('methods: 405 with Allow on a known path, OPTIONS, HEAD', () => {
+  it.each([
+    ['PUT', '/authors/2', '{"name":"x"}', 'GET, HEAD, PATCH, DELETE, OPTIONS'],
+    ['PUT', '/authors/2', undefined, 'GET, HEAD, PATCH, DELETE, OPTIONS'],
+    ['TRACE', '/authors', undefined, 'GET, HEAD, POST, OPTIONS'],
+    ['DELETE', '/authors', undefined, 'GET, HEAD, POST, OPTIONS'],
+    ['PATCH', '/AUTHORS/', '{"name":"x"}', 'GET, HEAD, POST, OPTIONS'],
+    ['POST', '/books/by-id/1', '{"title":"x","author_id":1}', 'GET, HEAD, PATCH, DELETE, OPTIONS'],
+    ['POST', '/books/1', '{}', 'GET, HEAD, OPTIONS'],
+    ['DELETE', '/healthz', undefined, 'GET, HEAD, OPTIONS'],
+    ['POST', '/openapi.json', '{}', 'GET, HEAD, OPTIONS'],
+    ['DELETE', '/docs', undefined, 'GET, HEAD, OPTIONS'],
+  ] as [string, string, string | undefined, string][])('%s %s is a 405 with Allow: %s', async (method, path, body, allow) => {
+    const before = await counts();
+    const response = await send(method, path, body);
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(JSON.parse(response.text)).toMatchObject({ status: 405, title: 'Method Not Allowed' });
+    expect(JSON.parse(response.text).detail).toContain(allow);
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ['PUT', '/nope'],
+    ['TRACE', '/books/1/extra'],
+    ['GET', '/docs/assets/package.json'],
+    ['OPTIONS', '/nope'],
+  ])('%s %s (no such path) stays a 404', async (method, path) => {
+    const response = await send(method, path);
+    expect(response.status).toBe(404);
+    expect(response.headers.allow).toBeUndefined();
+  });
+
+  it.each([
+    ['/authors', 'GET, HEAD, POST, OPTIONS'],
+    ['/authors/2', 'GET, HEAD, PATCH, DELETE, OPTIONS'],
+    ['/books/by-id/7', 'GET, HEAD, PATCH, DELETE, OPTIONS'],
+    ['/books/3', 'GET, HEAD, OPTIONS'],
+    ['/readyz', 'GET, HEAD, OPTIONS'],
+  ])('OPTIONS %s is a 204 with Allow: %s', async (path, allow) => {
+    const response = await send('OPTIONS', path);
+    expect(response.status).toBe(204);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.text).toBe('');
+  });
+
+  it.each(['/authors', '/authors/1', '/books/1', '/books/by-id/1', '/healthz', '/openapi.json', '/docs', '/docs/assets/swagger-ui.css'])(
+    'HEAD %s answers as GET does, without a body',
+    async (path) => {
+      const [head, get] = [await send('HEAD', path), await send('GET', path)];
+      expect(head.status).toBe(200);
+      expect(head.status).toBe(get.status);
+      expect(head.headers['content-type']).toBe(get.headers['content-type']);
+      expect(head.text).toBe('');
+    },
+  );
 });
 
 describe('pagination', () => {
@@ -248,6 +423,36 @@ describe('operations and docs', () => {
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('/docs/assets/ serves the files the page loads and nothing else of swagger-ui-dist', async () => {
+    for (const [file, type] of [
+      ['swagger-ui.css', 'text/css; charset=utf-8'],
+      ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+      ['favicon-32x32.png', 'image/png'],
+    ]) {
+      const response = await fetch(`${app.baseUrl}/docs/assets/${file}`);
+      expect(response.status, file).toBe(200);
+      expect(response.headers.get('content-type'), file).toBe(type);
+      expect((await response.arrayBuffer()).byteLength, file).toBeGreaterThan(0);
+    }
+    for (const file of [
+      'package.json',
+      'README.md',
+      'index.html',
+      'swagger-ui-bundle.js.map',
+      'swagger-ui.js',
+      'swagger-initializer.js',
+      'oauth2-redirect.html',
+      'LICENSE',
+      '',
+      '..%2fpackage.json',
+      '%2e%2e/%2e%2e/package.json',
+    ]) {
+      const response = await call(app, 'GET', `/docs/assets/${file}`);
+      expect(response.status, file).toBe(404);
+      expect(response.headers.get('content-type'), file).toBe('application/problem+json; charset=utf-8');
+    }
   });
 
   it('GET /openapi.json is an OpenAPI 3.1 document of every route', async () => {

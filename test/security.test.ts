@@ -241,6 +241,8 @@ describe('(c) hardened headers', () => {
     expect(h.get('content-security-policy'), label).toContain("default-src 'self'");
     expect(h.get('content-security-policy'), label).toContain("object-src 'none'");
     expect(h.get('content-security-policy'), label).toContain("frame-ancestors 'self'");
+    // It would send /docs' assets to https, which a server reached over plain HTTP does not speak (test/docs-page.test.ts).
+    expect(h.get('content-security-policy'), label).not.toContain('upgrade-insecure-requests');
     expect(h.get('x-content-type-options'), label).toBe('nosniff');
     expect(h.get('x-frame-options'), label).toBe('SAMEORIGIN');
     expect(h.get('strict-transport-security'), label).toMatch(/^max-age=\d+/);

@@ -62,6 +62,12 @@ const schema = z.object({
    * heuristic (up to 4×). See src/config/heap.ts.
    */
   HEAP_GROWTH_PERCENT: integer(0, 1000).default(150),
+  /** How long a client may take to send a request's headers (Node's default is 60 s). */
+  HTTP_HEADERS_TIMEOUT_MS: integer(1, 3_600_000).default(10_000),
+  /** How long a client may take to send a whole request, body included (Node's default is 300 s); then a 408. */
+  HTTP_REQUEST_TIMEOUT_MS: integer(1, 3_600_000).default(30_000),
+  /** How long an idle keep-alive connection stays open; behind a proxy, make it longer than the proxy's. */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1, 3_600_000).default(5_000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -2,10 +2,11 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Queryable } from '@databases/pg';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { docsPage } from './docs-page.ts';
+import { allowedMethods } from './allowed-methods.ts';
+import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { openApiDocument } from './openapi.ts';
-import { HttpProblem } from './problems.ts';
+import { jsonBody } from './json-body.ts';
 import { requestLog } from './request-log.ts';
 import { describe, mount, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
@@ -43,21 +44,13 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
 
   app.use(requestLog(logger));
   app.use(securityHeaders());
-  const parseJson = express.json({ limit: bodyLimit, strict: true });
-  app.use((req, res, next) => {
-    const hasBody = req.method === 'POST' || req.method === 'PATCH' || req.method === 'PUT';
-    if (hasBody && !req.is('application/json')) {
-      return next(new HttpProblem(415, 'Unsupported Media Type', 'Send the body as JSON (Content-Type: application/json).'));
-    }
-    // Parse only requests that carry a body (type-is's hasBody test, which
-    // express.json() would make itself after more work): GETs skip it.
-    if (req.headers['transfer-encoding'] === undefined && Number.isNaN(Number(req.headers['content-length']))) return next();
-    parseJson(req, res, next);
-  });
+  const all = routes(db);
+  const served = [...all.map(({ path, method }) => ({ path, methods: [method] })), ...['/openapi.json', ...docsPaths].map((path) => ({ path, methods: ['get'] }))];
+  app.use(allowedMethods(served));
 
   const router = express.Router();
-  const all = routes(db);
-  for (const route of all) mount(router, route);
+  const readBody = jsonBody(bodyLimit);
+  for (const route of all) mount(router, route, readBody);
   app.use(router);
 
   const document = apiDocument(all);

@@ -25,10 +25,22 @@ const page = `<!doctype html>
 
 const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
 
+/**
+ * The files of swagger-ui-dist that the page loads, and nothing else: the
+ * package also holds its package.json, README, a stock index.html and source
+ * maps, which are no business of this server's.
+ */
+const assets = ['swagger-ui.css', 'swagger-ui-bundle.js', 'favicon-32x32.png'];
+
+/** Every path the docs router serves (GET). */
+export const docsPaths = ['/docs', '/docs/init.js', ...assets.map((file) => `/docs/assets/${file}`)];
+
 export function docsPage(): Router {
   const router = express.Router();
   router.get('/docs', (_req, res) => void res.type('html').send(page));
   router.get('/docs/init.js', (_req, res) => void res.type('js').send(init));
-  router.use('/docs/assets', express.static(swaggerUiDir, { index: false }));
+  for (const file of assets) {
+    router.get(`/docs/assets/${file}`, (_req, res, next) => res.sendFile(file, { root: swaggerUiDir }, (error) => error && next(error)));
+  }
   return router;
 }

@@ -8,6 +8,7 @@ import { sendJson } from './send.ts';
 /** Errors from express.json(), by their `type`. */
 const bodyErrors: Record<string, (error: { message: string; limit?: number }) => HttpProblem> = {
   'entity.parse.failed': () => new HttpProblem(400, 'Malformed JSON', 'The request body is not valid JSON.'),
+  'encoding.invalid': () => new HttpProblem(400, 'Invalid Encoding', 'The request body is not valid UTF-8; send JSON encoded as UTF-8.'),
   'entity.too.large': (error) =>
     new HttpProblem(413, 'Payload Too Large', `The request body is larger than ${error.limit ?? 'the limit of'} bytes.`),
   'encoding.unsupported': (error) => new HttpProblem(415, 'Unsupported Media Type', error.message),

@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { invalid, type FieldError } from './problems.ts';
 import { Problem } from './schemas.ts';
@@ -41,27 +41,63 @@ export function defineRoute<P extends Schema | undefined, Q extends Schema | und
   return spec;
 }
 
+/** What a value is, in JSON's words: null, array, object, string, number, boolean. */
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+/**
+ * The value a client sent at `path`, or `found: false` if a key on the way
+ * is absent. zod 4 keeps the offending value out of its issues unless asked
+ * (reportInput), and asking makes every ZodError JSON.stringify its input:
+ * slow on big bodies, a stack overflow on deeply nested ones. So look it up.
+ */
+function sentAt(root: unknown, path: PropertyKey[]): { found: boolean; value?: unknown } {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return { found: false };
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return { found: value !== undefined, value };
+}
+
+/** A zod issue as FastAPI-style field errors: "missing" only for what is absent, else what was expected. */
+function fieldErrors(issue: z.core.$ZodIssue, sent: unknown, where: 'path' | 'query' | 'body'): FieldError[] {
+  const loc = [where, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ loc: [...loc, key], msg: 'unknown field', type: 'unrecognized_keys' }));
+  }
+  if (issue.code === 'invalid_type') {
+    const { found, value } = sentAt(sent, issue.path);
+    if (!found) return [{ loc, msg: 'field required', type: 'missing' }];
+    // ?limit=1&limit=2 arrives as an array: the parameter was repeated.
+    if (where === 'query' && Array.isArray(value)) {
+      return [{ loc, msg: `must be given once, got ${value.length} values`, type: 'invalid_type' }];
+    }
+    return [{ loc, msg: `expected ${issue.expected}, got ${jsonKind(value)}`, type: 'invalid_type' }];
+  }
+  return [{ loc, msg: issue.message, type: issue.code }];
+}
+
 function check(schema: Schema | undefined, value: unknown, where: 'path' | 'query' | 'body', errors: FieldError[]): unknown {
   if (!schema) return undefined;
-  const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  // A body of JSON `null` is a body that is not an object, not a missing one: keep it.
+  const sent = where === 'body' ? value : (value ?? {});
+  const result = schema.safeParse(sent);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const loc = [where, ...issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part))];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ loc: [...loc, key], msg: 'unknown field', type: 'unrecognized_keys' });
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      errors.push({ loc, msg: 'field required', type: 'missing' });
-    } else {
-      errors.push({ loc, msg: issue.message, type: issue.code });
-    }
-  }
+  for (const issue of result.error.issues) errors.push(...fieldErrors(issue, sent, where));
   return undefined;
 }
 
-/** Serves a route: validate params, query and body; run the handler; send its reply. */
-export function mount(router: Router, route: AnyRoute): void {
+/**
+ * Serves a route: read the body if it takes one (`readBody`), validate
+ * params, query and body; run the handler; send its reply.
+ */
+export function mount(router: Router, route: AnyRoute, readBody: RequestHandler): void {
   const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
-  router[route.method](expressPath, async (req: Request, res: Response, next: NextFunction) => {
+  const before = route.body ? [readBody] : [];
+  router[route.method](expressPath, ...before, async (req: Request, res: Response, next: NextFunction) => {
     try {
       const errors: FieldError[] = [];
       const params = check(route.params, req.params, 'path', errors);
@@ -85,7 +121,7 @@ function commonResponses(route: AnyRoute): Record<number, { description: string 
     responses[422] = { description: 'Invalid path, query or body (field detail in `errors`)' };
   }
   if (route.body) {
-    responses[400] = { description: 'The body is not valid JSON' };
+    responses[400] = { description: 'The body is not valid JSON, or not valid UTF-8' };
     responses[413] = { description: 'The body is larger than the limit (16 KiB)' };
     responses[415] = { description: 'The body is not application/json' };
   }

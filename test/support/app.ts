@@ -2,9 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { ConnectionPool } from '@databases/pg';
 import { expect, inject } from 'vitest';
 import { createPool } from '../../src/db/pool.ts';
+import { parseEnv } from '../../src/config/env.ts';
 import { createApp } from '../../src/http/app.ts';
 import { seed } from '../../src/db/seed.ts';
-import { problemsForProtocolErrors } from '../../src/http/protocol-errors.ts';
+import { createHttpServer, type HttpTimeouts } from '../../src/http/http-server.ts';
 import { timeUntilSuccess } from './load.ts';
 import { createDatabase, dropDatabase } from './postgres.ts';
 
@@ -19,8 +20,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  /** Put the guide's authors and books there first. */
+  seeded?: boolean;
+  /** The server's HTTP timeouts; the configuration's defaults unless given. */
+  timeouts?: HttpTimeouts;
+  /** The address to listen on (127.0.0.1 unless given). */
+  host?: string;
+}
+
+const defaultTimeouts: HttpTimeouts = parseEnv({});
+
 /** The app over `url`; with `seeded`, the guide's authors and books are put there first (idempotent). */
-export async function startApp(url: string, { seeded = false } = {}): Promise<TestApp> {
+export async function startApp(url: string, { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1' }: AppOptions = {}): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
   if (seeded) {
@@ -29,12 +41,11 @@ export async function startApp(url: string, { seeded = false } = {}): Promise<Te
       throw error;
     });
   }
-  const server = createApp({ db: pool }).listen(0, '127.0.0.1');
-  problemsForProtocolErrors(server);
+  const server = createHttpServer(createApp({ db: pool }), timeouts).listen(0, host);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://${host}:${port}`,
     pool,
     queries,
     close: async () => {
@@ -50,12 +61,12 @@ export async function startApp(url: string, { seeded = false } = {}): Promise<Te
  * holding the guide's authors and books (unless `seeded: false`); close()
  * also drops the database.
  */
-export async function startAppOnNewDatabase({ seeded = true } = {}): Promise<TestApp> {
+export async function startAppOnNewDatabase({ seeded = true, ...options }: AppOptions = {}): Promise<TestApp> {
   const adminUrl = inject('adminUrl');
   const url = await createDatabase(adminUrl);
   let started: TestApp;
   try {
-    started = await startApp(url, { seeded });
+    started = await startApp(url, { seeded, ...options });
   } catch (error) {
     await dropDatabase(adminUrl, url);
     throw error;
