@@ -26,6 +26,7 @@ export default async function dbCheck(args: string[]): Promise<void> {
     devUrl,
     targetUrl,
     lint: { latest: flags.latest, gitBase: flags.gitBase },
+    excludeTables: env().SCHEMA_EXCLUDE,
     onResult: printResult,
   });
   const failed = results.filter((result) => result.status === 'fail');
