@@ -4,6 +4,7 @@ import { checkLint } from './lint.ts';
 import { checkLiveDrift } from './live-drift.ts';
 import { checkMigrationsIntact } from './migrations-intact.ts';
 import { fail, skip, type CheckResult } from './result.ts';
+import { replayMigrations, type Replay } from './replay.ts';
 import { checkSchemaMatches } from './schema-matches.ts';
 import { checkTypesFresh } from './types-fresh.ts';
 import { makeWorkingCopy } from './working-copy.ts';
@@ -42,14 +43,18 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckR
   };
 
   const copy = await makeWorkingCopy(root, devUrl);
+  const replay = await replayMigrations(copy.root, devUrl).catch(
+    (error: Error): Replay => ({ failure: redactSecrets(error.message).split('\n')[0]!, dispose: () => {} }),
+  );
   try {
-    await run('migrations intact', () => checkMigrationsIntact(root, devUrl, copy.freshSum, options.lint?.gitBase));
-    await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl));
-    await run('zapatos types fresh', () => checkTypesFresh(root, copy.root, devUrl));
+    await run('migrations intact', () => checkMigrationsIntact(root, replay, copy.freshSum, options.lint?.gitBase));
+    await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl, replay));
+    await run('zapatos types fresh', () => checkTypesFresh(root, replay));
     await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint)));
     if (targetUrl) await run('live database', () => checkLiveDrift(copy.root, devUrl, targetUrl, options.excludeTables));
     else record(skip('live database', 'no target: pass --url <url> or --env neon, or set DATABASE_URL'));
   } finally {
+    replay.dispose();
     copy.dispose();
   }
   return results;

@@ -1,23 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { onEmptyScratchDatabase } from '../db/scratch.ts';
-import { atlas, failureLine } from '../commands/atlas.ts';
-import { targetFlags } from '../commands/target-flags.ts';
 import { changedSince, gitBase } from './changed-migrations.ts';
+import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 import { explainSumMismatch } from './sum-diff.ts';
 
 const name = 'migrations intact';
 
 /**
- * (a) `atlas migrate validate` on the real directory (atlas.sum and every
- * file replayed on the dev database); a checksum error names the files.
+ * (a) atlas.sum matches the files (a mismatch names them) and every file
+ * replays on the dev database (the shared replay, see replay.ts).
  * In git, a migration committed at the base and changed since is refused
  * even when atlas.sum was re-hashed to match (Atlas would not notice).
  */
 export async function checkMigrationsIntact(
   projectRoot: string,
-  devUrl: string,
+  replay: Replay,
   freshSum: string,
   base?: string,
 ): Promise<CheckResult> {
@@ -30,9 +28,6 @@ export async function checkMigrationsIntact(
       problems.push(`migrations/${file} was changed or deleted after it was committed (compared with ${ref})`);
     }
   }
-  const validate = await onEmptyScratchDatabase(devUrl, () =>
-    atlas(['migrate', 'validate', ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: projectRoot }),
-  );
   if (problems.length > 0) {
     return fail(name, problems[0]!, [
       ...problems.slice(1),
@@ -41,10 +36,6 @@ export async function checkMigrationsIntact(
       'Only for a migration that no database has applied yet: after editing it, run npx atlas migrate hash --env local.',
     ]);
   }
-  if (validate.code !== 0) {
-    return fail(name, `atlas migrate validate failed: ${failureLine(validate)}`, [
-      (validate.stderr || validate.stdout).trim(),
-    ]);
-  }
+  if (replay.failure) return fail(name, `a migration does not replay on the dev database: ${replay.failure}`);
   return pass(name, 'atlas.sum matches every file and each file replays on the dev database');
 }

@@ -1,23 +1,31 @@
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
-import { catalogOfMigrations, catalogOfSchemaFile } from '../catalog/states.ts';
+import { catalogOfSchemaFile } from '../catalog/states.ts';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { onEmptyScratchDatabase } from '../db/scratch.ts';
 import { atlasUrl } from '../db/targets.ts';
+import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 
 const name = 'migrations give schema.sql';
 const synced = 'Schemas are synced, no changes to be made.';
 
 /**
- * (b) Replaying migrations/ on the dev database gives exactly schema.sql.
- * Two comparisons, both must agree: Atlas's (it prints the SQL still
- * missing, for the kinds it diffs: tables, columns, indexes, constraints,
- * enums), and Postgres' own catalogs of both states (src/catalog: every
- * object, including the views, functions, triggers, partitions, domains,
- * extensions, policies and comments Atlas does not see).
+ * (b) Replaying migrations/ on the dev database gives exactly schema.sql,
+ * in Postgres' own catalogs of both states (src/catalog: every object,
+ * including the views, functions, triggers, partitions, domains,
+ * extensions, policies and comments Atlas does not see). When they differ,
+ * Atlas's own diff is run too, to print the SQL still missing for the kinds
+ * it knows (tables, columns, indexes, constraints, enums); when they agree,
+ * Atlas would find nothing either, and its slower diff is not run.
  * `workingRoot` is a re-hashed copy (see working-copy.ts).
  */
-export async function checkSchemaMatches(workingRoot: string, devUrl: string): Promise<CheckResult> {
+export async function checkSchemaMatches(workingRoot: string, devUrl: string, replay: Replay): Promise<CheckResult> {
+  if (replay.failure || !replay.catalog) return fail(name, `cannot compare: the migrations do not replay (${replay.failure})`);
+  const declared = await catalogOfSchemaFile(devUrl, workingRoot);
+  const differences = compareCatalogs(replay.catalog, declared);
+  if (differences.length === 0) {
+    return pass(name, `replaying migrations/ gives exactly schema.sql (${declared.size} objects compared in Postgres' catalogs)`);
+  }
   const diff = await onEmptyScratchDatabase(devUrl, () =>
     atlas(['schema', 'diff', '--from', 'file://migrations', '--to', 'file://schema.sql', '--dev-url', atlasUrl(devUrl)], {
       echo: false,
@@ -28,12 +36,6 @@ export async function checkSchemaMatches(workingRoot: string, devUrl: string): P
     return fail(name, `atlas schema diff failed: ${failureLine(diff)}`, [diff.stderr.trim()]);
   }
   const missing = diff.stdout.trim() === synced ? [] : diff.stdout.trim().split('\n');
-  const replayed = await catalogOfMigrations(devUrl, workingRoot);
-  const declared = await catalogOfSchemaFile(devUrl, workingRoot);
-  const differences = compareCatalogs(replayed, declared);
-  if (missing.length === 0 && differences.length === 0) {
-    return pass(name, `replaying migrations/ gives exactly schema.sql (${declared.size} objects compared in Postgres' catalogs)`);
-  }
   return fail(name, 'schema.sql has changes that no migration makes: run npm run db:diff -- <name>', [
     ...(missing.length ? ['The migration still missing (Atlas):', ...missing.map((line) => `  ${line}`)] : []),
     ...(differences.length

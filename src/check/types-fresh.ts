@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { typesFromMigrations } from '../commands/db-types.ts';
+import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 
 const name = 'zapatos types fresh';
@@ -13,12 +12,12 @@ const typesDir = path.join('src', 'db', 'zapatos');
  * is generated from the migrated schema (migrations/ replayed on the dev
  * database): every file, none missing, none extra.
  */
-export async function checkTypesFresh(projectRoot: string, workingRoot: string, devUrl: string): Promise<CheckResult> {
+export async function checkTypesFresh(projectRoot: string, replay: Replay): Promise<CheckResult> {
   if (!existsSync(path.join(projectRoot, typesFile))) return fail(name, `${typesFile} is missing: run npm run db:types`);
-  const out = mkdtempSync(path.join(tmpdir(), 'bookshelf-check-types-'));
-  try {
-    await typesFromMigrations(devUrl, out, false, workingRoot);
-    const fresh = filesUnder(path.join(out, 'zapatos'));
+  if (replay.failure || !replay.types) return fail(name, `no types to compare: the migrations do not replay (${replay.failure})`);
+  if ('failure' in replay.types) return fail(name, replay.types.failure);
+  {
+    const fresh = filesUnder(replay.types.dir);
     const committed = filesUnder(path.join(projectRoot, typesDir));
     for (const file of [...new Set([...fresh.keys(), ...committed.keys()])].sort()) {
       const shown = path.join(typesDir, file);
@@ -29,8 +28,6 @@ export async function checkTypesFresh(projectRoot: string, workingRoot: string, 
       }
     }
     return pass(name, `${typesDir}/ (${fresh.size} files) matches the migrated schema`);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
   }
 }
 
