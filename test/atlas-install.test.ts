@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtBinary, cliVersion, pinnedVersion, repoRoot } from '../src/atlas/locate.mjs';
-import { applyEdits, edits } from '../src/atlas/pg16-patch.mjs';
+import { applyEdits, edits } from '../src/atlas/library-patches.mjs';
 import { atLeast, capabilities, opensPostgres16, parseVersion } from '../src/atlas/version.mjs';
 
 /**
@@ -68,6 +68,7 @@ describe('versions', () => {
     expect(opensPostgres16('v0.14.1')).toBe(true);
     expect(opensPostgres16('v1.2.3')).toBe(true);
     expect(opensPostgres16('v0.13.1+pg16')).toBe(true);
+    expect(opensPostgres16('v0.13.1+pg16.fastinspect')).toBe(true);
     expect(atLeast('v0.9.0', 'v0.13.1')).toBe(false);
   });
 
@@ -81,8 +82,8 @@ describe('versions', () => {
 describe("bookshelf's own build", () => {
   it('is the pinned CLI with the Postgres 16 patch, named by what it was built from', () => {
     expect(cliVersion).toBe('v0.13.1');
-    expect(pinnedVersion).toBe('v0.13.1+pg16');
-    expect(path.basename(builtBinary)).toMatch(/^atlas-v0\.13\.1\+pg16-[0-9a-f]{10}$/);
+    expect(pinnedVersion).toBe('v0.13.1+pg16.fastinspect');
+    expect(path.basename(builtBinary)).toMatch(/^atlas-v0\.13\.1\+pg16\.fastinspect-[0-9a-f]{10}$/);
   });
 
   it('`npx atlas version` runs it', () => {
@@ -98,7 +99,7 @@ describe("bookshelf's own build", () => {
   });
 
   it('the patch stops the build when the library is not what it expects, instead of guessing', () => {
-    expect(() => applyEdits(() => 'package postgres\n')).toThrow(/patch pg16: sql\/postgres\/inspect\.go: expected 1 match/);
+    expect(() => applyEdits(() => 'package postgres\n')).toThrow(/patch pg16\.fastinspect: sql\/postgres\/inspect\.go: expected 1 match/);
     const files = new Set(edits.map((edit) => edit.file));
     expect([...files].sort()).toEqual(['sql/postgres/driver.go', 'sql/postgres/inspect.go']);
   });

@@ -1,5 +1,5 @@
 // Builds the Atlas CLI pinned in go.mod, patched for Postgres 16+
-// (pg16-patch.mjs), into .atlas/ (git-ignored), once.
+// (library-patches.mjs), into .atlas/ (git-ignored), once.
 // Runs on `npm install` (postinstall) and as `npm run atlas:build`.
 // Never fails an install for lack of Go, and never builds when the user has
 // an Atlas of their own that bookshelf can use (see locate.mjs).
@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { applyEdits, edits, patchLabel } from './pg16-patch.mjs';
+import { applyEdits, edits, patchLabel } from './library-patches.mjs';
 import { atlasEnv, builtBinary, goModDir, locateAtlas, missingAtlasMessage, pinnedVersion, repoRoot, versionOf } from './locate.mjs';
 
 const log = (line) => console.log(`[atlas] ${line}`);
@@ -61,7 +61,7 @@ function preparePatchedLibrary() {
   makeWritable(libraryCopy); // the module cache is read-only
   const patched = applyEdits((file) => readFileSync(path.join(libraryCopy, file), 'utf8'));
   for (const [file, text] of patched) writeFileSync(path.join(libraryCopy, file), text);
-  log(`patched ariga.io/atlas ${version} (${info.Sum}) for Postgres 16+: ${edits.length} edits in ${[...patched.keys()].join(', ')}`);
+  log(`patched ariga.io/atlas ${version} (${info.Sum}) (${patchLabel}): ${edits.length} edits in ${[...patched.keys()].join(', ')}`);
 }
 
 function makeWritable(dir) {

@@ -10,8 +10,10 @@
 //
 // The library is replaced by a patched copy that build.mjs makes in the
 // git-ignored .atlas/lib/atlas: ariga.io/atlas v0.13.1 exactly as go.sum pins
-// it, plus bookshelf's own small change so that the driver opens Postgres 16
-// and 17 (pg16-patch.mjs says what and why). The binary reports v0.13.1+pg16.
+// it, plus bookshelf's own small changes: the driver opens Postgres 16 and 17,
+// and inspects identity columns without scanning every sequence
+// (library-patches.mjs says what and why). The binary reports
+// v0.13.1+pg16.fastinspect.
 //
 // golang.org/x/tools is raised to v0.28.0: the version Atlas v0.13.1 chose
 // (2023) no longer compiles with Go 1.22+ (tokeninternal: invalid array length).

@@ -3,7 +3,7 @@
 // 2. an `atlas` on PATH reporting v0.14.1 or newer (official installs are
 //    v1.x) or our own patched build: the user's own Atlas is used as it is;
 // 3. the build that build.mjs made into .atlas/ (v0.13.1 patched for
-//    Postgres 16+, see pg16-patch.mjs).
+//    Postgres 16+, see library-patches.mjs).
 // Plain JavaScript, so that the `atlas` bin works before anything is
 // compiled. Nothing here writes: a binary is never replaced or removed.
 import { createHash } from 'node:crypto';
@@ -11,7 +11,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { patchLabel } from './pg16-patch.mjs';
+import { patchLabel } from './library-patches.mjs';
 import { minimumVersion, opensPostgres16, parseVersion } from './version.mjs';
 
 /** The checkout this code runs from: the nearest directory above with src/atlas/go.mod (also from a bundle in dist/). */
@@ -34,7 +34,7 @@ export const cliVersion = (() => {
   return match[1];
 })();
 
-/** What our build reports: the pinned release and the patch, e.g. v0.13.1+pg16. */
+/** What our build reports: the pinned release and the patch, e.g. v0.13.1+pg16.fastinspect. */
 export const pinnedVersion = `${cliVersion}+${patchLabel}`;
 
 /**
@@ -44,7 +44,7 @@ export const pinnedVersion = `${cliVersion}+${patchLabel}`;
  */
 export const builtBinary = (() => {
   const digest = createHash('sha256');
-  for (const file of ['go.mod', 'go.sum', 'pg16-patch.mjs']) digest.update(readFileSync(path.join(goModDir, file)));
+  for (const file of ['go.mod', 'go.sum', 'library-patches.mjs']) digest.update(readFileSync(path.join(goModDir, file)));
   return path.join(repoRoot, '.atlas', `atlas-${pinnedVersion}-${digest.digest('hex').slice(0, 10)}`);
 })();
 

@@ -1,7 +1,10 @@
-// bookshelf's own change to the Atlas library v0.13.1, so that its Postgres
-// driver opens Postgres 16 and 17.
+// bookshelf's own changes to the Atlas library v0.13.1, applied by build.mjs
+// to a verified copy of the module before the CLI is built against it.
+// Each edit names the exact text it expects, once (or `count` times): if the
+// library ever differs, the build stops instead of guessing.
 //
-// Why: on connect, v0.13.1 reads four rows from pg_settings, among them
+// pg16: so that its Postgres driver opens Postgres 16 and 17.
+// On connect, v0.13.1 reads four rows from pg_settings, among them
 // `lc_collate` and `lc_ctype`. Postgres 16 removed both settings (they are
 // per database now), so the query returns two rows and the driver refuses
 // every connection: "postgres: unexpected number of rows: 2". The two values
@@ -10,11 +13,17 @@
 // released in v0.14.1); the CLI at v0.14.1+ is not served by the Go module
 // proxy here, so the pinned v0.13.1 CLI is built against this patched copy.
 //
-// Each edit names the exact text it expects, once: if the library ever
-// differs, the build stops instead of guessing.
+// fastinspect: Atlas's column inspection reads an identity column's last
+// value with a subquery over the pg_sequences view, matched by name: every
+// identity column scans every sequence of the database (and reads each one),
+// so one inspection of a 500-table schema spends about 1.5 s there, and
+// `migrate diff` inspects several times. The edit reads the column's own
+// sequence directly, with the same value and the same privilege rule the
+// view applies (NULL without SELECT or USAGE). Upstream still has the
+// subquery; a user's own Atlas keeps it.
 
-/** The label the patched build reports: `atlas version v0.13.1+pg16`. */
-export const patchLabel = 'pg16';
+/** The label the patched build reports: `atlas version v0.13.1+pg16.fastinspect`. */
+export const patchLabel = 'pg16.fastinspect';
 
 export const edits = [
   {
@@ -53,6 +62,12 @@ export const edits = [
     from: '\tr := schema.NewRealm(schemas...).SetCollation(i.collate)\n\tr.Attrs = append(r.Attrs, &CType{V: i.ctype})\n',
     to: '\tr := schema.NewRealm(schemas...)\n',
     count: 2,
+  },
+  {
+    file: 'sql/postgres/inspect.go',
+    why: "fastinspect: an identity column's last value from its own sequence, not a scan of pg_sequences",
+    from: `(CASE WHEN t1.is_identity = 'YES' THEN (SELECT last_value FROM pg_sequences WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) = pg_get_serial_sequence(quote_ident(t1.table_schema) || '.' || quote_ident(t1.table_name), t1.column_name)) END) AS identity_last,`,
+    to: `(CASE WHEN t1.is_identity = 'YES' THEN (SELECT CASE WHEN has_sequence_privilege(s.seq, 'SELECT,USAGE') THEN pg_sequence_last_value(s.seq) END FROM (SELECT pg_get_serial_sequence(quote_ident(t1.table_schema) || '.' || quote_ident(t1.table_name), t1.column_name)::regclass AS seq) AS s) END) AS identity_last,`,
   },
 ];
 
