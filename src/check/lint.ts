@@ -1,15 +1,12 @@
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
-import type { LintScope } from './changed-migrations.ts';
-import { fail, pass, type CheckResult } from './result.ts';
-
-const name = 'lint newest migrations';
+import { lineAt, type Finding } from './finding.ts';
 
 /**
  * Atlas's analyzers whose findings fail the gate (by diagnostic code
  * prefix). Atlas itself only errors on destructive ones; the others it
  * merely reports, so they are judged here. concurrent_index (PG) and naming
- * (NM) findings are shown but do not fail.
+ * (NM) findings are shown but do not fail (squawk judges index builds).
  */
 const blocking: Record<string, string> = {
   DS: 'destructive',
@@ -17,11 +14,7 @@ const blocking: Record<string, string> = {
   BC: 'incompatible',
   CD: 'condrop',
 };
-
-export const optOutHelp =
-  'If the change is intended, opt out in the migration file itself: make its first line `-- atlas:nolint <analyzer>` ' +
-  '(e.g. `-- atlas:nolint destructive`, several separated by spaces; bare `-- atlas:nolint` skips all) followed by an ' +
-  'empty line, or put the directive on the line right above the statement; then run npx atlas migrate hash --env local.';
+const analyzers: Record<string, string> = { ...blocking, PG: 'concurrent_index', NM: 'naming' };
 
 interface LintFile {
   Name: string;
@@ -31,42 +24,43 @@ interface LintFile {
 }
 
 /**
- * (d) `atlas migrate lint` on the newest migrations (see lintScope).
- * `workingRoot` is a re-hashed copy, so a stale atlas.sum is reported by
- * "migrations intact", not here.
+ * `atlas migrate lint --latest N` (the newest N files) as findings. Opt-out:
+ * `-- atlas:nolint <analyzer>` as the file's first line (then an empty line)
+ * or on the line above the statement.
  */
-export async function checkLint(workingRoot: string, devUrl: string, scope: LintScope): Promise<CheckResult> {
-  if (scope.latest === 0) return pass(name, `nothing to lint (${scope.because})`);
+export async function atlasLintFindings(projectRoot: string, devUrl: string, latest: number): Promise<Finding[]> {
+  if (latest === 0) return [];
   const run = await atlas(
-    [
-      'migrate', 'lint', ...targetFlags({ migrate: devUrl, dev: devUrl }),
-      '--latest', String(scope.latest), '--format', '{{ json .Files }}',
-    ],
-    { echo: false, cwd: workingRoot },
+    ['migrate', 'lint', ...targetFlags({ migrate: devUrl, dev: devUrl }), '--latest', String(latest), '--format', '{{ json .Files }}'],
+    { echo: false, cwd: projectRoot },
   );
   let files: LintFile[];
   try {
     files = JSON.parse(run.stdout.trim() || 'null') ?? [];
   } catch {
-    return fail(name, `atlas migrate lint failed: ${failureLine(run)}`);
+    throw new Error(`atlas migrate lint failed: ${failureLine(run)}`);
   }
-  const blockers: string[] = [];
-  const warnings: string[] = [];
+  const findings: Finding[] = [];
   for (const file of files) {
-    if (file.Error && !file.Reports?.length) blockers.push(`${file.Name}: ${file.Error}`);
+    if (file.Error && !file.Reports?.length) {
+      findings.push({ file: file.Name, line: 1, source: 'atlas', rule: 'error', level: 'fail', message: file.Error, optOut: '' });
+    }
     for (const report of file.Reports ?? []) {
       for (const d of report.Diagnostics ?? []) {
-        const analyzer = blocking[d.Code.slice(0, 2)];
-        const line = `${file.Name}:${lineOf(file.Text ?? '', d.Pos)}: ${d.Text} (${d.Code}${analyzer ? `, ${analyzer}` : ''})`;
-        (analyzer ? blockers : warnings).push(line);
+        const prefix = d.Code.slice(0, 2);
+        const analyzer = analyzers[prefix] ?? prefix;
+        findings.push({
+          file: file.Name,
+          line: lineAt(file.Text ?? '', d.Pos),
+          source: 'atlas',
+          rule: `${d.Code}, ${analyzer}`,
+          level: blocking[prefix] ? 'fail' : 'warn',
+          message: d.Text,
+          optOut: `-- atlas:nolint ${analyzer}`,
+        });
       }
     }
   }
-  if (blockers.length > 0) {
-    return fail(name, `${blockers[0]}`, [...blockers.slice(1), ...warnings.map((w) => `warning: ${w}`), optOutHelp]);
-  }
-  if (run.code !== 0) return fail(name, `atlas migrate lint failed: ${failureLine(run)}`);
-  return pass(name, `${scope.latest} file(s) linted (${scope.because}): no destructive, data-dependent or incompatible change`, warnings.map((w) => `warning: ${w}`));
+  if (findings.length === 0 && run.code !== 0) throw new Error(`atlas migrate lint failed: ${failureLine(run)}`);
+  return findings;
 }
-
-const lineOf = (text: string, pos: number) => text.slice(0, pos).split('\n').length;

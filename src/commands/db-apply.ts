@@ -1,9 +1,46 @@
+import { parseArgs } from 'node:util';
+import { describeVerdict } from '../check/gate.ts';
+import { applyMigrations, judgePending } from '../db/migrate.ts';
 import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow } from './atlas.ts';
+import { atlasOrThrow, CommandError } from './atlas.ts';
 import { targetFlags } from './target-flags.ts';
 
-/** `npm run db:apply`: applies pending migrations (on Neon: over the direct URL). */
-export default async function dbApply(): Promise<void> {
+const usage = 'Usage: npm run db:apply -- [--dry-run]';
+
+/**
+ * `npm run db:apply`: the migration gate judges the pending migrations, then
+ * Atlas applies them (on Neon: over the direct URL); a refusal applies
+ * nothing. `--dry-run` prints the SQL that would run and the gate's
+ * verdict, and exits 1 if the gate would refuse.
+ */
+export default async function dbApply(args: string[] = []): Promise<void> {
+  const dryRun = parseFlags(args);
   const targets = await resolveTargets((line) => console.log(line));
-  await atlasOrThrow(['migrate', 'apply', ...targetFlags(targets)]);
+  const options = { dev: targets.dev, echo: true, log: (line: string) => console.log(line) };
+  if (!dryRun) {
+    const { applied } = await applyMigrations(targets.migrate, options);
+    console.log(applied.length ? `db:apply: applied ${applied.length} migration(s): ${applied.join(', ')}` : 'db:apply: no pending migrations');
+    return;
+  }
+  const { pending, verdict } = await judgePending(targets.migrate, options);
+  if (!verdict) {
+    console.log('db:apply --dry-run: no pending migrations');
+    return;
+  }
+  await atlasOrThrow(['migrate', 'apply', ...targetFlags(targets), '--dry-run']);
+  for (const line of describeVerdict(verdict)) console.log(line);
+  if (verdict.blockers.length > 0) {
+    throw new CommandError(
+      `db:apply --dry-run: the migration gate would refuse ${pending.length} pending migration(s) (${verdict.blockers.length} problem(s)); nothing was applied.`,
+    );
+  }
+  console.log(`db:apply --dry-run: the migration gate accepts ${pending.length} pending migration(s); nothing was applied.`);
+}
+
+function parseFlags(args: string[]): boolean {
+  try {
+    return parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } }).values['dry-run'] ?? false;
+  } catch (error) {
+    throw new CommandError(`${(error as Error).message}\n${usage}`, 2);
+  }
 }
