@@ -28,20 +28,30 @@ export async function dataLossFindings(
 ): Promise<Finding[]> {
   if (scope.length === 0) return [];
   const findings: Finding[] = [];
-  const applyOnDev = async (count: number) => {
-    const run = await atlas(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: devUrl }), String(count)], {
-      echo: false,
-      cwd: projectRoot,
-    });
-    if (run.code !== 0) throw new Error(`replaying migrations on the dev database failed: ${failureLine(run)}`);
-  };
+  const applyOnDev = (count: number) =>
+    atlas(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: devUrl }), String(count)], { echo: false, cwd: projectRoot });
   await resetScratchDatabase(devUrl);
   try {
     const before = all.findIndex((file) => file.name === scope[0]!.name);
-    if (before > 0) await applyOnDev(before);
+    if (before > 0) {
+      const run = await applyOnDev(before);
+      if (run.code !== 0) throw new Error(`replaying the migrations before ${scope[0]!.name} on the dev database failed: ${failureLine(run)}`);
+    }
     let columns = await readColumns(devUrl);
     for (const file of scope) {
-      await applyOnDev(1);
+      const run = await applyOnDev(1);
+      if (run.code !== 0) {
+        findings.push({
+          file: file.name,
+          line: 1,
+          source: 'bookshelf',
+          rule: 'does-not-apply',
+          level: 'fail',
+          message: `Atlas cannot apply this file even to an empty database: ${failureLine(run)}`,
+          optOut: '',
+        });
+        break; // the files after it cannot be judged on a schema it did not make
+      }
       const next = await readColumns(devUrl);
       findings.push(...compare(file, columns, next));
       columns = next;
@@ -52,16 +62,19 @@ export async function dataLossFindings(
   return findings;
 }
 
-/** table -> column -> type, for the tables of `public`. */
-type Columns = Map<string, Map<string, ColumnType>>;
+/**
+ * table -> attnum -> column, for the tables of `public`. Keyed by attnum, as
+ * Postgres keys them: a RENAME COLUMN keeps its attnum, a DROP + ADD does not.
+ */
+type Columns = Map<string, Map<number, { name: string; type: ColumnType }>>;
 
 async function readColumns(url: string): Promise<Columns> {
   const { connectionString, ssl } = tlsOptions(url);
   const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ table: string; column: string; name: string; typmod: number; display: string }>(
-      `SELECT c.relname AS table, a.attname AS column, t.typname AS name, a.atttypmod AS typmod,
+    const { rows } = await client.query<{ table: string; attnum: number; column: string; name: string; typmod: number; display: string }>(
+      `SELECT c.relname AS table, a.attnum, a.attname AS column, t.typname AS name, a.atttypmod AS typmod,
               format_type(a.atttypid, a.atttypmod) AS display
          FROM pg_attribute a
          JOIN pg_class c ON c.oid = a.attrelid
@@ -73,7 +86,7 @@ async function readColumns(url: string): Promise<Columns> {
     const columns: Columns = new Map();
     for (const row of rows) {
       if (!columns.has(row.table)) columns.set(row.table, new Map());
-      columns.get(row.table)!.set(row.column, { name: row.name, typmod: row.typmod, display: row.display });
+      columns.get(row.table)!.set(row.attnum, { name: row.column, type: { name: row.name, typmod: row.typmod, display: row.display } });
     }
     return columns;
   } finally {
@@ -87,8 +100,8 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
   for (const [table, oldColumns] of before) {
     const newColumns = after.get(table);
     if (!newColumns) continue; // a dropped table: Atlas's destructive analyzer
-    for (const [column, oldType] of oldColumns) {
-      const newType = newColumns.get(column);
+    for (const [attnum, { name: column, type: oldType }] of oldColumns) {
+      const newType = newColumns.get(attnum)?.type;
       const why = newType && narrowing(oldType, newType);
       if (!why || allowed.has('narrowing-type-change')) continue;
       findings.push({
@@ -103,8 +116,8 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
         optOut: '-- bookshelf:allow narrowing-type-change',
       });
     }
-    const dropped = [...oldColumns.keys()].filter((column) => !newColumns.has(column));
-    const added = [...newColumns.keys()].filter((column) => !oldColumns.has(column));
+    const dropped = [...oldColumns].filter(([attnum]) => !newColumns.has(attnum)).map(([, column]) => column.name);
+    const added = [...newColumns].filter(([attnum]) => !oldColumns.has(attnum)).map(([, column]) => column.name);
     if (dropped.length === 0 || added.length === 0 || allowed.has('drop-add-column')) continue;
     const renames = dropped.map((from, i) => `ALTER TABLE "${table}" RENAME COLUMN "${from}" TO "${added[Math.min(i, added.length - 1)]}";`);
     findings.push({

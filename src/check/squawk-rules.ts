@@ -127,7 +127,8 @@ export const squawkRules: Record<string, SquawkRulePolicy> = {
       'Start the file with `SET lock_timeout = \'2s\';` (atlas:txmode file keeps it local to the migration).',
   },
   'require-statement-timeout': { level: 'off', why: 'a migration may legitimately run long (a CONCURRENTLY build, a backfill); lock_timeout is the bound that protects readers' },
-  'require-timeout-settings': { level: 'off', why: 'the older name of the two timeout rules above' },
+  // Not excluded: in squawk 2.66 excluding this umbrella rule also silences require-lock-timeout.
+  'require-timeout-settings': { level: 'warn', why: 'the umbrella of the two timeout rules above; excluding it would silence require-lock-timeout' },
   'ban-drop-not-null': { level: 'warn', why: 'old code that writes NULL is fine; old code that reads may not expect NULL' },
   'renaming-column': { level: 'warn', why: "Atlas's backward-incompatible analyzer (BC102) already fails it, with its own opt-out" },
   'renaming-table': { level: 'warn', why: "Atlas's backward-incompatible analyzer (BC101) already fails it, with its own opt-out" },
