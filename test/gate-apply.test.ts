@@ -112,8 +112,11 @@ describe('a migrating npm start runs the same gate', () => {
     });
     try {
       // Without the gate it would serve; fail fast then instead of waiting for an exit that never comes.
-      const served = server.waitFor(/"msg":"serving"/).then(() => 'served', () => 'exited');
-      expect(await Promise.race([served, server.exited.then(({ code }) => `exit ${code}`)])).toBe('exit 1');
+      const outcome = await server.waitFor(/"msg":"serving"/).then(
+        () => 'served',
+        async () => `exit ${(await server.exited).code}`,
+      );
+      expect(outcome).toBe('exit 1');
       const output = server.output();
       expect(output).toContain('refusing to apply 1 pending migration(s)');
       expect(output).toContain('probably a rename');
