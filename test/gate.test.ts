@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatFinding } from '../src/check/finding.ts';
 import { gateMigrations } from '../src/check/gate.ts';
+import { squawkRules } from '../src/check/squawk-rules.ts';
+import { readmePath } from '../src/commands/api-docs.ts';
 import { atlasOrThrow } from '../src/commands/atlas.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
@@ -212,4 +214,13 @@ describe('the migration gate refuses each hazard, with file, line, rule and opt-
     expect(verdict.blockers).toEqual([]);
     expect(verdict.warnings.map(ruleOf)).toContain('squawk require-lock-timeout');
   });
+});
+
+it('the README’s table of squawk rules is the configuration the gate runs', () => {
+  const readme = readFileSync(readmePath, 'utf8');
+  const word = { fail: 'refuses', warn: 'warns', off: 'off' } as const;
+  const missing = Object.entries(squawkRules)
+    .map(([rule, policy]) => `| \`${rule}\` | ${word[policy.level]} | ${policy.why} |`)
+    .filter((row) => !readme.includes(row));
+  expect(missing).toEqual([]);
 });

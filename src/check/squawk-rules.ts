@@ -124,7 +124,7 @@ export const squawkRules: Record<string, SquawkRulePolicy> = {
     why: 'a DDL statement that waits for a lock queues every later query on the table; the apply path does not yet set lock_timeout (issue 10 §3)',
     advice:
       'Without lock_timeout, a statement waiting behind a long transaction queues every later query on the table. ' +
-      'Start the file with `SET lock_timeout = \'2s\';` (atlas:txmode file keeps it local to the migration).',
+      'Start the file with `SET LOCAL lock_timeout = \'2s\';` (LOCAL: it ends with the file\'s transaction).',
   },
   'require-statement-timeout': { level: 'off', why: 'a migration may legitimately run long (a CONCURRENTLY build, a backfill); lock_timeout is the bound that protects readers' },
   // Not excluded: in squawk 2.66 excluding this umbrella rule also silences require-lock-timeout.
@@ -146,7 +146,7 @@ export const squawkRules: Record<string, SquawkRulePolicy> = {
   'prefer-robust-stmts': { level: 'off', why: 'Atlas runs each file once, in a transaction; IF NOT EXISTS would hide drift that db:check reports' },
   'prefer-bigint-over-int': { level: 'off', why: 'the guide’s schema uses integer keys; a choice, not a hazard' },
   'prefer-bigint-over-smallint': { level: 'off', why: 'a choice, not a hazard' },
-  'prefer-repack': { level: 'off', why: 'pg_repack is not available on Neon' },
+  'prefer-repack': { level: 'off', why: 'pg_repack is an extension and a tool of its own, which this project does not use' },
 };
 
 /** The rules squawk should not run at all (`--exclude`). */
