@@ -28,6 +28,7 @@ export default async function dbApply(args: string[] = []): Promise<void> {
     return;
   }
   await atlasOrThrow(['migrate', 'apply', ...targetFlags(targets), '--dry-run']);
+  console.log(`The migration gate on ${pending.length} pending file(s):${verdict.blockers.length + verdict.warnings.length ? '' : ' nothing found'}`);
   for (const line of describeVerdict(verdict)) console.log(line);
   if (verdict.blockers.length > 0) {
     throw new CommandError(
