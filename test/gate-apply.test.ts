@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { atlasOrThrow } from '../src/commands/atlas.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
@@ -38,8 +38,8 @@ afterEach(async () => {
   await dropDatabase(adminUrl, live);
 });
 
-async function writeMigration(sql: string): Promise<void> {
-  writeFileSync(repo.file('migrations', renameFile), sql);
+async function writeMigration(sql: string, file = renameFile): Promise<void> {
+  writeFileSync(repo.file('migrations', file), sql);
   await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: repo.root });
 }
 
@@ -83,7 +83,33 @@ describe('npm run db:apply runs the gate on the pending migrations first', () =>
     expect(run.output).toContain('ALTER TABLE "authors" DROP COLUMN "bio", ADD COLUMN "biography" text NULL;');
     expectRefusal(run.output);
     expect(run.output).toContain('the migration gate would refuse 1 pending migration(s) (2 problem(s)); nothing was applied.');
+    expect(run.output).toContain('rows: "authors"."bio": 599 of 599 non-null values would be lost');
     expect(await state()).toEqual(untouched);
+  });
+
+  it('--dry-run counts the rows of the target that a reviewed (opted-out) narrowing would change', async () => {
+    rmSync(repo.file('migrations', renameFile));
+    await writeMigration('ALTER TABLE "books" ADD COLUMN "price" numeric(4,2) NULL;\n', '20261126010000_add_price.sql');
+    expect((await dbApply()).code).toBe(0);
+    await adminQuery(
+      live,
+      `INSERT INTO books (title, author_id, price)
+       SELECT title, (SELECT min(id) FROM authors), price
+         FROM (VALUES ('The Fellowship of the Ring', 0.99), ('The Two Towers', 2.99), ('Emma', 4.50), ('Persuasion', 10.00)) AS v (title, price)`,
+    );
+    await writeMigration(
+      '-- bookshelf:allow narrowing-type-change\n-- squawk-ignore-file changing-column-type\n' +
+        'ALTER TABLE "books" ALTER COLUMN "price" TYPE numeric(4,1), ALTER COLUMN "title" TYPE character varying(20);\n',
+      '20261126010001_narrow.sql',
+    );
+    const dry = await dbApply('--dry-run');
+    expect(dry.output).toContain('the migration gate accepts 1 pending migration(s); nothing was applied.');
+    expect(dry.code).toBe(0);
+    expect(dry.output).toMatch(/^warning: 20261126010001_narrow\.sql:3: "books"\."price" narrows from numeric\(4,2\) to numeric\(4,1\)/m);
+    expect(dry.output).toContain('rows: "books"."price": 2 of 4 non-null values would be changed or make the ALTER fail (e.g. 0.99)');
+    expect(dry.output).toContain('rows: "books"."title": 1 of 4 non-null values would be changed or make the ALTER fail (e.g. The Fellowship of the Ring)');
+    const prices = await adminQuery(live, 'SELECT price::text FROM books ORDER BY id');
+    expect(prices.rows.map((row) => row.price)).toEqual(['0.99', '2.99', '4.50', '10.00']);
   });
 
   it('with the reviewed opt-outs in the file, --dry-run accepts and db:apply applies it', async () => {

@@ -1,11 +1,10 @@
-import pg from 'pg';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import { resetScratchDatabase } from '../db/scratch.ts';
-import { tlsOptions } from '../db/tls.ts';
 import { narrowing, type ColumnType } from './column-types.ts';
 import { lineAt, type Finding } from './finding.ts';
 import type { MigrationFile } from './migration-files.ts';
+import { withClient } from './pg-client.ts';
 
 /**
  * Data loss you can see in the SQL, which Atlas v0.13.1 does not flag:
@@ -18,7 +17,8 @@ import type { MigrationFile } from './migration-files.ts';
  * The old and new types come from the catalog, not from parsing: the
  * migrations are replayed one by one on the scratch (dev) database with the
  * real Atlas, and pg_attribute is read before and after each file in scope.
- * Opt-out: a line `-- bookshelf:allow <rule>` anywhere in the file.
+ * Opt-out: a line `-- bookshelf:allow <rule>` anywhere in the file; the
+ * finding is then a warning, so `db:apply --dry-run` still counts its rows.
  */
 export async function dataLossFindings(
   projectRoot: string,
@@ -68,11 +68,8 @@ export async function dataLossFindings(
  */
 type Columns = Map<string, Map<number, { name: string; type: ColumnType }>>;
 
-async function readColumns(url: string): Promise<Columns> {
-  const { connectionString, ssl } = tlsOptions(url);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
-  try {
+function readColumns(url: string): Promise<Columns> {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ table: string; attnum: number; column: string; name: string; typmod: number; display: string }>(
       `SELECT c.relname AS table, a.attnum, a.attname AS column, t.typname AS name, a.atttypmod AS typmod,
               format_type(a.atttypid, a.atttypmod) AS display
@@ -89,9 +86,7 @@ async function readColumns(url: string): Promise<Columns> {
       columns.get(row.table)!.set(row.attnum, { name: row.column, type: { name: row.name, typmod: row.typmod, display: row.display } });
     }
     return columns;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 function compare(file: MigrationFile, before: Columns, after: Columns): Finding[] {
@@ -103,34 +98,36 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
     for (const [attnum, { name: column, type: oldType }] of oldColumns) {
       const newType = newColumns.get(attnum)?.type;
       const why = newType && narrowing(oldType, newType);
-      if (!why || allowed.has('narrowing-type-change')) continue;
+      if (!why) continue;
       findings.push({
         file: file.name,
         line: lineOf(file.text, new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?${ident(column)}\\s+(SET\\s+DATA\\s+)?TYPE`, 'i')),
         source: 'bookshelf',
         rule: 'narrowing-type-change',
-        level: 'fail',
+        level: allowed.has('narrowing-type-change') ? 'warn' : 'fail',
         message:
           `"${table}"."${column}" narrows from ${oldType.display} to ${newType.display}: ${why}. ` +
           `Keep the wider type, or add a new column, copy the values with a conversion you have checked against the data, then drop the old column.`,
         optOut: '-- bookshelf:allow narrowing-type-change',
+        subject: { table, column, newType },
       });
     }
     const dropped = [...oldColumns].filter(([attnum]) => !newColumns.has(attnum)).map(([, column]) => column.name);
     const added = [...newColumns].filter(([attnum]) => !oldColumns.has(attnum)).map(([, column]) => column.name);
-    if (dropped.length === 0 || added.length === 0 || allowed.has('drop-add-column')) continue;
+    if (dropped.length === 0 || added.length === 0) continue;
     const renames = dropped.map((from, i) => `ALTER TABLE "${table}" RENAME COLUMN "${from}" TO "${added[Math.min(i, added.length - 1)]}";`);
     findings.push({
       file: file.name,
       line: lineOf(file.text, new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?DROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?${ident(dropped[0]!)}`, 'i')),
       source: 'bookshelf',
       rule: 'drop-add-column',
-      level: 'fail',
+      level: allowed.has('drop-add-column') ? 'warn' : 'fail',
       message:
         `"${table}" drops ${dropped.map((c) => `"${c}"`).join(', ')} and adds ${added.map((c) => `"${c}"`).join(', ')} in one migration: ` +
         `probably a rename, and every value of the dropped column is lost. Write \`${renames.join(' ')}\` instead ` +
         `(Atlas writes a rename in schema.sql as DROP + ADD; edit this new, unapplied migration, then npx atlas migrate hash --env local).`,
       optOut: '-- bookshelf:allow drop-add-column',
+      subject: { table, column: dropped[0]! },
     });
   }
   return findings;

@@ -1,3 +1,5 @@
+import type { ColumnType } from './column-types.ts';
+
 /**
  * One hazard the migration gate found in one migration file: where, which
  * rule, whether it blocks, what goes wrong and how to opt out.
@@ -17,6 +19,8 @@ export interface Finding {
   message: string;
   /** The one reviewed line that accepts the hazard, if it is intended. */
   optOut: string;
+  /** The column at stake (our data-loss rules), so its rows can be counted in a real database. */
+  subject?: { table: string; column: string; newType?: ColumnType };
 }
 
 /** `file:line: message (rule) opt-out`: one line per finding. */

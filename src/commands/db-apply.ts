@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { dataImpact } from '../check/data-impact.ts';
 import { describeVerdict } from '../check/gate.ts';
 import { applyMigrations, judgePending } from '../db/migrate.ts';
 import { resolveTargets } from '../db/targets.ts';
@@ -10,8 +11,9 @@ const usage = 'Usage: npm run db:apply -- [--dry-run]';
 /**
  * `npm run db:apply`: the migration gate judges the pending migrations, then
  * Atlas applies them (on Neon: over the direct URL); a refusal applies
- * nothing. `--dry-run` prints the SQL that would run and the gate's
- * verdict, and exits 1 if the gate would refuse.
+ * nothing. `--dry-run` prints the SQL that would run, the gate's verdict
+ * and, for a type narrowing or a DROP + ADD, how many of the target's rows
+ * it would change or lose; it exits 1 if the gate would refuse.
  */
 export default async function dbApply(args: string[] = []): Promise<void> {
   const dryRun = parseFlags(args);
@@ -30,6 +32,7 @@ export default async function dbApply(args: string[] = []): Promise<void> {
   await atlasOrThrow(['migrate', 'apply', ...targetFlags(targets), '--dry-run']);
   console.log(`The migration gate on ${pending.length} pending file(s):${verdict.blockers.length + verdict.warnings.length ? '' : ' nothing found'}`);
   for (const line of describeVerdict(verdict)) console.log(line);
+  for (const line of await dataImpact(targets.migrate, [...verdict.blockers, ...verdict.warnings])) console.log(line);
   if (verdict.blockers.length > 0) {
     throw new CommandError(
       `db:apply --dry-run: the migration gate would refuse ${pending.length} pending migration(s) (${verdict.blockers.length} problem(s)); nothing was applied.`,
