@@ -35,7 +35,7 @@ export class GateRefusal extends CommandError {
  */
 export async function judgePending(url: string, options: ApplyOptions): Promise<{ pending: string[]; verdict: GateVerdict | null }> {
   const root = options.root ?? repoRoot;
-  const pending = await pendingMigrations(root, url, options.dev);
+  const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
   if (!options.dev) {
     throw new CommandError(
@@ -48,7 +48,17 @@ export async function judgePending(url: string, options: ApplyOptions): Promise<
   // Pending files are the newest ones (Atlas applies in order), so the gate
   // judges from the oldest pending file to the end.
   const latest = names.length - Math.max(0, names.indexOf(pending[0]!));
-  return { pending, verdict: await gateMigrations(root, options.dev, latest) };
+  return { pending, verdict: await gateStep(() => gateMigrations(root, options.dev!, latest)) };
+}
+
+/** A gate step that cannot run (Atlas refuses the directory, the dev database is away) stops the apply with its reason. */
+async function gateStep<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof CommandError) throw error;
+    throw new CommandError(`the migration gate could not judge the pending migrations, so nothing was applied: ${(error as Error).message}`);
+  }
 }
 
 /**
