@@ -161,6 +161,13 @@ const cases: Case[] = [
     refuses: ['atlas BC102, incompatible'],
   },
 
+  {
+    name: 'SQL that does not run is refused by the replay (squawk’s syntax-error is only a warning)',
+    sql: 'ALTER TABLE "books" ADD COLUMN "pages" integer garbage;\n',
+    refuses: ['atlas error', 'bookshelf does-not-apply'],
+    says: /cannot apply this file even to an empty database: .*syntax error/,
+  },
+
   // Opt-outs: one reviewed line in the file.
   { name: 'squawk opt-out: -- squawk-ignore above the statement', sql: '-- squawk-ignore changing-column-type\nALTER TABLE "books" ALTER COLUMN "title" TYPE text;\n', refuses: [] },
   {
@@ -196,7 +203,9 @@ describe('the migration gate refuses each hazard, with file, line, rule and opt-
     if (says) expect(text).toMatch(says);
     for (const finding of verdict.blockers) {
       expect(finding.file).toBe(`2026112601000${before ? 1 : 0}_case.sql`);
-      if (finding.rule !== 'does-not-apply') expect(formatFinding(finding)).toContain(`If intended: \`${finding.optOut}\``);
+      // Only SQL that does not run has no opt-out.
+      if (finding.optOut) expect(formatFinding(finding)).toContain(`If intended: \`${finding.optOut}\``);
+      else expect(['atlas error', 'bookshelf does-not-apply']).toContain(ruleOf(finding));
     }
   });
 

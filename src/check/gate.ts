@@ -1,3 +1,4 @@
+import { resetScratchDatabase } from '../db/scratch.ts';
 import { dataLossFindings } from './data-loss.ts';
 import { formatFinding, type Finding } from './finding.ts';
 import { atlasLintFindings } from './lint.ts';
@@ -31,6 +32,7 @@ export async function gateMigrations(projectRoot: string, devUrl: string, latest
   const all = migrationFiles(projectRoot);
   const scope = latest > 0 ? all.slice(-latest) : [];
   if (scope.length === 0) return { files: [], blockers: [], warnings: [] };
+  await resetScratchDatabase(devUrl); // Atlas's lint wants it empty; a run stopped half-way may have left tables
   const findings = [
     ...(await atlasLintFindings(projectRoot, devUrl, scope.length)),
     ...(await squawkFindings(scope)),

@@ -138,6 +138,10 @@ export const squawkRules: Record<string, SquawkRulePolicy> = {
   'prefer-identity': { level: 'warn', why: 'serial leaves the sequence outside the table; style' },
   'identifier-too-long': { level: 'fail', why: 'Postgres silently truncates names over 63 bytes; the next diff then never matches' },
   'require-enum-value-ordering': { level: 'warn', why: 'style' },
+  'syntax-error': {
+    level: 'warn',
+    why: "squawk's own parser may not know all of Postgres' syntax; SQL that does not run is refused by the replay on the dev database (does-not-apply)",
+  },
   'unused-ignore': { level: 'warn', why: 'a `-- squawk-ignore` for a rule that did not fire: remove it' },
 
   // Off, on purpose.
