@@ -120,6 +120,8 @@ describe('npm run db:apply runs the gate on the pending migrations first', () =>
     expect(await state()).toEqual(untouched);
 
     const run = await dbApply();
+    expect(run.output).toMatch(/^warning: 20261126010000_rename_bio\.sql:4: "authors" drops "bio" and adds "biography"/m); // allowed, still shown
+    expect(run.output).toMatch(/^migration gate: 1 pending migration\(s\) accepted with \d+ warning\(s\)$/m);
     expect(run.output).toContain(`db:apply: applied 1 migration(s): ${renameFile}`);
     expect(run.code).toBe(0);
     const columns = await adminQuery(live, `SELECT column_name FROM information_schema.columns WHERE table_name = 'authors' ORDER BY ordinal_position`);

@@ -18,7 +18,7 @@ const usage = 'Usage: npm run db:apply -- [--dry-run]';
 export default async function dbApply(args: string[] = []): Promise<void> {
   const dryRun = parseFlags(args);
   const targets = await resolveTargets((line) => console.log(line));
-  const options = { dev: targets.dev, echo: true, log: (line: string) => console.log(line) };
+  const options = { dev: targets.dev, echo: true, log: (line: string) => console.log(line), showWarnings: true };
   if (!dryRun) {
     const { applied } = await applyMigrations(targets.migrate, options);
     console.log(applied.length ? `db:apply: applied ${applied.length} migration(s): ${applied.join(', ')}` : 'db:apply: no pending migrations');

@@ -14,8 +14,9 @@ export interface ApplyOptions {
   echo?: boolean;
   /** The project whose migrations/ to apply (default: this checkout). */
   root?: string;
-  /** Where the gate's warnings go. */
+  /** Where the gate's verdict goes: one summary line, or (with `showWarnings`) each warning too. */
   log?: (line: string) => void;
+  showWarnings?: boolean;
 }
 
 /** The gate refused the pending migrations; nothing was applied. */
@@ -72,7 +73,12 @@ export async function applyMigrations(url: string, options: ApplyOptions): Promi
   const { pending, verdict } = await judgePending(url, options);
   if (!verdict) return { applied: [] };
   if (verdict.blockers.length > 0) throw new GateRefusal(verdict);
-  for (const line of describeVerdict(verdict)) options.log?.(line);
+  if (options.showWarnings) for (const line of describeVerdict(verdict)) options.log?.(line);
+  const warnings = verdict.warnings.length;
+  options.log?.(
+    `migration gate: ${pending.length} pending migration(s) accepted` +
+      (warnings ? ` with ${warnings} warning(s)${options.showWarnings ? '' : ' (npm run db:apply -- --dry-run shows them)'}` : ''),
+  );
   await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: url, dev: options.dev })], { echo: options.echo ?? false, cwd: root });
   return { applied: pending };
 }
