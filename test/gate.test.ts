@@ -177,6 +177,12 @@ const cases: Case[] = [
     refuses: [],
   },
   {
+    name: 'an opt-out covers only the rule it names',
+    before: withPrice,
+    sql: '-- bookshelf:allow drop-add-column\n-- squawk-ignore changing-column-type\nALTER TABLE "books" ALTER COLUMN "price" TYPE numeric(4,1);\n',
+    refuses: ['bookshelf narrowing-type-change'],
+  },
+  {
     name: 'Atlas and our opt-out together for an intended drop + add',
     sql: '-- atlas:nolint destructive\n-- bookshelf:allow drop-add-column\n\nALTER TABLE "authors" DROP COLUMN "bio", ADD COLUMN "biography" text NULL;\n',
     refuses: [],

@@ -115,7 +115,7 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
     const dropped = [...oldColumns].filter(([attnum]) => !newColumns.has(attnum)).map(([, column]) => column.name);
     const added = [...newColumns].filter(([attnum]) => !oldColumns.has(attnum)).map(([, column]) => column.name);
     if (dropped.length === 0 || added.length === 0) continue;
-    const renames = dropped.map((from, i) => `ALTER TABLE "${table}" RENAME COLUMN "${from}" TO "${added[Math.min(i, added.length - 1)]}";`);
+    const renames = dropped.slice(0, added.length).map((from, i) => `ALTER TABLE "${table}" RENAME COLUMN "${from}" TO "${added[i]}";`);
     findings.push({
       file: file.name,
       line: lineOf(file.text, new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?DROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?${ident(dropped[0]!)}`, 'i')),
@@ -136,7 +136,7 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
 /** The rules a file opts out of: `-- bookshelf:allow rule [rule…]` lines. */
 function allowedRules(text: string): Set<string> {
   const rules = new Set<string>();
-  for (const match of text.matchAll(/^\s*--\s*bookshelf:allow\s+([\w\s-]+)$/gm)) {
+  for (const match of text.matchAll(/^[ \t]*--[ \t]*bookshelf:allow[ \t]+([\w \t-]+)$/gm)) {
     for (const rule of match[1]!.trim().split(/\s+/)) rules.add(rule);
   }
   return rules;
