@@ -168,7 +168,14 @@ const cases: Case[] = [
     says: /cannot apply this file even to an empty database: .*syntax error/,
   },
 
+  {
+    name: 'DROP COLUMN alone is refused by Atlas’s destructive analyzer only (squawk’s ban-drop-column is off)',
+    sql: 'ALTER TABLE "authors" DROP COLUMN "bio";\n',
+    refuses: ['atlas DS103, destructive'],
+  },
+
   // Opt-outs: one reviewed line in the file.
+  { name: 'one opt-out is enough for an intended DROP COLUMN', sql: '-- atlas:nolint destructive\n\nALTER TABLE "authors" DROP COLUMN "bio";\n', refuses: [] },
   { name: 'squawk opt-out: -- squawk-ignore above the statement', sql: '-- squawk-ignore changing-column-type\nALTER TABLE "books" ALTER COLUMN "title" TYPE text;\n', refuses: [] },
   {
     name: 'our opt-out: -- bookshelf:allow narrowing-type-change',
