@@ -74,6 +74,7 @@ describe('npm run db:apply runs the gate on the pending migrations first', () =>
     expect(run.code).toBe(1);
     expect(run.output).toContain('error: refusing to apply 1 pending migration(s): the migration gate found 2 problem(s); nothing was applied.');
     expectRefusal(run.output);
+    expect(run.output).toContain('rows: "authors"."bio": 599 of 599 non-null values would be lost');
     expect(await state()).toEqual(untouched);
   });
 

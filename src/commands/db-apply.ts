@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { dataImpact } from '../check/data-impact.ts';
 import { describeVerdict } from '../check/gate.ts';
-import { applyMigrations, judgePending } from '../db/migrate.ts';
+import { applyMigrations, GateRefusal, judgePending } from '../db/migrate.ts';
 import { resolveTargets } from '../db/targets.ts';
 import { atlasOrThrow, CommandError } from './atlas.ts';
 import { targetFlags } from './target-flags.ts';
@@ -11,7 +11,7 @@ const usage = 'Usage: npm run db:apply -- [--dry-run]';
 /**
  * `npm run db:apply`: the migration gate judges the pending migrations, then
  * Atlas applies them (on Neon: over the direct URL); a refusal applies
- * nothing. `--dry-run` prints the SQL that would run, the gate's verdict
+ * nothing, and counts the rows its data-loss findings would have touched. `--dry-run` prints the SQL that would run, the gate's verdict
  * and, for a type narrowing or a DROP + ADD, how many of the target's rows
  * it would change or lose; it exits 1 if the gate would refuse.
  */
@@ -20,9 +20,16 @@ export default async function dbApply(args: string[] = []): Promise<void> {
   const targets = await resolveTargets((line) => console.log(line));
   const options = { dev: targets.dev, echo: true, log: (line: string) => console.log(line), showWarnings: true };
   if (!dryRun) {
-    const { applied } = await applyMigrations(targets.migrate, options);
-    console.log(applied.length ? `db:apply: applied ${applied.length} migration(s): ${applied.join(', ')}` : 'db:apply: no pending migrations');
-    return;
+    try {
+      const { applied } = await applyMigrations(targets.migrate, options);
+      console.log(applied.length ? `db:apply: applied ${applied.length} migration(s): ${applied.join(', ')}` : 'db:apply: no pending migrations');
+      return;
+    } catch (error) {
+      if (!(error instanceof GateRefusal)) throw error;
+      // The refusal, and what it saved: the rows the refused data-loss findings would have touched.
+      const rows = await dataImpact(targets.migrate, error.verdict.blockers);
+      throw new CommandError([error.message, ...rows].join('\n'));
+    }
   }
   const { pending, verdict } = await judgePending(targets.migrate, options);
   if (!verdict) {
