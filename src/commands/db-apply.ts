@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { dataImpact } from '../check/data-impact.ts';
+import type { Finding } from '../check/finding.ts';
 import { describeVerdict } from '../check/gate.ts';
+import { redactSecrets } from '../config/redact.ts';
 import { applyMigrations, GateRefusal, judgePending } from '../db/migrate.ts';
 import { resolveTargets } from '../db/targets.ts';
 import { atlasOrThrow, CommandError } from './atlas.ts';
@@ -10,10 +12,10 @@ const usage = 'Usage: npm run db:apply -- [--dry-run]';
 
 /**
  * `npm run db:apply`: the migration gate judges the pending migrations, then
- * Atlas applies them (on Neon: over the direct URL); a refusal applies
- * nothing, and counts the rows its data-loss findings would have touched. `--dry-run` prints the SQL that would run, the gate's verdict
- * and, for a type narrowing or a DROP + ADD, how many of the target's rows
- * it would change or lose; it exits 1 if the gate would refuse.
+ * Atlas applies them (on Neon: over the direct URL). A refusal applies
+ * nothing, and counts the target's rows its data-loss findings would have
+ * touched. `--dry-run` prints the SQL that would run, the gate's verdict and
+ * those row counts, applies nothing, and exits 1 if the gate would refuse.
  */
 export default async function dbApply(args: string[] = []): Promise<void> {
   const dryRun = parseFlags(args);
@@ -27,7 +29,7 @@ export default async function dbApply(args: string[] = []): Promise<void> {
     } catch (error) {
       if (!(error instanceof GateRefusal)) throw error;
       // The refusal, and what it saved: the rows the refused data-loss findings would have touched.
-      const rows = await dataImpact(targets.migrate, error.verdict.blockers);
+      const rows = await countRows(targets.migrate, error.verdict.blockers);
       throw new CommandError([error.message, ...rows].join('\n'));
     }
   }
@@ -39,13 +41,18 @@ export default async function dbApply(args: string[] = []): Promise<void> {
   await atlasOrThrow(['migrate', 'apply', ...targetFlags(targets), '--dry-run']);
   console.log(`The migration gate on ${pending.length} pending file(s):${verdict.blockers.length + verdict.warnings.length ? '' : ' nothing found'}`);
   for (const line of describeVerdict(verdict)) console.log(line);
-  for (const line of await dataImpact(targets.migrate, [...verdict.blockers, ...verdict.warnings])) console.log(line);
+  for (const line of await countRows(targets.migrate, [...verdict.blockers, ...verdict.warnings])) console.log(line);
   if (verdict.blockers.length > 0) {
     throw new CommandError(
       `db:apply --dry-run: the migration gate would refuse ${pending.length} pending migration(s) (${verdict.blockers.length} problem(s)); nothing was applied.`,
     );
   }
   console.log(`db:apply --dry-run: the migration gate accepts ${pending.length} pending migration(s); nothing was applied.`);
+}
+
+/** dataImpact, whose failure (the target away) is one line, never in place of the verdict. */
+function countRows(url: string, findings: Finding[]): Promise<string[]> {
+  return dataImpact(url, findings).catch((error: unknown) => [`rows: not counted (${redactSecrets((error as Error).message)})`]);
 }
 
 function parseFlags(args: string[]): boolean {
