@@ -31,7 +31,7 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
     logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
-    await applyMigrations(targets.migrate);
+    await applyMigrations(targets.migrate, { dev: targets.dev, log: (line) => logger.info(line) });
   }
   const pool = createPool({
     url: targets.app,

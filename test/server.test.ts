@@ -93,9 +93,10 @@ describe('npm start with DATABASE_URL', () => {
     }
   });
 
-  it('MIGRATE_ON_START=1 applies the migrations to an empty database first', async () => {
+  it('MIGRATE_ON_START=1 applies the migrations to an empty database first (the gate checks them in ATLAS_DEV_URL)', async () => {
     const url = await createDatabase(adminUrl, { empty: true });
-    const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, MIGRATE_ON_START: '1', PORT: '0', HOST: '127.0.0.1' });
+    const dev = await createDatabase(adminUrl, { empty: true });
+    const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, ATLAS_DEV_URL: dev, MIGRATE_ON_START: '1', PORT: '0', HOST: '127.0.0.1' });
     try {
       const base = urlFrom(await server.waitFor(/"msg":"serving"/));
       expect(await (await fetch(`${base}/authors`)).json()).toEqual([]);
@@ -104,6 +105,7 @@ describe('npm start with DATABASE_URL', () => {
       server.child.kill('SIGTERM');
       await server.exited;
       await dropDatabase(adminUrl, url);
+      await dropDatabase(adminUrl, dev);
     }
   });
 

@@ -1,6 +1,6 @@
 import { redactSecrets } from '../config/redact.ts';
 import { lintScope, type LintOptions } from './changed-migrations.ts';
-import { checkLint } from './lint.ts';
+import { checkLint } from './lint-check.ts';
 import { checkLiveDrift } from './live-drift.ts';
 import { checkMigrationsIntact } from './migrations-intact.ts';
 import { fail, skip, type CheckResult } from './result.ts';

@@ -43,7 +43,7 @@ export default async function dbReset(): Promise<void> {
   }
 
   const targets = await resolveTargets((line) => console.log(line), config);
-  await applyMigrations(targets.migrate, true);
+  await applyMigrations(targets.migrate, { dev: targets.dev, echo: true, log: (line) => console.log(line) });
   const pool = createPool({ url: targets.app, size: 1 });
   try {
     if (await seedIfEmpty(pool)) console.log('seeded the guide’s authors and books');

@@ -28,11 +28,11 @@ export async function startBenchDatabase(log: (line: string) => void): Promise<B
   const cluster: EmbeddedCluster = { dataDir: path.join(dir, 'pg'), port: await freePort(), ...embeddedCredentials };
   let t = performance.now();
   await startEmbedded(cluster, log);
-  await ensureDatabases(cluster, ['bench']);
+  await ensureDatabases(cluster, ['bench', 'bench_dev']);
   const url = embeddedUrl(cluster, 'bench');
   log(`Postgres up on 127.0.0.1:${cluster.port} (${seconds(t)})`);
   t = performance.now();
-  await applyMigrations(url);
+  await applyMigrations(url, { dev: embeddedUrl(cluster, 'bench_dev') });
   log(`migrations applied by Atlas (${seconds(t)})`);
   const pool = createPool({ url, size: 2 });
   const seeded = await seed(pool);

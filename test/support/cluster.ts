@@ -63,9 +63,9 @@ export async function ownMigratedCluster(options: { major?: EmbeddedMajor; passw
   const own = await ownCluster(options);
   try {
     await own.start();
-    await ensureDatabases(own.cluster, ['bookshelf']);
+    await ensureDatabases(own.cluster, ['bookshelf', 'bookshelf_dev']);
     const url = embeddedUrl(own.cluster, 'bookshelf');
-    await applyMigrations(url);
+    await applyMigrations(url, { dev: embeddedUrl(own.cluster, 'bookshelf_dev') });
     return { ...own, url };
   } catch (error) {
     await own.dispose();

@@ -41,7 +41,10 @@ export default async function setup(project: TestProject) {
   }
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
   await adminQuery(adminUrl, `CREATE DATABASE ${TEMPLATE_DB}`);
-  await applyMigrations(withDatabase(adminUrl, TEMPLATE_DB));
+  // The migration gate replays the pending (here: all) migrations in a scratch database first.
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${TEMPLATE_DB}_gate`);
+  await adminQuery(adminUrl, `CREATE DATABASE ${TEMPLATE_DB}_gate`);
+  await applyMigrations(withDatabase(adminUrl, TEMPLATE_DB), { dev: withDatabase(adminUrl, `${TEMPLATE_DB}_gate`) });
   project.provide('adminUrl', adminUrl);
 
   return async () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../src/atlas/locate.mjs';
@@ -7,13 +7,22 @@ import { runToEnd } from './process.ts';
 /** What a scratch copy of the repository holds: the schema workflow's files. */
 const copied = ['schema.sql', 'atlas.hcl', 'migrations', path.join('src', 'db', 'zapatos')];
 
+/** What a runnable copy holds too: the code (its own repoRoot), sharing node_modules and the built Atlas. */
+const runnableCopied = ['src', 'package.json', 'tsconfig.json'];
+const runnableLinked = ['node_modules', '.atlas'];
+
 /**
  * A temporary copy of the repository's schema files, to break on purpose:
- * the real migrations/ and atlas.sum are never touched by tests.
+ * the real migrations/ and atlas.sum are never touched by tests. With
+ * `runnable`, also the code, so that its commands and `src/main.ts` run
+ * against the copy's migrations (src/atlas/locate.mjs finds the copy as the root).
  */
-export function scratchRepo(): { root: string; file: (...parts: string[]) => string; dispose: () => void } {
+export function scratchRepo({ runnable = false } = {}): { root: string; file: (...parts: string[]) => string; dispose: () => void } {
   const root = mkdtempSync(path.join(tmpdir(), 'bookshelf-repo-'));
-  for (const entry of copied) cpSync(path.join(repoRoot, entry), path.join(root, entry), { recursive: true });
+  for (const entry of [...copied, ...(runnable ? runnableCopied : [])]) {
+    cpSync(path.join(repoRoot, entry), path.join(root, entry), { recursive: true });
+  }
+  if (runnable) for (const entry of runnableLinked) symlinkSync(path.join(repoRoot, entry), path.join(root, entry));
   return {
     root,
     file: (...parts) => path.join(root, ...parts),
