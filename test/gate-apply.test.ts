@@ -128,11 +128,13 @@ describe('npm run db:apply runs the gate on the pending migrations first', () =>
     const columns = await adminQuery(live, `SELECT column_name FROM information_schema.columns WHERE table_name = 'authors' ORDER BY ordinal_position`);
     expect(columns.rows.map((row) => row.column_name)).toEqual(['id', 'name', 'created_at', 'country', 'biography']);
   });
-  it('a migration edited after atlas.sum was written stops db:apply with Atlas’s reason, applying nothing', async () => {
+  it('a migration edited after atlas.sum was written stops db:apply with the reason (in the project’s words), applying nothing', async () => {
     writeFileSync(repo.file('migrations', renameFile), '-- edited after hashing\nALTER TABLE "authors" ADD COLUMN "born" date NULL;\n');
     const run = await dbApply();
     expect(run.code).toBe(1);
-    expect(run.output).toMatch(/error: the migration gate could not judge the pending migrations, so nothing was applied: atlas migrate status failed: .*checksum mismatch/);
+    expect(run.output).toMatch(
+      /error: the migration gate could not judge the pending migrations, so nothing was applied: atlas migrate status failed: migrations\/atlas\.sum does not match the files in migrations\//,
+    );
     expect(run.output).not.toMatch(/^\s+at /m); // a message, not a stack trace
     expect(await state()).toEqual(untouched);
   });
