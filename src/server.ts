@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { databaseProblem } from './config/database-check.ts';
 import { env, type Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
+import { writeAccess } from './config/write-access.ts';
 import { assertCanListen, listenError } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
 import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
@@ -27,6 +28,7 @@ export interface RunningServer {
 
 export async function startServer(config: Env = env(), logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
+  const auth = writeAccess(config); // refuses an open remote database before anything starts
   await assertCanListen(config.PORT, config.HOST);
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
@@ -49,7 +51,7 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
     }
   }
 
-  const app = createApp({ db: pool, logger });
+  const app = createApp({ db: pool, logger, auth });
   const server = createHttpServer(app, config).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -118,6 +118,24 @@ describe.skipIf(!chromiumPath)('over loopback', () => {
   it('GET /docs renders every operation in Swagger UI, with no console error or CSP violation', async () => {
     await expectDocsPageWorks(browser.context, app.baseUrl, path.resolve('.test-output/docs.png'));
   });
+
+  it('Authorize takes a bearer token, and Try it out sends it with a write', async () => {
+    const token = 'tok-from-the-docs-page-0123456789';
+    const page = await browser.context.newPage();
+    await page.goto(`${app.baseUrl}/docs`);
+    await page.locator('.auth-wrapper button.authorize').click();
+    await page.locator('.modal-ux input').first().fill(token);
+    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
+    await page.locator('.modal-ux .auth-btn-wrapper button.btn-done').click();
+    const post = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/authors"]') });
+    await post.locator('.opblock-summary').click();
+    await post.locator('button.try-out__btn').click();
+    await post.locator('textarea.body-param__text').fill('{"name": "From the docs page"}');
+    const sent = page.waitForRequest((request) => request.method() === 'POST' && new URL(request.url()).pathname === '/authors');
+    await post.locator('button.execute').click();
+    expect((await sent).headers().authorization).toBe(`Bearer ${token}`);
+    await page.close();
+  });
 });
 
 describe.skipIf(!chromiumPath)('from an address that is not loopback (a network namespace), over plain HTTP', () => {

@@ -34,6 +34,19 @@ const schema = z.object({
   PORT: integer(0, 65535).default(8000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Bearer tokens that may write (POST, PATCH, DELETE), comma-separated, each at least 16 characters.
+   * Needed when the server runs against a database other than the local embedded one.
+   */
+  API_TOKENS: z
+    .string()
+    .transform((value) => value.split(',').map((token) => token.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters (e.g. openssl rand -hex 32)')))
+    .default([]),
+  /** `token`: reads need a token too. */
+  API_READS: z.enum(['public', 'token']).default('public'),
+  /** Open writes to anyone without a token, against a remote database too (explicitly, never by default). */
+  ALLOW_ANONYMOUS_WRITES: flag.default(false),
   /** Apply pending migrations before serving, also when DATABASE_URL is set. */
   MIGRATE_ON_START: flag.default(false),
   /** Connections in the app's pool. */

@@ -3,6 +3,7 @@ import type { Queryable } from '@databases/pg';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { allowedMethods } from './allowed-methods.ts';
+import { bearerScheme, needsToken, requireToken, type AuthOptions } from './auth.ts';
 import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { openApiDocument } from './openapi.ts';
@@ -21,21 +22,28 @@ export interface AppDeps {
   logger?: Logger;
   /** Largest JSON body accepted (bytes); larger ones get 413. */
   bodyLimit?: number;
+  /** Bearer tokens for writes (and reads, if so configured); none: open. */
+  auth?: AuthOptions;
 }
 
 export function routes(db: Queryable): AnyRoute[] {
   return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db)];
 }
 
-/** The OpenAPI document of the routes. */
-export function apiDocument(all: AnyRoute[]) {
+/** The OpenAPI document of the routes; `reads`: whether reads need a token too. */
+export function apiDocument(all: AnyRoute[], reads: AuthOptions['reads'] = 'public') {
   const registry = new OpenAPIRegistry();
-  for (const route of all) describe(registry, route);
+  registry.registerComponent('securitySchemes', bearerScheme, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'One of the server\'s API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.',
+  });
+  for (const route of all) describe(registry, route, needsToken(route.method, route.path, reads));
   return openApiDocument(registry);
 }
 
 /** The Express app: the guide's endpoints, CRUD, OpenAPI, docs, health. */
-export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 16 * 1024 }: AppDeps): Express {
+export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 16 * 1024, auth = { tokens: [] } }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -47,13 +55,14 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
   const all = routes(db);
   const served = [...all.map(({ path, method }) => ({ path, methods: [method] })), ...['/openapi.json', ...docsPaths].map((path) => ({ path, methods: ['get'] }))];
   app.use(allowedMethods(served));
+  app.use(requireToken(auth));
 
   const router = express.Router();
   const readBody = jsonBody(bodyLimit);
   for (const route of all) mount(router, route, readBody);
   app.use(router);
 
-  const document = apiDocument(all);
+  const document = apiDocument(all, auth.reads);
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
   app.use(docsPage());
 

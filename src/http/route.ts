@@ -129,14 +129,19 @@ function commonResponses(route: AnyRoute): Record<number, { description: string 
   return responses;
 }
 
-/** Documents a route in the OpenAPI registry, from the same schemas. */
-export function describe(registry: OpenAPIRegistry, route: AnyRoute): void {
-  const responses = { ...commonResponses(route), ...route.responses };
+/** Documents a route in the OpenAPI registry, from the same schemas; `secured`: it needs a bearer token. */
+export function describe(registry: OpenAPIRegistry, route: AnyRoute, secured = false): void {
+  const responses = {
+    ...commonResponses(route),
+    ...(secured ? { 401: { description: 'No bearer token, or not one of API_TOKENS (WWW-Authenticate: Bearer)' } } : {}),
+    ...route.responses,
+  };
   const config: RouteConfig = {
     method: route.method,
     path: route.path,
     summary: route.summary,
     tags: route.tags,
+    ...(secured ? { security: [{ bearerAuth: [] }] } : {}),
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),

@@ -53,6 +53,7 @@ export async function startServer(name: ServerName, { databaseUrl, logFile, pool
       PATH: process.env.PATH,
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
+      ALLOW_ANONYMOUS_WRITES: '1', // the bench's own database; writes are the floors' too
       DATABASE_POOL_SIZE: String(poolSize),
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -3,6 +3,8 @@ import type { ConnectionPool } from '@databases/pg';
 import { expect, inject } from 'vitest';
 import { createPool } from '../../src/db/pool.ts';
 import { parseEnv } from '../../src/config/env.ts';
+import type { Logger } from 'pino';
+import type { AuthOptions } from '../../src/http/auth.ts';
 import { createApp } from '../../src/http/app.ts';
 import { seed } from '../../src/db/seed.ts';
 import { createHttpServer, type HttpTimeouts } from '../../src/http/http-server.ts';
@@ -27,12 +29,19 @@ export interface AppOptions {
   timeouts?: HttpTimeouts;
   /** The address to listen on (127.0.0.1 unless given). */
   host?: string;
+  /** Bearer tokens for writes (default: none, writes open as on the embedded database). */
+  auth?: AuthOptions;
+  /** Where the app logs (default: nowhere). */
+  logger?: Logger;
 }
 
 const defaultTimeouts: HttpTimeouts = parseEnv({});
 
 /** The app over `url`; with `seeded`, the guide's authors and books are put there first (idempotent). */
-export async function startApp(url: string, { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1' }: AppOptions = {}): Promise<TestApp> {
+export async function startApp(
+  url: string,
+  { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1', auth, logger }: AppOptions = {},
+): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
   if (seeded) {
@@ -41,7 +50,7 @@ export async function startApp(url: string, { seeded = false, timeouts = default
       throw error;
     });
   }
-  const server = createHttpServer(createApp({ db: pool }), timeouts).listen(0, host);
+  const server = createHttpServer(createApp({ db: pool, ...(auth ? { auth } : {}), ...(logger ? { logger } : {}) }), timeouts).listen(0, host);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
