@@ -10,7 +10,7 @@ import { freePort } from '../support/free-port.ts';
  * event loop with the load generator or with another. Each is bundled with
  * esbuild and run by plain node, as `npm start` runs ours (npm run build).
  */
-export const serverNames = ['ours', 'framework', 'bare'] as const;
+export const serverNames = ['ours', 'framework', 'bare', 'drizzle'] as const;
 export type ServerName = (typeof serverNames)[number];
 
 export interface BenchServer {
