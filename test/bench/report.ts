@@ -193,7 +193,7 @@ export function targetLines(list: Target[], refusals: string[]): string {
 
 export function writeReport(
   dir: string,
-  data: { settings: object; measurements: Measurement[]; summaries: Summary[]; targets: Target[]; refusals: string[]; profile?: string },
+  data: { settings: object; measurements: Measurement[]; summaries: Summary[]; targets: Target[]; refusals: string[]; bareNotes: string[]; profile?: string },
 ) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(data, null, 2) + '\n');
@@ -209,6 +209,7 @@ export function writeReport(
     '## Targets',
     '',
     targetLines(data.targets, data.refusals),
+    ...(data.bareNotes.length ? ['', "The bare floor's runs (not judged; its ratios are less sure):", ...data.bareNotes.map((n) => `- ${n}`)] : []),
     ...(data.profile ? ['', '## CPU profile (self time)', '', '```', data.profile, '```'] : []),
     '',
   ].join('\n');
