@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { CpuSplit } from './cpu-split.ts';
 import type { GeneratorName } from './generator.ts';
 import type { LoadResult } from './load-result.ts';
-import type { ServerName } from './servers.ts';
-import type { Endpoint } from './workload.ts';
+import { serverNames, type ServerName } from './servers.ts';
+import { endpoints, type Endpoint } from './workload.ts';
 
 /**
  * Medians over the interleaved rounds, the table, the ratios (ours over
@@ -12,7 +12,8 @@ import type { Endpoint } from './workload.ts';
  * when a verdict may be given, else the reasons why not (verdict.ts).
  * Written to .test-output/bench.{md,json}.
  */
-export type DataSet = 'seed' | 'large';
+export const dataSets = ['seed', 'large'] as const;
+export type DataSet = (typeof dataSets)[number];
 
 export interface Measurement extends LoadResult {
   dataSet: DataSet;
@@ -60,7 +61,7 @@ export function summarise(measurements: Measurement[]): Summary[] {
     const key = `${m.dataSet}|${m.endpoint}|${m.server}`;
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
-  return [...groups.values()].map((runs) => ({
+  const summaries: Summary[] = [...groups.values()].map((runs) => ({
     dataSet: runs[0]!.dataSet,
     endpoint: runs[0]!.endpoint,
     server: runs[0]!.server,
@@ -79,6 +80,12 @@ export function summarise(measurements: Measurement[]): Summary[] {
     rounds: runs.length,
     errors: runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
   }));
+  // In the table's order (data set, endpoint, ours first), not the rounds' rotated one.
+  const rank = (s: Summary) => [dataSets.indexOf(s.dataSet), endpoints.indexOf(s.endpoint), serverNames.indexOf(s.server)];
+  return summaries.sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  });
 }
 
 const find = (summaries: Summary[], dataSet: DataSet, endpoint: Endpoint, server: ServerName) =>
