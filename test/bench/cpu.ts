@@ -35,6 +35,12 @@ function procStat(pid: number | 'self'): ProcStat | undefined {
   }
 }
 
+/** CPU seconds (user + system) one process has used so far; NaN once it is gone. */
+export function processCpuSeconds(pid: number): number {
+  const stat = procStat(pid);
+  return stat ? stat.own / ticksPerSecond : NaN;
+}
+
 function allProcesses(): ProcStat[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))

@@ -2,12 +2,13 @@ import { mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../src/atlas/locate.mjs';
+import { processCpuSeconds } from './cpu.ts';
 import { startCpuSplit } from './cpu-split.ts';
 import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, lastBookId, removeBooksAfter, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { chooseGenerator } from './generator.ts';
 import { summarise, table, targetLines, targets, writeReport, type Measurement } from './report.ts';
-import { cpuMsOf, memoryOf, probeMemory, sampleRss, serverNames, startServer, syscallsOf, type BenchServer } from './servers.ts';
+import { memoryOf, probeMemory, sampleRss, serverNames, startServer, syscallsOf, type BenchServer } from './servers.ts';
 import { defaultVerdictLimits, verdictRefusals } from './verdict.ts';
 import { benchBookTitle, endpoints as allEndpoints, workloadFor, type Endpoint } from './workload.ts';
 
@@ -146,7 +147,7 @@ async function main() {
       const run = async (server: BenchServer, endpoint: Endpoint, seconds: number) => {
         const booksBefore = endpoint === 'POST /books' ? await lastBookId(db.pool) : undefined;
         const stopSampling = sampleRss(server.pid);
-        const cpuBefore = cpuMsOf(server.pid);
+        const cpuBefore = processCpuSeconds(server.pid);
         const syscallsBefore = syscallsOf(server.pid);
         const stopCpuSplit = startCpuSplit({
           server: server.pid,
@@ -156,7 +157,7 @@ async function main() {
         });
         const result = await generator.run({ url: server.url, requests: workloads.get(endpoint)!, connections: settings.connections, seconds });
         const cpu = stopCpuSplit();
-        const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / Math.max(1, result.requests);
+        const cpuUs = ((processCpuSeconds(server.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests);
         const syscallsAfter = syscallsOf(server.pid);
         const perRequest = (n: number) => n / Math.max(1, result.requests);
         const syscalls = {
