@@ -228,7 +228,7 @@ async function main() {
 
   const summaries = summarise(measurements);
   const checked = targets(summaries);
-  // No target involves the bare floor, and it alone can fill both cores (node:http + Postgres + wrk):
+  // No target involves the bare floor, and it is the likeliest to fill both cores by itself (node:http + Postgres + wrk):
   // its runs do not decide the verdict, but what went wrong in them is said.
   const judged = (bare: boolean) =>
     measurements.filter((m) => (m.server === 'bare') === bare).map((m) => ({ label: `${m.dataSet} r${m.round + 1} ${m.endpoint} ${m.server}`, cpu: m.cpu }));
