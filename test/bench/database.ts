@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type ConnectionPool } from '@databases/pg';
@@ -17,6 +17,8 @@ export interface BenchDatabase {
   dir: string;
   url: string;
   pool: ConnectionPool;
+  /** The postmaster's pid (its backends are its children): whose CPU the bench counts as Postgres'. */
+  postmasterPid: number;
   dispose(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startBenchDatabase(log: (line: string) => void): Promise<B
     dir,
     url,
     pool,
+    postmasterPid: Number(readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]),
     dispose: async () => {
       await pool.dispose().catch(() => {});
       try {
@@ -96,4 +99,22 @@ export async function growToLargeDataSet(pool: ConnectionPool, { authors, books 
   });
   const [counts] = await pool.query(sql`SELECT (SELECT count(*) FROM authors)::int AS authors, (SELECT count(*) FROM books)::int AS books`);
   log(`large data set: ${counts.authors.toLocaleString('en')} authors, ${counts.books.toLocaleString('en')} books`);
+}
+
+/** The highest book id now: what a create run's books come after. */
+export async function lastBookId(pool: ConnectionPool): Promise<number> {
+  const [{ last }] = await pool.query(sql`SELECT coalesce(max(id), 0)::int AS last FROM books`);
+  return last as number;
+}
+
+/**
+ * Puts the books table back as it was before a create run: deletes the books
+ * it created (ids after `lastBefore`), then VACUUM ANALYZE, so the dead rows
+ * and index entries do not slow the reads of later rounds. Reads see the same
+ * rows in every round; only the id sequence moves on.
+ */
+export async function removeBooksAfter(pool: ConnectionPool, lastBefore: number): Promise<number> {
+  const [{ deleted }] = await pool.query(sql`WITH gone AS (DELETE FROM books WHERE id > ${lastBefore} RETURNING 1) SELECT count(*)::int AS deleted FROM gone`);
+  await pool.query(sql`VACUUM (ANALYZE) books`);
+  return deleted as number;
 }

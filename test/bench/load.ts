@@ -1,24 +1,17 @@
 import autocannon from 'autocannon';
+import type { LoadResult } from './load-result.ts';
+import type { PlannedRequest } from './workload.ts';
 
 /**
- * One load run with autocannon (in this process; the servers are other
- * processes): fixed connections, no pipelining, for `seconds`. Latencies
- * are taken from every response's exact time (autocannon's own histogram
- * rounds to whole milliseconds, too coarse at these speeds).
+ * The fallback load generator: autocannon, in this process (the servers are
+ * other processes), fixed connections, no pipelining, for `seconds`. It runs
+ * on Node and competes with the servers and Postgres for the cores, so the
+ * bench prefers wrk (test/bench/wrk.ts). Latencies are taken from every 2xx
+ * response's exact time (autocannon's own histogram rounds to whole ms).
  */
-export interface LoadResult {
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-export interface LoadOptions {
+export interface AutocannonRun {
   url: string;
-  /** Each request's path; called once per request. */
-  nextPath: () => string;
+  requests: PlannedRequest[];
   connections: number;
   seconds: number;
 }
@@ -28,15 +21,28 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function load({ url, nextPath, connections, seconds }: LoadOptions): Promise<LoadResult> {
+export async function runAutocannon({ url, requests, connections, seconds }: AutocannonRun): Promise<LoadResult> {
   let times = new Float64Array(1 << 16);
   let count = 0;
+  let next = 0;
   const instance = autocannon({
     url,
     connections,
     pipelining: 1,
     duration: seconds,
-    requests: [{ method: 'GET', setupRequest: (request: object) => ({ ...request, path: nextPath() }) }],
+    requests: [
+      {
+        setupRequest: (request: object) => {
+          const planned = requests[next++ % requests.length]!;
+          return {
+            ...request,
+            method: planned.method,
+            path: planned.path,
+            ...(planned.body ? { body: planned.body, headers: { 'content-type': 'application/json' } } : {}),
+          };
+        },
+      },
+    ],
   });
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode < 200 || statusCode >= 300) return;

@@ -2,26 +2,38 @@ import { mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../../src/atlas/locate.mjs';
+import { processCpuSeconds } from './cpu.ts';
+import { startCpuSplit } from './cpu-split.ts';
 import { summariseProfile } from './cpuprofile.ts';
-import { authorIds, growToLargeDataSet, startBenchDatabase, type BenchDatabase } from './database.ts';
-import { load } from './load.ts';
-import { summarise, table, targetLines, targets, writeReport, type Endpoint, type Measurement } from './report.ts';
-import { cpuMsOf, memoryOf, probeMemory, sampleRss, syscallsOf, serverNames, startServer, type BenchServer } from './servers.ts';
+import { authorIds, growToLargeDataSet, lastBookId, removeBooksAfter, startBenchDatabase, type BenchDatabase } from './database.ts';
+import { chooseGenerator } from './generator.ts';
+import { summarise, table, targetLines, targets, writeReport, type Measurement } from './report.ts';
+import { memoryOf, probeMemory, sampleRss, serverNames, startServer, syscallsOf, type BenchServer } from './servers.ts';
+import { defaultVerdictLimits, verdictRefusals } from './verdict.ts';
+import { benchBookTitle, endpoints as allEndpoints, workloadFor, type Endpoint } from './workload.ts';
 
 /**
  * `npm run bench`: ours vs a minimal Express + pg floor vs a node:http + pg
- * floor, over the same fresh database, on the guide's seed data and then on
- * a large generated set. Interleaved rounds, order rotated; medians.
+ * floor vs an Express + Drizzle ORM peer, over the same fresh database, on
+ * the guide's seed data and then on a large generated set; the guide's two
+ * reads and POST /books. Load from wrk (else autocannon, with a warning).
+ * Interleaved rounds, order rotated; medians; the CPU split of every run;
+ * no verdict when the machine or the generator, not the servers, set the pace.
  *
  * Env: BENCH_SECONDS (10) BENCH_ROUNDS (3) BENCH_CONNECTIONS (32)
  *      BENCH_WARMUP (2 s per server × endpoint) BENCH_POOL (10, every server's pool)
  *      BENCH_AUTHORS (100000) BENCH_BOOKS (1000000)
- *      BENCH_SERVERS (ours,framework,bare) BENCH_DATASETS (seed,large)
+ *      BENCH_SERVERS (ours,framework,bare,drizzle) BENCH_DATASETS (seed,large)
+ *      BENCH_ENDPOINTS (GET /authors,GET /books/{author_id},POST /books)
+ *      BENCH_GENERATOR (wrk; autocannon to compare) BENCH_WRK (a wrk binary; default: wrk on PATH)
+ *      BENCH_MAX_LOAD (cores / 2: 1-minute load average before the run)
+ *      BENCH_MAX_GENERATOR_CPU (0.9 cores) BENCH_MAX_MACHINE_BUSY (0.97) BENCH_MAX_OTHERS_CPU (0.2 cores)
  *      BENCH_NODE_FLAGS (none; node flags for every server, e.g. --max-semi-space-size=4)
- *      BENCH_PROFILE (0; N > 0: afterwards, N s per endpoint of ours under --cpu-prof)
- *      BENCH_PROFILE_SERVER (ours; or framework, bare: profile a floor instead)
+ *      BENCH_PROFILE (0; N > 0: afterwards, N s per read endpoint of ours under --cpu-prof)
+ *      BENCH_PROFILE_SERVER (ours; or framework, bare, drizzle: profile another instead)
  */
-const int = (name: string, fallback: number) => {
+const loadAtStart = loadavg()[0]!;
+const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
   return value;
@@ -33,19 +45,27 @@ const list = <T extends string>(name: string, all: readonly T[]): T[] => {
   return all.filter((a) => wanted.includes(a));
 };
 
+const defaults = defaultVerdictLimits(cpus().length);
 const settings = {
-  seconds: int('BENCH_SECONDS', 10),
-  rounds: int('BENCH_ROUNDS', 3),
-  connections: int('BENCH_CONNECTIONS', 32),
-  warmup: int('BENCH_WARMUP', 2),
-  pool: int('BENCH_POOL', 10),
-  authors: int('BENCH_AUTHORS', 100_000),
-  books: int('BENCH_BOOKS', 1_000_000),
+  seconds: number('BENCH_SECONDS', 10),
+  rounds: number('BENCH_ROUNDS', 3),
+  connections: number('BENCH_CONNECTIONS', 32),
+  warmup: number('BENCH_WARMUP', 2),
+  pool: number('BENCH_POOL', 10),
+  authors: number('BENCH_AUTHORS', 100_000),
+  books: number('BENCH_BOOKS', 1_000_000),
   servers: list('BENCH_SERVERS', serverNames),
   dataSets: list('BENCH_DATASETS', ['seed', 'large'] as const),
+  endpoints: list('BENCH_ENDPOINTS', allEndpoints),
+  verdictLimits: {
+    maxLoadAtStart: number('BENCH_MAX_LOAD', defaults.maxLoadAtStart),
+    maxGeneratorCores: number('BENCH_MAX_GENERATOR_CPU', defaults.maxGeneratorCores),
+    maxMachineBusy: number('BENCH_MAX_MACHINE_BUSY', defaults.maxMachineBusy),
+    maxOthersCores: number('BENCH_MAX_OTHERS_CPU', defaults.maxOthersCores),
+  },
   /** Extra node flags for every server (e.g. --max-semi-space-size=4). */
   nodeFlags: (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
-  profile: int('BENCH_PROFILE', 0),
+  profile: number('BENCH_PROFILE', 0),
   profileServer: list('BENCH_PROFILE_SERVER', serverNames)[0] ?? 'ours',
   node: process.version,
   cpus: cpus().length,
@@ -54,19 +74,15 @@ const settings = {
 
 const startedAt = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${line}`);
-const endpoints: Endpoint[] = ['GET /authors', 'GET /books/{author_id}'];
+const readEndpoints: Endpoint[] = ['GET /authors', 'GET /books/{author_id}'];
 const outputDir = path.join(repoRoot, '.test-output');
+const scratchDir = path.join(outputDir, 'bench');
+mkdirSync(scratchDir, { recursive: true });
+const generator = chooseGenerator(scratchDir, (line) => console.warn(line));
 
-function pathsFor(endpoint: Endpoint, ids: number[]): () => string {
-  if (endpoint === 'GET /authors') return () => '/authors';
-  // Every request asks for some author's books, spread over all of them.
-  let i = 0;
-  return () => `/books/${ids[(i++ * 7919) % ids.length]}`;
-}
-
-/** Every server answers both endpoints with the same number of rows. */
-async function checkAnswers(servers: BenchServer[], ids: number[]) {
-  for (const endpoint of endpoints) {
+/** Every server answers both reads with the same number of rows, and creates a book (removed again). */
+async function checkAnswers(servers: BenchServer[], database: BenchDatabase, ids: number[]) {
+  for (const endpoint of readEndpoints) {
     const p = endpoint === 'GET /authors' ? '/authors' : `/books/${ids[0]}`;
     const shapes = await Promise.all(
       servers.map(async (s) => {
@@ -78,10 +94,29 @@ async function checkAnswers(servers: BenchServer[], ids: number[]) {
     );
     log(`  ${p} → ${shapes.join('; ')}`);
   }
+  const before = await lastBookId(database.pool);
+  const created = await Promise.all(
+    servers.map(async (s) => {
+      const response = await fetch(s.url + '/books', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: benchBookTitle, author_id: ids[0] }),
+      });
+      const text = await response.text();
+      const book = response.status === 201 ? (JSON.parse(text) as { id?: number; title?: string; author_id?: number; created_at?: string }) : {};
+      if (response.status !== 201 || book.title !== benchBookTitle || book.author_id !== ids[0] || !book.id || !book.created_at) {
+        throw new Error(`${s.name} POST /books: ${response.status} ${text.slice(0, 200)}`);
+      }
+      return `${s.name}: ${response.status}, ${Object.keys(book).join(',')}`;
+    }),
+  );
+  await removeBooksAfter(database.pool, before);
+  log(`  POST /books → ${created.join('; ')}`);
 }
 
 async function main() {
   log(`settings: ${JSON.stringify(settings)}`);
+  log(`load generator: ${generator.description}; load average before the run ${loadAtStart.toFixed(2)} on ${settings.cpus} cores`);
   const measurements: Measurement[] = [];
   const servers: BenchServer[] = [];
   let database: BenchDatabase | undefined;
@@ -94,25 +129,35 @@ async function main() {
 
   try {
     database = await startBenchDatabase(log);
-    const logFile = path.join(database.dir, 'ours.log');
-    const serverOptions = { databaseUrl: database.url, logFile, poolSize: settings.pool, execArgv: settings.nodeFlags };
+    const db = database;
+    const logFile = path.join(db.dir, 'ours.log');
+    const serverOptions = { databaseUrl: db.url, logFile, poolSize: settings.pool, execArgv: settings.nodeFlags };
     for (const name of settings.servers) {
       servers.push(await startServer(name, serverOptions));
       log(`${name} server up at ${servers.at(-1)!.url} (pid ${servers.at(-1)!.pid})`);
     }
 
     for (const dataSet of settings.dataSets) {
-      if (dataSet === 'large') await growToLargeDataSet(database.pool, settings, log);
-      const ids = await authorIds(database.pool);
-      log(`data set "${dataSet}": /books/{author_id} rotates over ${ids.length.toLocaleString('en')} authors`);
-      await checkAnswers(servers, ids);
+      if (dataSet === 'large') await growToLargeDataSet(db.pool, settings, log);
+      const ids = await authorIds(db.pool);
+      log(`data set "${dataSet}": /books/{author_id} and POST /books rotate over ${ids.length.toLocaleString('en')} authors`);
+      await checkAnswers(servers, db, ids);
+      const workloads = new Map(settings.endpoints.map((e) => [e, workloadFor(e, ids)]));
 
       const run = async (server: BenchServer, endpoint: Endpoint, seconds: number) => {
+        const booksBefore = endpoint === 'POST /books' ? await lastBookId(db.pool) : undefined;
         const stopSampling = sampleRss(server.pid);
-        const cpuBefore = cpuMsOf(server.pid);
+        const cpuBefore = processCpuSeconds(server.pid);
         const syscallsBefore = syscallsOf(server.pid);
-        const result = await load({ url: server.url, nextPath: pathsFor(endpoint, ids), connections: settings.connections, seconds });
-        const cpuUs = ((cpuMsOf(server.pid) - cpuBefore) * 1000) / Math.max(1, result.requests);
+        const stopCpuSplit = startCpuSplit({
+          server: server.pid,
+          postgres: db.postmasterPid,
+          otherServers: servers.filter((s) => s !== server).map((s) => s.pid),
+          generatorInProcess: generator.inProcess,
+        });
+        const result = await generator.run({ url: server.url, requests: workloads.get(endpoint)!, connections: settings.connections, seconds });
+        const cpu = stopCpuSplit();
+        const cpuUs = ((processCpuSeconds(server.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests);
         const syscallsAfter = syscallsOf(server.pid);
         const perRequest = (n: number) => n / Math.max(1, result.requests);
         const syscalls = {
@@ -126,25 +171,30 @@ async function main() {
           logLines = text.length ? text.split('\n').length - 1 : 0;
           truncateSync(logFile);
         }
-        return { ...result, rss, cpuUs, syscalls, logLines };
+        // Creates are undone, so every round reads the same rows (see database.ts).
+        const removed = booksBefore === undefined ? undefined : await removeBooksAfter(db.pool, booksBefore);
+        return { ...result, rss, cpuUs, cpu, syscalls, logLines, removed };
       };
 
-      for (const server of servers) for (const endpoint of endpoints) if (settings.warmup) await run(server, endpoint, settings.warmup);
+      for (const server of servers) for (const endpoint of settings.endpoints) if (settings.warmup) await run(server, endpoint, settings.warmup);
       log(`warmed up (${settings.warmup} s per server × endpoint)`);
 
       for (let round = 0; round < settings.rounds; round++) {
-        for (const [e, endpoint] of endpoints.entries()) {
+        for (const [e, endpoint] of settings.endpoints.entries()) {
           const shift = (round + e) % servers.length;
           const order = [...servers.slice(shift), ...servers.slice(0, shift)];
           for (const server of order) {
-            const { logLines, syscalls, ...result } = await run(server, endpoint, settings.seconds);
-            measurements.push({ dataSet, endpoint, server: server.name, round, ...result });
+            const { logLines, syscalls, removed, ...result } = await run(server, endpoint, settings.seconds);
+            measurements.push({ dataSet, endpoint, server: server.name, round, generator: generator.name, ...result });
+            const { cpu } = result;
             log(
               `${dataSet} r${round + 1} ${endpoint.padEnd(22)} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s` +
                 `  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rss.toFixed(0)} MB  cpu ${result.cpuUs.toFixed(0)} µs/req` +
+                `  cores: server ${cpu.server.toFixed(2)} pg ${cpu.postgres.toFixed(2)} gen ${cpu.generator.toFixed(2)} others ${cpu.others.toFixed(2)} (machine ${(cpu.machine * 100).toFixed(0)}%)` +
                 `  syscalls/req ${syscalls.reads.toFixed(2)} r ${syscalls.writes.toFixed(2)} w` +
                 (result.errors || result.non2xx ? `  errors ${result.errors} non-2xx ${result.non2xx}` : '') +
-                (logLines === undefined ? '' : `  (${logLines} log lines)`),
+                (logLines === undefined ? '' : `  (${logLines} log lines)`) +
+                (removed === undefined ? '' : `  (${removed} books created, removed)`),
             );
           }
         }
@@ -159,17 +209,17 @@ async function main() {
       mkdirSync(profileDir, { recursive: true });
       const profiled = await startServer(settings.profileServer, { ...serverOptions, execArgv: [...settings.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
       const before = new Set(readdirSync(profileDir));
-      const ids = await authorIds(database.pool);
+      const ids = await authorIds(db.pool);
       let requests = 0;
-      for (const endpoint of endpoints) {
-        const result = await load({ url: profiled.url, nextPath: pathsFor(endpoint, ids), connections: settings.connections, seconds: settings.profile });
+      for (const endpoint of readEndpoints) {
+        const result = await generator.run({ url: profiled.url, requests: workloadFor(endpoint, ids), connections: settings.connections, seconds: settings.profile });
         requests += result.requests;
       }
       await profiled.stop();
       const written = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
       if (written) {
         profileText = `${path.join('.test-output/profile', written)}\n${summariseProfile(path.join(profileDir, written), 25, requests)}`;
-        log(`profile of ${settings.profileServer} under load (${settings.profile} s per endpoint):\n${profileText}`);
+        log(`profile of ${settings.profileServer} under load (${settings.profile} s per read endpoint):\n${profileText}`);
       } else log('no .cpuprofile was written');
     }
   } finally {
@@ -178,9 +228,24 @@ async function main() {
 
   const summaries = summarise(measurements);
   const checked = targets(summaries);
-  const finalSettings = { ...settings, loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))), totalSeconds: Math.round((performance.now() - startedAt) / 1000) };
-  console.log(`\n${table(summaries)}\n\nTargets:\n${targetLines(checked)}\n`);
-  writeReport(outputDir, { settings: finalSettings, measurements, summaries, targets: checked, ...(profileText ? { profile: profileText } : {}) });
+  // No target involves the bare floor, and it is the likeliest to fill both cores by itself (node:http + Postgres + wrk):
+  // its runs do not decide the verdict, but what went wrong in them is said.
+  const judged = (bare: boolean) =>
+    measurements.filter((m) => (m.server === 'bare') === bare).map((m) => ({ label: `${m.dataSet} r${m.round + 1} ${m.endpoint} ${m.server}`, cpu: m.cpu }));
+  const refusals = verdictRefusals(loadAtStart, judged(false), settings.verdictLimits);
+  const bareNotes = verdictRefusals(0, judged(true), settings.verdictLimits);
+  const finalSettings = {
+    ...settings,
+    generator: generator.description,
+    loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
+    totalSeconds: Math.round((performance.now() - startedAt) / 1000),
+  };
+  console.log(
+    `\nLoad generator: ${generator.description}; load average before the run ${loadAtStart.toFixed(2)} on ${settings.cpus} cores.\n\n` +
+      `${table(summaries)}\n\nTargets:\n${targetLines(checked, refusals)}\n` +
+      (bareNotes.length ? `\nThe bare floor's runs (not judged; its ratios are less sure):\n${bareNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''),
+  );
+  writeReport(outputDir, { settings: finalSettings, measurements, summaries, targets: checked, refusals, bareNotes, ...(profileText ? { profile: profileText } : {}) });
   log(`wrote .test-output/bench.md and .test-output/bench.json (${finalSettings.totalSeconds} s in all)`);
 }
 

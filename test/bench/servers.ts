@@ -10,7 +10,7 @@ import { freePort } from '../support/free-port.ts';
  * event loop with the load generator or with another. Each is bundled with
  * esbuild and run by plain node, as `npm start` runs ours (npm run build).
  */
-export const serverNames = ['ours', 'framework', 'bare'] as const;
+export const serverNames = ['ours', 'framework', 'bare', 'drizzle'] as const;
 export type ServerName = (typeof serverNames)[number];
 
 export interface BenchServer {
@@ -130,20 +130,6 @@ export function sampleRss(pid: number, everyMs = 100): () => number {
     return peak;
   };
 }
-
-/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */
-export function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-  } catch {
-    return NaN;
-  }
-}
-
-/** USER_HZ: 100 on every Linux this runs on. */
-const ticksPerSecond = 100;
 
 /** Read and write system calls a process has made so far (/proc/<pid>/io; readable for our own children). */
 export function syscallsOf(pid: number): { reads: number; writes: number } {

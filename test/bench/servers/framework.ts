@@ -4,8 +4,9 @@ import { answerMemoryProbes } from './memory-probe.ts';
 
 /**
  * Bench server (ii), the FRAMEWORK FLOOR: a minimal Express 5 app, one
- * pg.Pool of the same size as ours, the guide's two reads, res.json. Nothing
- * else: no logging, no validation, no security headers.
+ * pg.Pool of the same size as ours, the guide's two reads and POST /books,
+ * res.json. Nothing else: no logging, no validation (the foreign key is the
+ * only author check), no security headers.
  */
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 const app = express();
@@ -19,6 +20,18 @@ app.get('/books/:author_id', async (req, res) => {
     req.params.author_id,
   ]);
   res.json(rows);
+});
+app.post('/books', express.json(), async (req, res) => {
+  const { title, author_id } = req.body as { title: string; author_id: number };
+  try {
+    const { rows } = await pool.query('INSERT INTO books (title, author_id) VALUES ($1, $2) RETURNING id, title, author_id, created_at', [
+      title,
+      author_id,
+    ]);
+    res.status(201).json(rows[0]);
+  } catch (error) {
+    res.status((error as { code?: string }).code === '23503' ? 422 : 500).json({ error: String(error) });
+  }
 });
 
 const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.({ listening: true }));
