@@ -49,7 +49,12 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
     }
   }
 
-  const app = createApp({ db: pool, logger });
+  const app = createApp({
+    db: pool,
+    logger,
+    corsOrigins: config.CORS_ORIGINS,
+    document: { publicUrl: config.PUBLIC_URL, contact: config.API_CONTACT, license: config.API_LICENSE },
+  });
   const server = createHttpServer(app, config).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -87,10 +87,10 @@ describe('authors CRUD', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('GET /authors/{id}?include=books returns the author with books from one SQL query', async () => {
+  it('GET /authors/{id}/with-books returns the author with books from one SQL query', async () => {
     const { body: authors } = await call(app, 'GET', '/authors');
     const before = app.queries.count;
-    const { status, body } = await call(app, 'GET', `/authors/${authors[1].id}?include=books`);
+    const { status, body } = await call(app, 'GET', `/authors/${authors[1].id}/with-books`);
     expect(app.queries.count - before).toBe(1);
     expect(status).toBe(200);
     expect(body.name).toBe('George R.R. Martin');
@@ -100,8 +100,15 @@ describe('authors CRUD', () => {
 
   it('an author without books includes books: []', async () => {
     const { body: author } = await call(app, 'POST', '/authors', { name: 'No Books Yet' });
-    expect((await call(app, 'GET', `/authors/${author.id}?include=books`)).body.books).toEqual([]);
+    expect((await call(app, 'GET', `/authors/${author.id}/with-books`)).body.books).toEqual([]);
     await call(app, 'DELETE', `/authors/${author.id}`);
+  });
+
+  it('GET /authors/{id} has one shape: ?include=books is a 422 naming the parameter, not a second shape', async () => {
+    const { status, body } = await call(app, 'GET', '/authors/1?include=books');
+    expect(status).toBe(422);
+    expect(body.errors).toEqual([{ loc: ['query', 'include'], msg: 'unknown field', type: 'unrecognized_keys' }]);
+    expect((await call(app, 'GET', '/authors/987654/with-books')).status).toBe(404);
   });
 });
 
@@ -462,6 +469,7 @@ describe('operations and docs', () => {
     expect(Object.keys(body.paths).sort()).toEqual([
       '/authors',
       '/authors/{id}',
+      '/authors/{id}/with-books',
       '/books',
       '/books/by-id/{id}',
       '/books/{author_id}',

@@ -5,7 +5,8 @@ import pino, { type Logger } from 'pino';
 import { allowedMethods } from './allowed-methods.ts';
 import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
-import { openApiDocument } from './openapi.ts';
+import { cors } from './cors.ts';
+import { openApiDocument, type DocumentOptions } from './openapi.ts';
 import { jsonBody } from './json-body.ts';
 import { requestLog } from './request-log.ts';
 import { describe, mount, type AnyRoute } from './route.ts';
@@ -21,6 +22,10 @@ export interface AppDeps {
   logger?: Logger;
   /** Largest JSON body accepted (bytes); larger ones get 413. */
   bodyLimit?: number;
+  /** Origins allowed to call across origins (CORS_ORIGINS); none: CORS off. */
+  corsOrigins?: readonly string[];
+  /** The document's servers, contact and license (PUBLIC_URL, API_CONTACT, API_LICENSE). */
+  document?: DocumentOptions;
 }
 
 export function routes(db: Queryable): AnyRoute[] {
@@ -28,14 +33,14 @@ export function routes(db: Queryable): AnyRoute[] {
 }
 
 /** The OpenAPI document of the routes. */
-export function apiDocument(all: AnyRoute[]) {
+export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}) {
   const registry = new OpenAPIRegistry();
   for (const route of all) describe(registry, route);
-  return openApiDocument(registry);
+  return openApiDocument(registry, options);
 }
 
 /** The Express app: the guide's endpoints, CRUD, OpenAPI, docs, health. */
-export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 16 * 1024 }: AppDeps): Express {
+export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 16 * 1024, corsOrigins = [], document: documentOptions = {} }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -44,6 +49,7 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
 
   app.use(requestLog(logger));
   app.use(securityHeaders());
+  app.use(cors(corsOrigins));
   const all = routes(db);
   const served = [...all.map(({ path, method }) => ({ path, methods: [method] })), ...['/openapi.json', ...docsPaths].map((path) => ({ path, methods: ['get'] }))];
   app.use(allowedMethods(served));
@@ -53,7 +59,7 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
   for (const route of all) mount(router, route, readBody);
   app.use(router);
 
-  const document = apiDocument(all);
+  const document = apiDocument(all, documentOptions);
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
   app.use(docsPage());
 

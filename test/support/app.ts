@@ -7,6 +7,7 @@ import { createApp } from '../../src/http/app.ts';
 import { seed } from '../../src/db/seed.ts';
 import { createHttpServer, type HttpTimeouts } from '../../src/http/http-server.ts';
 import { timeUntilSuccess } from './load.ts';
+import { validatorFor } from './openapi-responses.ts';
 import { createDatabase, dropDatabase } from './postgres.ts';
 
 /**
@@ -86,7 +87,12 @@ export interface JsonResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** fetch + JSON: `call(app, 'POST', '/authors', { name: 'x' })`. */
+/**
+ * fetch + JSON: `call(app, 'POST', '/authors', { name: 'x' })`. Every answer
+ * is checked against the server's /openapi.json (status declared, content
+ * type, body, declared headers; see openapi-responses.ts): a response the
+ * document does not describe fails the test that made it.
+ */
 export async function call(app: TestApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
@@ -101,6 +107,8 @@ export async function call(app: TestApp, method: string, path: string, body?: un
   } catch {
     /* not JSON: keep the text */
   }
+  const problems = (await validatorFor(app.baseUrl)).problems({ method, path, status: response.status, headers: response.headers, text });
+  expect(problems, 'the response keeps /openapi.json').toEqual([]);
   return { status: response.status, headers: response.headers, body: parsed };
 }
 
