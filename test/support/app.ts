@@ -28,12 +28,14 @@ export interface AppOptions {
   timeouts?: HttpTimeouts;
   /** The address to listen on (127.0.0.1 unless given). */
   host?: string;
+  /** Origins allowed to call across origins (CORS_ORIGINS); none unless given. */
+  corsOrigins?: string[];
 }
 
 const defaultTimeouts: HttpTimeouts = parseEnv({});
 
 /** The app over `url`; with `seeded`, the guide's authors and books are put there first (idempotent). */
-export async function startApp(url: string, { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1' }: AppOptions = {}): Promise<TestApp> {
+export async function startApp(url: string, { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1', corsOrigins = [] }: AppOptions = {}): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
   if (seeded) {
@@ -42,7 +44,7 @@ export async function startApp(url: string, { seeded = false, timeouts = default
       throw error;
     });
   }
-  const server = createHttpServer(createApp({ db: pool }), timeouts).listen(0, host);
+  const server = createHttpServer(createApp({ db: pool, corsOrigins }), timeouts).listen(0, host);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
