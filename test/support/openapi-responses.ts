@@ -1,5 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import type { IncomingHttpHeaders } from 'node:http';
+import { expect } from 'vitest';
 
 /**
  * Checks an HTTP response against the OpenAPI document the server serves:
@@ -164,4 +166,17 @@ export function validatorFor(baseUrl: string): Promise<ResponseValidator> {
     validators.set(baseUrl, validator);
   }
   return validator;
+}
+
+/** Fails the test when `response` (from the server at `baseUrl`) breaks the document that server serves. */
+export async function expectKeepsDocument(baseUrl: string, response: ObservedResponse): Promise<void> {
+  const problems = (await validatorFor(baseUrl)).problems(response);
+  expect(problems, 'the response keeps /openapi.json').toEqual([]);
+}
+
+/** node:http's headers as fetch's Headers. */
+export function headersOf(incoming: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  return headers;
 }
