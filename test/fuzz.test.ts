@@ -37,7 +37,7 @@ import { headersOf, ResponseValidator } from './support/openapi-responses.ts';
  * FUZZ_RUNS sets the number of runs (each up to 100 requests).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_251_126);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 const PATH = process.env.FUZZ_PATH;
 
 let app: TestApp;
