@@ -51,7 +51,13 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
     }
   }
 
-  const app = createApp({ db: pool, logger, auth });
+  const app = createApp({
+    db: pool,
+    logger,
+    auth,
+    corsOrigins: config.CORS_ORIGINS,
+    document: { publicUrl: config.PUBLIC_URL, contact: config.API_CONTACT, license: config.API_LICENSE },
+  });
   const server = createHttpServer(app, config).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppOnNewDatabase, type TestApp } from './support/app.ts';
+import { call, startAppOnNewDatabase, type TestApp } from './support/app.ts';
 import { launchChromium, type Chromium } from './support/chromium.ts';
 import { CHROMIUM, requireOptionalProgram } from './support/optional-program.ts';
 import { createNetns, type Netns } from './support/netns.ts';
@@ -57,6 +59,7 @@ async function expectDocsPageWorks(context: BrowserContext, baseUrl: string, scr
       'GET /authors',
       'POST /authors',
       'GET /authors/{id}',
+      'GET /authors/{id}/with-books',
       'PATCH /authors/{id}',
       'DELETE /authors/{id}',
       'GET /books',
@@ -173,5 +176,77 @@ describe.skipIf(!chromiumPath)('from an address that is not loopback (a network 
   it('GET /docs renders every operation, as it does over loopback', async () => {
     expect(app.baseUrl).toMatch(/^http:\/\/10\./);
     await expectDocsPageWorks(browser.context, app.baseUrl, path.resolve('.test-output/docs-remote.png'), ignoredOverPlainHttp);
+  });
+});
+
+/**
+ * CORS in a real browser: a page served by a second HTTP server (another
+ * port, so another origin) calls the API with fetch. The app allows only the
+ * first page server's origin (CORS_ORIGINS); a page on a third origin is
+ * refused by the browser, as every origin is when CORS_ORIGINS is unset.
+ */
+describe.skipIf(!chromiumPath)('CORS from a page on another origin', () => {
+  let app: TestApp;
+  let browser: Chromium;
+  const pageServers: Server[] = [];
+  let allowedOrigin: string;
+  let otherOrigin: string;
+
+  /** A page server on a port of its own: a blank page, no CSP, so the page may call anything. */
+  async function pageServer(): Promise<string> {
+    const server = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>client</title>'));
+    pageServers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  beforeAll(async () => {
+    allowedOrigin = await pageServer();
+    otherOrigin = await pageServer();
+    app = await startAppOnNewDatabase({ seeded: true, corsOrigins: [allowedOrigin] });
+    browser = await launchChromium({ executablePath: chromiumPath! });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    for (const server of pageServers) await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** From a page at `origin`: list one author (reading Link), then create one (a preflighted JSON write). */
+  async function fromPage(origin: string) {
+    const page = await browser.context.newPage();
+    await page.goto(origin);
+    const result = await page.evaluate(async (api) => {
+      const attempt = async (run: () => Promise<Response>) => {
+        try {
+          const response = await run();
+          return { status: response.status, link: response.headers.get('link'), location: response.headers.get('location'), body: await response.json() };
+        } catch (error) {
+          return { error: String(error) };
+        }
+      };
+      return {
+        list: await attempt(() => fetch(`${api}/authors?limit=1`)),
+        create: await attempt(() =>
+          fetch(`${api}/authors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'From the browser' }) }),
+        ),
+      };
+    }, app.baseUrl);
+    await page.close();
+    return result;
+  }
+
+  it('the allowed origin reads lists (with Link) and writes (after a preflight)', async () => {
+    const { list, create } = await fromPage(allowedOrigin);
+    expect(list).toMatchObject({ status: 200, link: expect.stringContaining('rel="next"'), body: [{ name: 'J.R.R. Tolkien' }] });
+    expect(create).toMatchObject({ status: 201, location: expect.stringMatching(/^\/authors\/\d+$/), body: { name: 'From the browser' } });
+  });
+
+  it('another origin is refused by the browser, and its write never reaches the database', async () => {
+    const before = (await call(app, 'GET', '/authors?limit=200')).body.length;
+    const { list, create } = await fromPage(otherOrigin);
+    expect(list).toEqual({ error: expect.stringContaining('Failed to fetch') });
+    expect(create).toEqual({ error: expect.stringContaining('Failed to fetch') });
+    expect((await call(app, 'GET', '/authors?limit=200')).body.length).toBe(before);
   });
 });

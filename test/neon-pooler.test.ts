@@ -118,6 +118,7 @@ describe.skipIf(!hasPgBouncer)('the API through PgBouncer', () => {
     const tolkien = authors.find((a: { name: string }) => a.name === 'J.R.R. Tolkien');
     expect((await hit('GET', '/books/{author_id}', `/books/${tolkien.id}`)).map((b: { title: string }) => b.title)).toContain('The Two Towers');
     expect(await hit('GET', '/authors/{id}', `/authors/${tolkien.id}`)).toMatchObject({ name: 'J.R.R. Tolkien' });
+    expect((await hit('GET', '/authors/{id}/with-books', `/authors/${tolkien.id}/with-books`)).books.length).toBe(3);
     expect((await hit('GET', '/books', '/books')).length).toBeGreaterThan(0);
 
     const author = await hit('POST', '/authors', '/authors', { name: 'Through PgBouncer' });

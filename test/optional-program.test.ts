@@ -132,7 +132,7 @@ describe('vitest on the suites that need them, with both programs missing', () =
     const summary = local.output.slice(local.output.lastIndexOf(' Skipped:'));
     expect(summary).toContain(`test/neon-pooler.test.ts (4 tests): ${pgbouncerLine}`);
     expect(summary).toContain(`test/neon-suspend-pooler.test.ts (2 tests): ${pgbouncerLine}`);
-    expect(summary).toContain(`test/docs-page.test.ts (4 tests): ${chromiumLine}`);
+    expect(summary).toContain(`test/docs-page.test.ts (6 tests): ${chromiumLine}`);
     expect(local.output).not.toMatch(/EACCES|ENOENT|no reason given/);
 
     expect(ci.code, ci.output).not.toBe(0);

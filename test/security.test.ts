@@ -115,7 +115,7 @@ describe('(a) SQL injection', () => {
     expect(renamed.body).toMatchObject({ name: `${payload} 2`, bio: null, country: payload });
     const retitled = await call(app, 'PATCH', `/books/by-id/${book.body.id}`, { title: `${payload} 2` });
     expect(retitled.body.title).toBe(`${payload} 2`);
-    expect((await call(app, 'GET', `/authors/${author.body.id}?include=books`)).body.books[0].title).toBe(`${payload} 2`);
+    expect((await call(app, 'GET', `/authors/${author.body.id}/with-books`)).body.books[0].title).toBe(`${payload} 2`);
 
     // In the database exactly as sent (not through the API's own reads).
     const [row] = await app.pool.query(sql`SELECT a.name, a.country, b.title FROM authors a JOIN books b ON b.author_id = a.id WHERE a.id = ${author.body.id}`);
@@ -185,7 +185,7 @@ describe('(b) passwords never leak', () => {
       const attempts: [string, string, unknown?][] = [
         ['GET', '/readyz'],
         ['GET', '/authors'],
-        ['GET', '/authors/1?include=books'],
+        ['GET', '/authors/1/with-books'],
         ['POST', '/authors', { name: 'x' }],
         ['GET', '/books/1'],
         ['DELETE', '/books/by-id/1'],

@@ -20,6 +20,14 @@ function integer(min: number, max: number) {
   return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
 }
 
+/** An http(s) URL's origin, as browsers send it in `Origin` (no path, no trailing slash). */
+const origin = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value.replace(/\/$/, ''),
+    'each must be an origin such as https://app.example.com (scheme, host, optional port; no path)')
+  .transform((value) => new URL(value).origin);
+
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((value) => ['1', 'true', 'yes'].includes(value));
@@ -81,6 +89,30 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: integer(1, 3_600_000).default(30_000),
   /** How long an idle keep-alive connection stays open; behind a proxy, make it longer than the proxy's. */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1, 3_600_000).default(5_000),
+  /**
+   * The URL clients reach the API at (e.g. https://api.example.com, or behind a
+   * path prefix): the OpenAPI document's `servers`. Unset: `/`, the server the
+   * document was fetched from.
+   */
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
+  /**
+   * Browser origins allowed to call the API across origins (CORS), comma-separated.
+   * Unset: CORS is off, and browsers keep other sites' pages from reading answers.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .pipe(z.array(origin)),
+  /** The OpenAPI document's contact: a URL, or an e-mail address. */
+  API_CONTACT: z.string().trim().optional(),
+  /** The OpenAPI document's license: an SPDX identifier (default UNLICENSED, as npm says of a private package). */
+  API_LICENSE: z.string().trim().regex(/^[A-Za-z0-9.+-]+$/, 'must be an SPDX license identifier such as MIT or Apache-2.0').default('UNLICENSED'),
 });
 
 export type Env = z.infer<typeof schema>;

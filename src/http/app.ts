@@ -6,7 +6,8 @@ import { allowedMethods } from './allowed-methods.ts';
 import { bearerScheme, needsToken, requireToken, type AuthOptions } from './auth.ts';
 import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
-import { openApiDocument } from './openapi.ts';
+import { cors } from './cors.ts';
+import { openApiDocument, type DocumentOptions } from './openapi.ts';
 import { jsonBody } from './json-body.ts';
 import { requestLog } from './request-log.ts';
 import { describe, mount, type AnyRoute } from './route.ts';
@@ -24,6 +25,10 @@ export interface AppDeps {
   bodyLimit?: number;
   /** Bearer tokens for writes (and reads, if so configured); none: open. */
   auth?: AuthOptions;
+  /** Origins allowed to call across origins (CORS_ORIGINS); none: CORS off. */
+  corsOrigins?: readonly string[];
+  /** The document's servers, contact and license (PUBLIC_URL, API_CONTACT, API_LICENSE). */
+  document?: DocumentOptions;
 }
 
 export function routes(db: Queryable): AnyRoute[] {
@@ -31,19 +36,26 @@ export function routes(db: Queryable): AnyRoute[] {
 }
 
 /** The OpenAPI document of the routes; `reads`: whether reads need a token too. */
-export function apiDocument(all: AnyRoute[], reads: AuthOptions['reads'] = 'public') {
+export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, reads: AuthOptions['reads'] = 'public') {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', bearerScheme, {
     type: 'http',
     scheme: 'bearer',
-    description: 'One of the server\'s API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.',
+    description: "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
   });
   for (const route of all) describe(registry, route, needsToken(route.method, route.path, reads));
-  return openApiDocument(registry);
+  return openApiDocument(registry, options);
 }
 
 /** The Express app: the guide's endpoints, CRUD, OpenAPI, docs, health. */
-export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 16 * 1024, auth = { tokens: [] } }: AppDeps): Express {
+export function createApp({
+  db,
+  logger = pino({ level: 'silent' }),
+  bodyLimit = 16 * 1024,
+  auth = { tokens: [] },
+  corsOrigins = [],
+  document: documentOptions = {},
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -52,17 +64,20 @@ export function createApp({ db, logger = pino({ level: 'silent' }), bodyLimit = 
 
   app.use(requestLog(logger));
   app.use(securityHeaders());
+  // Off by default: then not even a middleware layer on the request path.
+  if (corsOrigins.length > 0) app.use(cors(corsOrigins));
   const all = routes(db);
   const served = [...all.map(({ path, method }) => ({ path, methods: [method] })), ...['/openapi.json', ...docsPaths].map((path) => ({ path, methods: ['get'] }))];
   app.use(allowedMethods(served));
-  app.use(requireToken(auth));
+  // No tokens (the local embedded database): writes are open, and no middleware layer is added.
+  if (auth.tokens.length > 0) app.use(requireToken(auth));
 
   const router = express.Router();
   const readBody = jsonBody(bodyLimit);
   for (const route of all) mount(router, route, readBody);
   app.use(router);
 
-  const document = apiDocument(all, auth.reads);
+  const document = apiDocument(all, documentOptions, auth.reads);
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
   app.use(docsPage());
 

@@ -1,4 +1,4 @@
-import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { invalid, type FieldError } from './problems.ts';
@@ -18,16 +18,41 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+/** A response header as OpenAPI declares it. */
+export interface HeaderSpec {
+  description: string;
+  required?: boolean;
+  schema: { type: 'string' | 'integer'; pattern?: string; minimum?: number };
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: Schema;
+  headers?: Record<string, HeaderSpec>;
+}
+
+/** `Link: </authors?limit=50&after=53>; rel="next"` on a full page (pagination.ts). */
+export const linkHeader: HeaderSpec = {
+  description: 'On a full page: `<next page>; rel="next"`. Absent on the last page.',
+  schema: { type: 'string', pattern: '^<[^>]+>; rel="next"$' },
+};
+
+/** `Location` of what a 201 created. */
+export const locationHeader: HeaderSpec = { description: 'The path of the created resource', required: true, schema: { type: 'string', pattern: '^/' } };
+
 export interface RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
   method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI style: /books/{author_id} */
   path: string;
+  /** The name a generated client gives the operation. */
+  operationId: string;
   summary: string;
+  description: string;
   tags: string[];
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, { description: string; schema?: Schema }>;
+  responses: Record<number, ResponseSpec>;
   /** false for routes that never touch the database (no 503). */
   database?: boolean;
   handle: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, req: Request) => Promise<Reply>;
@@ -114,50 +139,81 @@ export function mount(router: Router, route: AnyRoute, readBody: RequestHandler)
   });
 }
 
-/** Answers every route can give besides its own (see error-handler.ts). */
-function commonResponses(route: AnyRoute): Record<number, { description: string }> {
-  const responses: Record<number, { description: string }> = {};
+/**
+ * Answers every route can give besides its own: from validation (422), from
+ * the body reader (400, 413, 415; error-handler.ts), from the method check
+ * (405 with `Allow`, for another method on the same path; allowed-methods.ts),
+ * from Node before the app sees the request (400, 408, 417, 431;
+ * protocol-errors.ts), and from a database that is away (503).
+ */
+function commonResponses(route: AnyRoute): Record<number, ResponseSpec> {
+  const responses: Record<number, ResponseSpec> = {
+    400: { description: route.body ? 'The request is not valid HTTP, or its body is not valid JSON or not valid UTF-8' : 'The request is not valid HTTP' },
+    405: {
+      description: 'Another method on this path, which it does not serve',
+      headers: { Allow: { description: 'The methods this path serves', required: true, schema: { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' } } },
+    },
+    408: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' },
+    417: { description: 'An `Expect` header the server does not support' },
+    431: { description: 'The request headers are too large' },
+  };
   if (route.params || route.query || route.body) {
     responses[422] = { description: 'Invalid path, query or body (field detail in `errors`)' };
   }
   if (route.body) {
-    responses[400] = { description: 'The body is not valid JSON, or not valid UTF-8' };
     responses[413] = { description: 'The body is larger than the limit (16 KiB)' };
     responses[415] = { description: 'The body is not application/json' };
   }
-  if (route.database !== false) responses[503] = { description: 'The database is away; retry after Retry-After seconds' };
+  if (route.database !== false) {
+    responses[503] = {
+      description: 'The database is away; retry after Retry-After seconds',
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } } },
+    };
+  }
   return responses;
 }
 
-/** Documents a route in the OpenAPI registry, from the same schemas; `secured`: it needs a bearer token. */
+/** Documents a route in the OpenAPI registry, from the same schemas; `secured`: it needs a bearer token (auth.ts). */
 export function describe(registry: OpenAPIRegistry, route: AnyRoute, secured = false): void {
-  const responses = {
-    ...commonResponses(route),
-    ...(secured ? { 401: { description: 'No bearer token, or not one of API_TOKENS (WWW-Authenticate: Bearer)' } } : {}),
-    ...route.responses,
-  };
-  const config: RouteConfig = {
-    method: route.method,
-    path: route.path,
-    summary: route.summary,
-    tags: route.tags,
-    ...(secured ? { security: [{ bearerAuth: [] }] } : {}),
-    request: {
-      ...(route.params ? { params: route.params } : {}),
-      ...(route.query ? { query: route.query } : {}),
-      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
-    },
-    responses: Object.fromEntries(
-      Object.entries(responses).map(([status, { description, schema }]: [string, { description: string; schema?: Schema }]) => {
+  const common = commonResponses(route);
+  if (secured) {
+    common[401] = {
+      description: 'No bearer token, or not one of API_TOKENS',
+      headers: { 'WWW-Authenticate': { description: 'Bearer realm="bookshelf" (with error="invalid_token" for a wrong one)', required: true, schema: { type: 'string' } } },
+    };
+  }
+  // A route's own answer for a common status (e.g. /readyz's 503) keeps the common headers.
+  const all: Record<number, ResponseSpec> = { ...common };
+  for (const [status, response] of Object.entries(route.responses)) all[Number(status)] = { ...common[Number(status)], ...response };
+  const responses = Object.fromEntries(
+    Object.entries(all)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([status, { description, schema, headers }]) => {
         const isProblem = Number(status) >= 400;
         const content = schema
           ? { [isProblem ? 'application/problem+json' : 'application/json']: { schema } }
           : isProblem
             ? { 'application/problem+json': { schema: Problem } }
             : undefined;
-        return [status, { description, ...(content ? { content } : {}) }];
+        const response: ResponseConfig = { description, ...(headers ? { headers: headers as NonNullable<ResponseConfig['headers']> } : {}), ...(content ? { content } : {}) };
+        return [status, response];
       }),
-    ),
+  );
+  const config: RouteConfig = {
+    method: route.method,
+    path: route.path,
+    operationId: route.operationId,
+    summary: route.summary,
+    description: route.description,
+    tags: route.tags,
+    // Explicitly none for public operations (Redocly's security-defined): a client knows a token is not needed.
+    security: secured ? [{ bearerAuth: [] }] : [],
+    request: {
+      ...(route.params ? { params: route.params } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
+    },
+    responses,
   };
   registry.registerPath(config);
 }

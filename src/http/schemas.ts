@@ -16,6 +16,12 @@ const INT4_MAX = 2_147_483_647;
  * so it would be stored as U+FFFD, i.e. not as sent.
  */
 const unpairedSurrogate = /\p{Cs}/u;
+/**
+ * The same two rules for the OpenAPI document, as a JSON Schema (ECMA-262,
+ * `u` flag) pattern: no NUL, no lone surrogate. A non-blank string's pattern
+ * also says "not only whitespace" (`\s` is what String.trim() removes).
+ */
+const validText = '^[^\\u0000\\uD800-\\uDFFF]*$';
 const text = (max?: number) => {
   let schema = z
     .string()
@@ -24,9 +30,12 @@ const text = (max?: number) => {
   if (max !== undefined) {
     schema = schema.refine((value) => [...value].length <= max, `must be at most ${max} characters`);
   }
-  return schema.openapi({ type: 'string', ...(max === undefined ? {} : { maxLength: max }) });
+  return schema.openapi({ pattern: validText, ...(max === undefined ? {} : { maxLength: max }) });
 };
-const nonBlank = (max: number) => text(max).refine((value) => value.trim().length > 0, 'must not be blank');
+const nonBlank = (max: number) =>
+  text(max)
+    .refine((value) => value.trim().length > 0, 'must not be blank')
+    .openapi({ minLength: 1, pattern: `^(?!\\s*$)${validText.slice(1)}` });
 
 /** A path or query id: digits only, within Postgres' integer. */
 export const idParam = z
@@ -52,9 +61,12 @@ export const pageQuery = z.strictObject({
   after: idParam.optional().openapi({ description: 'The last id of the previous page (keyset cursor).' }),
 });
 
-export const authorQuery = z.strictObject({
-  include: z.enum(['books']).optional().openapi({ description: '`books`: the author with all their books, in one query.' }),
-});
+/**
+ * No query parameters: one with a name is a 422 "unknown field", not ignored
+ * (`GET /authors/{id}?include=books` answers so: its books are at
+ * `/authors/{id}/with-books`, a response shape of its own).
+ */
+export const noQuery = z.strictObject({});
 
 const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-25T23:42:34.545368+00:00' });
 
@@ -76,11 +88,13 @@ const atLeastOneField = (value: object) => Object.keys(value).length > 0;
 
 export const AuthorChanges = NewAuthor.partial()
   .refine(atLeastOneField, 'must change at least one field')
-  .openapi('AuthorChanges');
+  .openapi('AuthorChanges', { minProperties: 1 });
 
 export const NewBook = z.strictObject({ title: nonBlank(200), author_id: idValue }).openapi('NewBook');
 
-export const BookChanges = NewBook.partial().refine(atLeastOneField, 'must change at least one field').openapi('BookChanges');
+export const BookChanges = NewBook.partial()
+  .refine(atLeastOneField, 'must change at least one field')
+  .openapi('BookChanges', { minProperties: 1 });
 
 export const FieldError = z
   .object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })

@@ -9,6 +9,7 @@ import { createApp } from '../../src/http/app.ts';
 import { seed } from '../../src/db/seed.ts';
 import { createHttpServer, type HttpTimeouts } from '../../src/http/http-server.ts';
 import { timeUntilSuccess } from './load.ts';
+import { expectKeepsDocument } from './openapi-responses.ts';
 import { createDatabase, dropDatabase } from './postgres.ts';
 
 /**
@@ -33,6 +34,8 @@ export interface AppOptions {
   auth?: AuthOptions;
   /** Where the app logs (default: nowhere). */
   logger?: Logger;
+  /** Origins allowed to call across origins (CORS_ORIGINS); none unless given. */
+  corsOrigins?: string[];
 }
 
 const defaultTimeouts: HttpTimeouts = parseEnv({});
@@ -40,7 +43,7 @@ const defaultTimeouts: HttpTimeouts = parseEnv({});
 /** The app over `url`; with `seeded`, the guide's authors and books are put there first (idempotent). */
 export async function startApp(
   url: string,
-  { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1', auth, logger }: AppOptions = {},
+  { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1', auth, logger, corsOrigins = [] }: AppOptions = {},
 ): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
@@ -50,7 +53,10 @@ export async function startApp(
       throw error;
     });
   }
-  const server = createHttpServer(createApp({ db: pool, ...(auth ? { auth } : {}), ...(logger ? { logger } : {}) }), timeouts).listen(0, host);
+  const server = createHttpServer(
+    createApp({ db: pool, corsOrigins, ...(auth ? { auth } : {}), ...(logger ? { logger } : {}) }),
+    timeouts,
+  ).listen(0, host);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -95,11 +101,17 @@ export interface JsonResponse {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** fetch + JSON: `call(app, 'POST', '/authors', { name: 'x' })`. */
+/**
+ * fetch + JSON: `call(app, 'POST', '/authors', { name: 'x' })`. Every answer
+ * is checked against the server's /openapi.json (status declared, content
+ * type, body, declared headers; see openapi-responses.ts): a response the
+ * document does not describe fails the test that made it.
+ */
 export async function call(app: TestApp, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    // A string or bytes go as they are (bytes: e.g. a body that is not UTF-8); anything else as JSON.
+    init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
   }
   const response = await fetch(`${app.baseUrl}${path}`, init);
@@ -110,6 +122,7 @@ export async function call(app: TestApp, method: string, path: string, body?: un
   } catch {
     /* not JSON: keep the text */
   }
+  await expectKeepsDocument(app.baseUrl, { method, path, status: response.status, headers: response.headers, text });
   return { status: response.status, headers: response.headers, body: parsed };
 }
 

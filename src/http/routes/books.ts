@@ -4,7 +4,7 @@ import * as books from '../../db/books.ts';
 import { isForeignKeyViolation } from '../foreign-keys.ts';
 import { nextPageHeaders, pageOf } from '../pagination.ts';
 import { invalid, notFound } from '../problems.ts';
-import { defineRoute, type AnyRoute } from '../route.ts';
+import { defineRoute, linkHeader, locationHeader, type AnyRoute } from '../route.ts';
 import { RawJson } from '../send.ts';
 import { Book, BookChanges, idParam, idPath, NewBook, pageQuery } from '../schemas.ts';
 
@@ -24,10 +24,12 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/books',
+      operationId: 'listBooks',
       summary: 'List all books, in id order, paginated',
+      description: 'A plain array; a full page carries `Link: <…>; rel="next"` to the next one.',
       tags,
       query: pageQuery,
-      responses: { 200: { description: 'Books', schema: z.array(Book) } },
+      responses: { 200: { description: 'Books', schema: z.array(Book), headers: { Link: linkHeader } } },
       handle: async ({ query }, req) => {
         const page = pageOf(query);
         const listed = await books.listBooks(db, page);
@@ -37,10 +39,12 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/books',
+      operationId: 'createBook',
       summary: 'Create a book for an existing author',
+      description: 'An `author_id` that names no author is a 422 at `["body", "author_id"]`; `Location` names the new book.',
       tags,
       body: NewBook,
-      responses: { 201: { description: 'Created', schema: Book } },
+      responses: { 201: { description: 'Created', schema: Book, headers: { Location: locationHeader } } },
       handle: async ({ body }) => {
         try {
           const book = await books.createBook(db, body);
@@ -54,7 +58,9 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/books/by-id/{id}',
+      operationId: 'getBook',
       summary: 'One book',
+      description: 'At `/books/by-id/{id}` because the guide’s `GET /books/{author_id}` owns `/books/{…}`.',
       tags,
       params: idPath,
       responses: { 200: { description: 'The book', schema: Book }, 404: missing },
@@ -67,7 +73,9 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
     defineRoute({
       method: 'patch',
       path: '/books/by-id/{id}',
+      operationId: 'updateBook',
       summary: 'Change a book’s title or author',
+      description: 'Fields left out keep their values; an `author_id` that names no author is a 422.',
       tags,
       params: idPath,
       body: BookChanges,
@@ -86,7 +94,9 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
     defineRoute({
       method: 'delete',
       path: '/books/by-id/{id}',
+      operationId: 'deleteBook',
       summary: 'Delete a book',
+      description: 'Deletes the book; its author stays.',
       tags,
       params: idPath,
       responses: { 204: { description: 'Deleted' }, 404: missing },
@@ -98,11 +108,13 @@ export function bookRoutes(db: Queryable): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/books/{author_id}',
+      operationId: 'listBooksByAuthor',
       summary: 'An author’s books (the guide’s route); [] for an unknown author',
+      description: 'The guide’s route and shape, in id order and paginated like the other lists.',
       tags,
       params: z.strictObject({ author_id: idParam }),
       query: pageQuery,
-      responses: { 200: { description: 'The author’s books', schema: z.array(Book) } },
+      responses: { 200: { description: 'The author’s books', schema: z.array(Book), headers: { Link: linkHeader } } },
       handle: async ({ params, query }, req) => {
         const page = pageOf(query);
         const listed = await books.listBooksByAuthor(db, params.author_id, page);
