@@ -195,12 +195,12 @@ export interface components {
             id: number;
             name: string;
             bio: string | null;
-            country: string | null;
             /**
              * Format: date-time
              * @example 2026-11-25T23:42:34.545368+00:00
              */
             created_at: string;
+            country: string | null;
         };
         FieldError: {
             loc: (string | number)[];

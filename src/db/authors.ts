@@ -8,8 +8,8 @@ import { prepare, run } from './run.ts';
 /** What the API returns for an author: the row, timestamps as ISO strings. */
 export type Author = s.authors.JSONSelectable;
 export type AuthorWithBooks = Author & { books: s.books.JSONSelectable[] };
-export type NewAuthor = Pick<s.authors.Insertable, 'name' | 'bio' | 'country'>;
-export type AuthorChanges = Pick<s.authors.Updatable, 'name' | 'bio' | 'country'>;
+export type NewAuthor = s.authors.Insertable;
+export type AuthorChanges = s.authors.Updatable;
 
 const byId = { order: { by: 'id', direction: 'ASC' } } as const;
 

@@ -6,8 +6,8 @@ import type { Page } from './page.ts';
 import { prepare, run } from './run.ts';
 
 export type Book = s.books.JSONSelectable;
-export type NewBook = Pick<s.books.Insertable, 'title' | 'author_id'>;
-export type BookChanges = Pick<s.books.Updatable, 'title' | 'author_id'>;
+export type NewBook = s.books.Insertable;
+export type BookChanges = s.books.Updatable;
 
 /** Pages of books as JSON text (see json-page.ts), compiled once: these are the hot reads. */
 const page = {

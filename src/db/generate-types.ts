@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { generate } from 'zapatos/generate';
 import { customTypes as projectCustomTypes, domainBaseTypes } from './custom-types.ts';
+import { generateApiShapes } from './generate-api-shapes.ts';
 import { tlsOptions } from './tls.ts';
 
 /** Atlas's own bookkeeping table is not part of the app's schema. */
@@ -41,6 +42,7 @@ export async function generateTypes(
     },
   });
   await replacePlaceholders(url, customDir, customTypes);
+  await generateApiShapes(url, outDir);
 }
 
 async function replacePlaceholders(url: string, customDir: string, customTypes: Record<string, string>): Promise<void> {
