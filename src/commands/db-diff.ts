@@ -1,17 +1,15 @@
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { repoRoot } from '../atlas/locate.mjs';
+import { completeMigration } from '../catalog/complete-migration.ts';
+import { migrationFiles } from '../catalog/migration-file.ts';
 import { resolveTargets } from '../db/targets.ts';
 import { atlasOrThrow, CommandError } from './atlas.ts';
 import { requireDev, targetFlags } from './target-flags.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
 
-const migrationsDir = path.join(repoRoot, 'migrations');
-const listMigrations = () => new Set(readdirSync(migrationsDir).filter((file) => file.endsWith('.sql')));
-
 /**
  * `npm run db:diff -- <name>`: lets Atlas write the migration from migrations/
- * to schema.sql, then regenerates the zapatos types.
+ * to schema.sql, completes it with what Atlas does not diff (src/catalog/
+ * complete-migration.ts), then regenerates the zapatos types.
  */
 export default async function dbDiff(args: string[]): Promise<void> {
   const [name, ...rest] = args;
@@ -20,12 +18,13 @@ export default async function dbDiff(args: string[]): Promise<void> {
   }
   const targets = await resolveTargets((line) => console.log(line));
   const dev = requireDev(targets);
-  const before = listMigrations();
+  const before = migrationFiles(repoRoot);
   await atlasOrThrow(['migrate', 'diff', name, ...targetFlags(targets)]);
-  const written = [...listMigrations()].filter((file) => !before.has(file));
-  if (written.length === 0) return;
+  const atlasFile = [...migrationFiles(repoRoot)].find((file) => !before.has(file));
+  const written = await completeMigration({ root: repoRoot, devUrl: dev, name, atlasFile });
+  if (!written) return;
 
   console.log('regenerating zapatos types');
   await typesFromMigrations(dev, typesDir, false);
-  for (const file of written) console.log(`wrote migrations/${file}: review it, then run \`npm run db:apply\``);
+  console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
 }

@@ -1,0 +1,113 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CommandError } from '../commands/atlas.ts';
+import { makeWorkingCopy } from '../check/working-copy.ts';
+import { compareCatalogs, describeDifference } from './compare.ts';
+import { hashMigrations, newMigration, removeMigration } from './migration-file.ts';
+import type { Catalog } from './object.ts';
+import { planAfterAtlas, planBeforeAtlas } from './plan.ts';
+import { ManualChange } from './statements.ts';
+import { catalogOfMigrations, catalogOfSchemaFile } from './states.ts';
+
+export interface CompleteOptions {
+  /** The project: atlas.hcl, schema.sql, migrations/. */
+  root: string;
+  /** The scratch (dev) database. */
+  devUrl: string;
+  /** The migration's name, for a file of our own when Atlas wrote none. */
+  name: string;
+  /** The file `atlas migrate diff` just wrote, if it wrote one. */
+  atlasFile: string | undefined;
+}
+
+const manualPath = 'npm run db:new -- <name> gives an empty migration for SQL written by hand; npm run db:check verifies it.';
+
+/**
+ * Completes the migration Atlas wrote (or writes one when Atlas wrote
+ * nothing) with the objects Atlas community does not diff, planned by
+ * plan.ts from Postgres' catalogs, then proves it: replaying migrations/
+ * must give exactly schema.sql's catalog. When it cannot, the file is taken
+ * out again (atlas.sum re-hashed) and the error names the objects.
+ * Returns the migration's file name, or undefined when nothing differs.
+ */
+export async function completeMigration({ root, devUrl, name, atlasFile }: CompleteOptions): Promise<string | undefined> {
+  const old = await catalogWithout(root, devUrl, atlasFile);
+  const declared = await catalogOfSchemaFile(devUrl, root);
+  if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
+
+  const file = atlasFile ?? (await newMigration(root, devUrl, name));
+  const filePath = path.join(root, 'migrations', file);
+  const atlasSql = atlasFile ? readFileSync(filePath, 'utf8') : '';
+  const giveUp = async (message: string): Promise<never> => {
+    await removeMigration(root, devUrl, file);
+    throw new CommandError(`${message}\nmigrations/${file} was removed again (atlas.sum re-hashed).\n${manualPath}`);
+  };
+  try {
+    const before = planBeforeAtlas(old, declared);
+    writeFileSync(filePath, compose(atlasSql, before, []));
+    await hashMigrations(root, devUrl);
+    const current = await replay(root, devUrl, file, giveUp);
+    const after = planAfterAtlas(current, declared);
+    if (!atlasFile && before.length === 0 && after.length === 0) return giveUp(unexplained(old, declared));
+    writeFileSync(filePath, compose(atlasSql, before, after));
+    await hashMigrations(root, devUrl);
+    const differences = compareCatalogs(await replay(root, devUrl, file, giveUp), declared);
+    if (differences.length > 0) {
+      return giveUp(
+        [
+          `db:diff could not complete the migration: replaying migrations/ still differs from schema.sql in ${differences.length} object(s):`,
+          ...differences.flatMap((d) => describeDifference(d, ['migrations', 'schema.sql']).map((line) => `  ${line}`)),
+        ].join('\n'),
+      );
+    }
+    return file;
+  } catch (error) {
+    if (error instanceof ManualChange) return giveUp(`db:diff stopped at ${error.message}`);
+    throw error;
+  }
+}
+
+/** migrations/ replayed on the scratch database, without `file` (a fresh atlas.sum in a working copy). */
+async function catalogWithout(root: string, devUrl: string, file: string | undefined): Promise<Catalog> {
+  if (!file) return catalogOfMigrations(devUrl, root);
+  const copy = await makeWorkingCopy(root, devUrl);
+  try {
+    rmSync(path.join(copy.root, 'migrations', file));
+    await hashMigrations(copy.root, devUrl);
+    return await catalogOfMigrations(devUrl, copy.root);
+  } finally {
+    copy.dispose();
+  }
+}
+
+async function replay(root: string, devUrl: string, file: string, giveUp: (message: string) => Promise<never>): Promise<Catalog> {
+  try {
+    return await catalogOfMigrations(devUrl, root);
+  } catch (error) {
+    return giveUp(`db:diff could not complete the migration: migrations/${file} fails when replayed:\n${(error as Error).message}`);
+  }
+}
+
+function unexplained(old: Catalog, declared: Catalog): string {
+  const differences = compareCatalogs(old, declared);
+  return [
+    `db:diff found differences it has no statements for (${differences.length} object(s)):`,
+    ...differences.flatMap((d) => describeDifference(d, ['migrations', 'schema.sql']).map((line) => `  ${line}`)),
+  ].join('\n');
+}
+
+const section = (title: string, statements: string[]) =>
+  statements.length ? `-- ${title} (written by db:diff: objects Atlas does not diff)\n${statements.join('\n')}\n` : '';
+
+/**
+ * The migration: Atlas's directives (`-- atlas:...` lines) stay first, then
+ * what Atlas's statements need, Atlas's statements, and the rest.
+ */
+function compose(atlasSql: string, before: string[], after: string[]): string {
+  const directives = /^(?:-- atlas:.*\n)+\n?/.exec(atlasSql)?.[0] ?? '';
+  const body = atlasSql.slice(directives.length).trim();
+  return [directives && `${directives.trimEnd()}\n`, section('Before Atlas\'s statements', before).trimEnd(), body, section('After Atlas\'s statements', after).trimEnd()]
+    .filter(Boolean)
+    .join('\n')
+    .concat('\n');
+}
