@@ -1,4 +1,5 @@
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
+import { withSchemaLoaded } from '../catalog/declared-database.ts';
 import { catalogOfMigrations, catalogOfSchemaFile } from '../catalog/states.ts';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { resetScratchDatabase } from '../db/scratch.ts';
@@ -19,9 +20,12 @@ const synced = 'Schemas are synced, no changes to be made.';
  */
 export async function checkSchemaMatches(workingRoot: string, devUrl: string): Promise<CheckResult> {
   await resetScratchDatabase(devUrl);
-  const diff = await atlas(
-    ['schema', 'diff', '--from', 'file://migrations', '--to', 'file://schema.sql', '--dev-url', atlasUrl(devUrl)],
-    { echo: false, cwd: workingRoot },
+  // schema.sql from a database of its own: see src/catalog/declared-database.ts.
+  const diff = await withSchemaLoaded(devUrl, workingRoot, (declaredUrl) =>
+    atlas(['schema', 'diff', '--from', 'file://migrations', '--to', atlasUrl(declaredUrl), '--dev-url', atlasUrl(devUrl)], {
+      echo: false,
+      cwd: workingRoot,
+    }),
   );
   if (diff.code !== 0) {
     await resetScratchDatabase(devUrl);

@@ -1,15 +1,14 @@
 import { repoRoot } from '../atlas/locate.mjs';
-import { completeMigration } from '../catalog/complete-migration.ts';
-import { migrationFiles } from '../catalog/migration-file.ts';
+import { diffMigration } from '../catalog/diff-migration.ts';
 import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow, CommandError } from './atlas.ts';
+import { CommandError } from './atlas.ts';
 import { requireDev, targetFlags } from './target-flags.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
 
 /**
  * `npm run db:diff -- <name>`: lets Atlas write the migration from migrations/
- * to schema.sql, completes it with what Atlas does not diff (src/catalog/
- * complete-migration.ts), then regenerates the zapatos types.
+ * to schema.sql and completes it with what Atlas does not diff
+ * (src/catalog/diff-migration.ts), then regenerates the zapatos types.
  */
 export default async function dbDiff(args: string[]): Promise<void> {
   const [name, ...rest] = args;
@@ -18,10 +17,7 @@ export default async function dbDiff(args: string[]): Promise<void> {
   }
   const targets = await resolveTargets((line) => console.log(line));
   const dev = requireDev(targets);
-  const before = migrationFiles(repoRoot);
-  await atlasOrThrow(['migrate', 'diff', name, ...targetFlags(targets)]);
-  const atlasFile = [...migrationFiles(repoRoot)].find((file) => !before.has(file));
-  const written = await completeMigration({ root: repoRoot, devUrl: dev, name, atlasFile });
+  const written = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
   if (!written) return;
 
   console.log('regenerating zapatos types');

@@ -1,0 +1,33 @@
+import { atlasOrThrow } from '../commands/atlas.ts';
+import { atlasUrl } from '../db/targets.ts';
+import { resetScratchDatabase } from '../db/scratch.ts';
+import { completeMigration } from './complete-migration.ts';
+import { withSchemaLoaded } from './declared-database.ts';
+import { migrationFiles } from './migration-file.ts';
+
+export interface DiffOptions {
+  /** The project: atlas.hcl, schema.sql, migrations/. */
+  root: string;
+  devUrl: string;
+  name: string;
+  /** Atlas's target flags (--env, --var url=..., --var dev_url=...). */
+  atlasFlags: string[];
+  /** Echo Atlas's command and output (default: true). */
+  echo?: boolean;
+}
+
+/**
+ * What `npm run db:diff` does: Atlas writes the migration from migrations/
+ * to schema.sql (from an empty dev database, schema.sql read from a database
+ * of its own), then complete-migration.ts adds what Atlas does not diff.
+ * Returns the migration's file name, or undefined when nothing changed.
+ */
+export async function diffMigration({ root, devUrl, name, atlasFlags, echo = true }: DiffOptions): Promise<string | undefined> {
+  const before = migrationFiles(root);
+  await resetScratchDatabase(devUrl);
+  await withSchemaLoaded(devUrl, root, (declaredUrl) =>
+    atlasOrThrow(['migrate', 'diff', name, '--to', atlasUrl(declaredUrl), ...atlasFlags], { echo, cwd: root }),
+  );
+  const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));
+  return completeMigration({ root, devUrl, name, atlasFile });
+}
