@@ -35,22 +35,22 @@ export async function completeMigration({ root, devUrl, name, atlasFile }: Compl
   const declared = await catalogOfSchemaFile(devUrl, root);
   if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
 
-  const file = atlasFile ?? (await newMigration(root, devUrl, name));
+  const file = atlasFile ?? (await newMigration(root, name));
   const filePath = path.join(root, 'migrations', file);
   const atlasSql = atlasFile ? readFileSync(filePath, 'utf8') : '';
   const giveUp = async (message: string): Promise<never> => {
-    await removeMigration(root, devUrl, file);
+    await removeMigration(root, file);
     throw new CommandError(`${message}\nmigrations/${file} was removed again (atlas.sum re-hashed).\n${manualPath}`);
   };
   try {
     const before = planBeforeAtlas(old, declared);
     writeFileSync(filePath, compose(atlasSql, before, []));
-    await hashMigrations(root, devUrl);
+    await hashMigrations(root);
     const current = await replay(root, devUrl, file, giveUp);
     const after = planAfterAtlas(current, declared);
     if (!atlasFile && before.length === 0 && after.length === 0) return giveUp(unexplained(old, declared));
     writeFileSync(filePath, compose(atlasSql, before, after));
-    await hashMigrations(root, devUrl);
+    await hashMigrations(root);
     const differences = compareCatalogs(await replay(root, devUrl, file, giveUp), declared);
     if (differences.length > 0) {
       return giveUp(
@@ -73,7 +73,7 @@ async function catalogWithout(root: string, devUrl: string, file: string | undef
   const copy = await makeWorkingCopy(root, devUrl);
   try {
     rmSync(path.join(copy.root, 'migrations', file));
-    await hashMigrations(copy.root, devUrl);
+    await hashMigrations(copy.root);
     return await catalogOfMigrations(devUrl, copy.root);
   } finally {
     copy.dispose();

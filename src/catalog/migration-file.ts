@@ -1,7 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { atlasOrThrow } from '../commands/atlas.ts';
-import { targetFlags } from '../commands/target-flags.ts';
 
 /**
  * The files of a project's migrations/ directory, through Atlas where
@@ -11,21 +10,24 @@ import { targetFlags } from '../commands/target-flags.ts';
 export const migrationFiles = (root: string) =>
   new Set(readdirSync(path.join(root, 'migrations')).filter((file) => file.endsWith('.sql')));
 
-export async function hashMigrations(root: string, devUrl: string): Promise<void> {
-  await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: root });
+/** Atlas's flag for the directory (no database is involved). */
+const dirFlag = ['--dir', 'file://migrations'];
+
+export async function hashMigrations(root: string): Promise<void> {
+  await atlasOrThrow(['migrate', 'hash', ...dirFlag], { echo: false, cwd: root });
 }
 
 /** An empty migration `<version>_<name>.sql`, already in atlas.sum; returns its file name. */
-export async function newMigration(root: string, devUrl: string, name: string): Promise<string> {
+export async function newMigration(root: string, name: string): Promise<string> {
   const before = migrationFiles(root);
-  await atlasOrThrow(['migrate', 'new', name, ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: root });
+  await atlasOrThrow(['migrate', 'new', name, ...dirFlag], { echo: false, cwd: root });
   const [file] = [...migrationFiles(root)].filter((f) => !before.has(f));
   if (!file) throw new Error(`atlas migrate new ${name} wrote no file`);
   return file;
 }
 
 /** Takes a migration back out (one that db:diff could not complete), and re-hashes. */
-export async function removeMigration(root: string, devUrl: string, file: string): Promise<void> {
+export async function removeMigration(root: string, file: string): Promise<void> {
   rmSync(path.join(root, 'migrations', file), { force: true });
-  await hashMigrations(root, devUrl);
+  await hashMigrations(root);
 }
