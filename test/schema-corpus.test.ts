@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { compareCatalogs } from '../src/catalog/compare.ts';
+import { diffMigration } from '../src/catalog/diff-migration.ts';
+import { catalogOfMigrations, catalogOfSchemaFile } from '../src/catalog/states.ts';
+import { checkProject } from '../src/check/check-project.ts';
+import { checkLiveDrift } from '../src/check/live-drift.ts';
+import { atlasOrThrow } from '../src/commands/atlas.ts';
+import { typesFromMigrations } from '../src/commands/db-types.ts';
+import { targetFlags } from '../src/commands/target-flags.ts';
+import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
+import { scratchRepo } from './support/scratch-repo.ts';
+import { parseTxtar } from './support/txtar.ts';
+
+/**
+ * The schema corpus (test/schema-corpus/*.txtar, cases as data in the style
+ * of pg-schema-diff's): objects Atlas community does not diff, added to the
+ * guide's schema (v1.sql), then changed (v2.sql). Each case, in a scratch
+ * copy of the repository: schema.sql → db:diff → db:types → db:apply on a
+ * database → db:check all green (replaying migrations/ gives exactly
+ * schema.sql's catalog; no drift) → data in → the same for v2 → the data is
+ * still there and v*-check.sql's queries all say `ok`. And the case's
+ * objects made by hand in a live database are reported as drift.
+ */
+const adminUrl = inject('adminUrl');
+const corpus = path.join(import.meta.dirname, 'schema-corpus');
+const cases = readdirSync(corpus).filter((file) => file.endsWith('.txtar')).sort();
+let dev: string;
+
+beforeAll(async () => {
+  dev = await createDatabase(adminUrl, { empty: true });
+});
+afterAll(async () => {
+  await dropDatabase(adminUrl, dev);
+});
+
+type Repo = ReturnType<typeof scratchRepo>;
+const migrations = (repo: Repo) => readdirSync(repo.file('migrations')).filter((file) => file.endsWith('.sql')).sort();
+
+/** What `npm run db:diff -- <name>` does, in `repo`. */
+async function dbDiff(repo: Repo, name: string): Promise<string | undefined> {
+  const file = await diffMigration({ root: repo.root, devUrl: dev, name, atlasFlags: targetFlags({ migrate: dev, dev }), echo: false });
+  if (file) await typesFromMigrations(dev, repo.file('src', 'db'), false, repo.root);
+  return file;
+}
+
+const apply = (repo: Repo, live: string) =>
+  atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: live, dev: undefined })], { echo: false, cwd: repo.root });
+
+async function expectChecksPass(repo: Repo, live: string): Promise<void> {
+  const results = await checkProject({ root: repo.root, devUrl: dev, targetUrl: live });
+  const failed = results.filter((result) => result.status !== 'pass');
+  expect(failed.map((result) => [result.name, result.reason, ...(result.details ?? [])].join('\n'))).toEqual([]);
+}
+
+/** Every row of every query in `sql` says ok = true. */
+async function expectOk(live: string, sql: string): Promise<void> {
+  for (const query of sql.split(/;\n/).map((q) => q.trim()).filter(Boolean)) {
+    const { rows } = await adminQuery(live, query);
+    expect(rows.length, query).toBeGreaterThan(0);
+    for (const row of rows) expect(row.ok, query).toBe(true);
+  }
+}
+
+describe('schema corpus: what Atlas does not diff reaches the migration (test/schema-corpus/*.txtar)', () => {
+  it.each(cases)('%s: v1, data, v2 round-trip with zero catalog differences', { timeout: 300_000 }, async (name) => {
+    const { files } = parseTxtar(readFileSync(path.join(corpus, name), 'utf8'));
+    const file = (key: string) => files.get(key) ?? expect.fail(`${name} has no ${key}`);
+    const repo = scratchRepo();
+    const base = readFileSync(repo.file('schema.sql'), 'utf8');
+    const live = await createDatabase(adminUrl, { empty: true });
+    try {
+      await apply(repo, live);
+      for (const version of ['v1', 'v2'] as const) {
+        writeFileSync(repo.file('schema.sql'), `${base}\n${file(`${version}.sql`)}`);
+        const written = await dbDiff(repo, version);
+        expect(written, `db:diff wrote no ${version} migration`).toMatch(new RegExp(`_${version}\\.sql$`));
+        await apply(repo, live);
+        await expectChecksPass(repo, live);
+        if (version === 'v1') await adminQuery(live, file('data.sql'));
+        await expectOk(live, file(`${version}-check.sql`));
+      }
+      // The types know the views too (zapatos reads them like tables).
+      const types = readFileSync(repo.file('src', 'db', 'zapatos', 'schema.d.ts'), 'utf8');
+      for (const [, view] of file('v2.sql').matchAll(/CREATE (?:MATERIALIZED )?VIEW (\w+)/g)) {
+        expect(types).toContain(`export namespace ${view} {`);
+      }
+      // Nothing changed: nothing written.
+      const before = migrations(repo);
+      expect(await dbDiff(repo, 'again')).toBeUndefined();
+      expect(migrations(repo)).toEqual(before);
+    } finally {
+      await dropDatabase(adminUrl, live);
+      repo.dispose();
+    }
+  });
+
+  it.each(cases)('%s: the same objects made by hand in a live database are drift', { timeout: 120_000 }, async (name) => {
+    const { files } = parseTxtar(readFileSync(path.join(corpus, name), 'utf8'));
+    const repo = scratchRepo();
+    const live = await createDatabase(adminUrl, { empty: true });
+    try {
+      await apply(repo, live);
+      await adminQuery(live, files.get('v1.sql')!);
+      // What the case adds, by Postgres' catalogs: every one of these must be named.
+      const migrated = await catalogOfMigrations(dev, repo.root);
+      writeFileSync(repo.file('schema.sql'), `${readFileSync(repo.file('schema.sql'), 'utf8')}\n${files.get('v1.sql')}`);
+      const added = compareCatalogs(migrated, await catalogOfSchemaFile(dev, repo.root));
+      expect(added.length).toBeGreaterThan(0);
+
+      const result = await checkLiveDrift(repo.root, dev, live);
+      expect(result.status).toBe('fail');
+      const details = (result.details ?? []).join('\n');
+      for (const { kind, name: object } of added) expect(details).toContain(`${kind} ${object}:`);
+    } finally {
+      await dropDatabase(adminUrl, live);
+      repo.dispose();
+    }
+  });
+});
