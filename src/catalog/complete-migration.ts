@@ -20,7 +20,9 @@ export interface CompleteOptions {
   atlasFile: string | undefined;
 }
 
-const manualPath = 'npm run db:new -- <name> gives an empty migration for SQL written by hand; npm run db:check verifies it.';
+const manualPath =
+  'Write that change by hand: npm run db:new -- <name> gives an empty migration (in atlas.sum) for your SQL; ' +
+  're-hash with npx atlas migrate hash --env local, then npm run db:check verifies it against schema.sql.';
 
 /**
  * Completes the migration Atlas wrote (or writes one when Atlas wrote

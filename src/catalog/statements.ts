@@ -11,10 +11,7 @@ export class ManualChange extends Error {
     readonly object: string,
     why: string,
   ) {
-    super(
-      `${object}: ${why}. db:diff does not write this change itself: write it by hand in a migration of its own ` +
-        '(npm run db:new -- <name>, then edit the file and run npm run db:check).',
-    );
+    super(`${object}: ${why}; db:diff does not write this change itself`);
   }
 }
 
