@@ -20,6 +20,12 @@ export interface CompleteOptions {
   atlasFile: string | undefined;
 }
 
+export interface Completed {
+  file: string;
+  /** Statements added to Atlas's (before and after its own). */
+  added: number;
+}
+
 const manualPath =
   'Write that change by hand: npm run db:new -- <name> gives an empty migration (in atlas.sum) for your SQL; ' +
   're-hash with npx atlas migrate hash --env local, then npm run db:check verifies it against schema.sql.';
@@ -30,9 +36,10 @@ const manualPath =
  * plan.ts from Postgres' catalogs, then proves it: replaying migrations/
  * must give exactly schema.sql's catalog. When it cannot, the file is taken
  * out again (atlas.sum re-hashed) and the error names the objects.
- * Returns the migration's file name, or undefined when nothing differs.
+ * Returns the migration's file name and how many statements were added, or
+ * undefined when nothing differs.
  */
-export async function completeMigration({ root, devUrl, name, atlasFile }: CompleteOptions): Promise<string | undefined> {
+export async function completeMigration({ root, devUrl, name, atlasFile }: CompleteOptions): Promise<Completed | undefined> {
   const old = await catalogWithout(root, devUrl, atlasFile);
   const declared = await catalogOfSchemaFile(devUrl, root);
   if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
@@ -62,7 +69,7 @@ export async function completeMigration({ root, devUrl, name, atlasFile }: Compl
         ].join('\n'),
       );
     }
-    return file;
+    return { file, added: before.length + after.length };
   } catch (error) {
     if (error instanceof ManualChange) return giveUp(`db:diff stopped at ${error.message}`);
     throw error;

@@ -29,5 +29,9 @@ export async function diffMigration({ root, devUrl, name, atlasFlags, echo = tru
     atlasOrThrow(['migrate', 'diff', name, '--to', atlasUrl(declaredUrl), ...atlasFlags], { echo, cwd: root }),
   );
   const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));
-  return completeMigration({ root, devUrl, name, atlasFile });
+  const completed = await completeMigration({ root, devUrl, name, atlasFile });
+  if (echo && completed?.added) {
+    console.log(`db:diff: ${completed.added} statement(s) for what Atlas does not diff (views, functions, triggers, ...) added, replayed and verified`);
+  }
+  return completed?.file;
 }
