@@ -1,12 +1,16 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../src/atlas/locate.mjs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { diffMigration } from '../src/catalog/diff-migration.ts';
 import { hashMigrations, newMigration } from '../src/catalog/migration-file.ts';
 import { checkProject } from '../src/check/check-project.ts';
+import { CommandError } from '../src/commands/atlas.ts';
 import { typesFromMigrations } from '../src/commands/db-types.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
 import { resetScratchDatabase } from '../src/db/scratch.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
+import { runToEnd } from './support/process.ts';
 import { scratchRepo } from './support/scratch-repo.ts';
 
 /**
@@ -65,4 +69,27 @@ it('a changed domain stops db:diff with the object and the manual path; db:new a
   );
   await hashMigrations(repo.root);
   expect(await failures()).toEqual([]);
+});
+
+it('a statement schema.sql gets wrong is named by file and line, and nothing is written', async () => {
+  const before = snapshot();
+  const schema = base();
+  writeFileSync(repo.file('schema.sql'), `${schema.trimEnd()}\nCREATE TABEL oops (id int);\n`);
+  try {
+    const error = await diff('oops').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    expect((error as Error).message).toBe(
+      `schema.sql:${schema.trimEnd().split('\n').length + 1}: syntax error at or near "TABEL"\n    CREATE TABEL oops (id int);\n(fix schema.sql and run the command again)`,
+    );
+    expect(snapshot()).toEqual(before);
+  } finally {
+    writeFileSync(repo.file('schema.sql'), schema);
+  }
+});
+
+it('npm run db:new refuses a name that is not letters, digits and _ (exit 2, the usage)', async () => {
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+  const run = await runToEnd(tsx, ['src/commands/main.ts', 'new', 'add view'], { cwd: repoRoot });
+  expect(run.code).toBe(2);
+  expect(run.output).toContain('Usage: npm run db:new -- <name>');
 });

@@ -1,8 +1,9 @@
-import { atlasOrThrow } from '../commands/atlas.ts';
+import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
 import { atlasUrl } from '../db/targets.ts';
 import { resetScratchDatabase } from '../db/scratch.ts';
 import { completeMigration } from './complete-migration.ts';
 import { withSchemaLoaded } from './declared-database.ts';
+import { SchemaFileError } from './load-schema.ts';
 import { migrationFiles } from './migration-file.ts';
 
 export interface DiffOptions {
@@ -27,7 +28,10 @@ export async function diffMigration({ root, devUrl, name, atlasFlags, echo = tru
   await resetScratchDatabase(devUrl);
   await withSchemaLoaded(devUrl, root, (declaredUrl) =>
     atlasOrThrow(['migrate', 'diff', name, '--to', atlasUrl(declaredUrl), ...atlasFlags], { echo, cwd: root }),
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof SchemaFileError) throw new CommandError(`${error.message}\n(fix schema.sql and run the command again)`);
+    throw error;
+  });
   const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));
   const completed = await completeMigration({ root, devUrl, name, atlasFile });
   if (echo && completed?.added) {
