@@ -55,22 +55,41 @@ export function requirements(object: CatalogObject, catalog: Catalog): string[] 
  */
 export function creationOrder(keys: Iterable<string>, catalog: Catalog): string[] {
   const wanted = new Set(keys);
-  const needs = new Map<string, Set<string>>();
-  for (const key of wanted) {
-    needs.set(key, new Set(requirements(catalog.get(key)!, catalog).filter((k) => wanted.has(k))));
-  }
   const rank = (key: string) => kindRank.indexOf(catalog.get(key)!.kind);
-  const byRankThenName = (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  const before = (a: string, b: string) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const key of wanted) {
+    const needs = new Set(requirements(catalog.get(key)!, catalog).filter((k) => wanted.has(k)));
+    waitingOn.set(key, needs.size);
+    for (const needed of needs) dependents.set(needed, [...(dependents.get(needed) ?? []), key]);
+  }
+  const ready = [...wanted].filter((key) => waitingOn.get(key) === 0).sort(before);
   const order: string[] = [];
-  const done = new Set<string>();
   while (order.length < wanted.size) {
-    const ready = [...wanted].filter((key) => !done.has(key) && [...needs.get(key)!].every((k) => done.has(k))).sort(byRankThenName);
     // A cycle (which Postgres itself would refuse) is broken by rank, so the order stays total.
-    const next = ready[0] ?? [...wanted].filter((key) => !done.has(key)).sort(byRankThenName)[0]!;
+    const next = ready.shift() ?? [...wanted].filter((key) => waitingOn.get(key)! > 0).sort(before)[0]!;
+    waitingOn.set(next, -1);
     order.push(next);
-    done.add(next);
+    for (const dependent of dependents.get(next) ?? []) {
+      const left = waitingOn.get(dependent)! - 1;
+      waitingOn.set(dependent, left);
+      if (left === 0) ready.splice(insertionPoint(ready, dependent, before), 0, dependent);
+    }
   }
   return order;
+}
+
+/** Where `key` goes in the sorted `list`. */
+function insertionPoint(list: string[], key: string, before: (a: string, b: string) => number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (before(list[middle]!, key) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The reverse: dependents before what they depend on (for dropping). */
