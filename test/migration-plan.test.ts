@@ -104,3 +104,25 @@ describe('planBeforeAtlas', () => {
     expect(planAfterAtlas(catalog(table), catalog(table, rowFunction))).toEqual([rowFunction.definition]);
   });
 });
+
+describe('planAfterAtlas drops', () => {
+  it('a trigger before its function (a trigger goes with its table, not with its function)', () => {
+    const touch = fn('touch', 'trigger', 'BEGIN RETURN NEW; END');
+    const trigger: CatalogObject = {
+      kind: 'trigger',
+      name: 'public.books.books_touch',
+      definition: 'CREATE TRIGGER books_touch BEFORE UPDATE ON public.books FOR EACH ROW EXECUTE FUNCTION public.touch();',
+      dependsOn: ['public.books', 'public.touch()'],
+    };
+    expect(planAfterAtlas(catalog(table, touch, trigger), catalog(table))).toEqual([
+      'DROP TRIGGER books_touch ON public.books;',
+      'DROP FUNCTION public.touch();',
+    ]);
+  });
+
+  it('an index with its materialized view, without a drop of its own', () => {
+    const matview: CatalogObject = { kind: 'materialized view', name: 'public.m', definition: 'CREATE MATERIALIZED VIEW public.m AS\n SELECT 1 AS a;' };
+    const index: CatalogObject = { kind: 'index', name: 'public.m_a', definition: 'CREATE INDEX m_a ON public.m USING btree (a);', dependsOn: ['public.m'] };
+    expect(planAfterAtlas(catalog(matview, index), catalog())).toEqual(['DROP MATERIALIZED VIEW public.m;']);
+  });
+});

@@ -76,6 +76,7 @@ describe('schema corpus: what Atlas does not diff reaches the migration (test/sc
         writeFileSync(repo.file('schema.sql'), `${base}\n${file(`${version}.sql`)}`);
         const written = await dbDiff(repo, version);
         expect(written, `db:diff wrote no ${version} migration`).toMatch(new RegExp(`_${version}\\.sql$`));
+        if (process.env.SHOW_MIGRATIONS) console.log(readFileSync(repo.file('migrations', written!), 'utf8'));
         await apply(repo, live);
         await expectChecksPass(repo, live);
         if (version === 'v1') await adminQuery(live, file('data.sql'));

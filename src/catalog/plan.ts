@@ -94,10 +94,13 @@ export function planAfterAtlas(current: Catalog, declared: Catalog): string[] {
     const wanted = declared.get(key);
     if (wanted) created.set(key, [createStatement(wanted)]);
   }
-  // What goes with its owner (an index or trigger with its view, a comment with its object) needs no drop of its own.
+  // What goes with its owner (an index, trigger or policy with its relation, a comment with its object) needs no drop of its own.
   const goesWithOwner = (key: string) => {
     const object = current.get(key)!;
-    return ['index', 'trigger', 'policy', 'comment'].includes(object.kind) && requirements(object, current).some((owner) => dropped.has(owner));
+    if (object.kind === 'comment') return requirements(object, current).some((owner) => dropped.has(owner));
+    if (!['index', 'trigger', 'policy'].includes(object.kind)) return false;
+    const relation = object.dependsOn?.[0];
+    return ['table', 'view', 'materialized view'].some((kind) => dropped.has(`${kind} ${relation}`));
   };
   const drops = dropOrder([...dropped].filter((key) => !goesWithOwner(key)), current).map((key) => dropStatement(current.get(key)!));
   const creates = creationOrder(created.keys(), declared).flatMap((key) => created.get(key)!);
