@@ -11,9 +11,9 @@ import { createStatement, dropStatement, ManualChange, returnType, rowSecurityCh
  *
  * Two halves, because Atlas's SQL sits between them:
  * - before: what Atlas's statements need (extensions, domains, types,
- *   functions that defaults and checks call), and dropping the views whose
- *   tables Atlas is about to alter or drop (Postgres refuses those changes
- *   while a view reads the column);
+ *   functions that defaults and checks call), and dropping the views,
+ *   policies and triggers on tables whose columns Atlas is about to alter or
+ *   drop (Postgres refuses those changes while they read the column);
  * - after: everything still different once Atlas's statements ran: views,
  *   triggers, policies, partitions, comments, replaced functions, drops.
  */
@@ -21,6 +21,8 @@ import { createStatement, dropStatement, ManualChange, returnType, rowSecurityCh
 /** Kinds that may be created before Atlas's statements: nothing Atlas makes can be in them. */
 const prerequisiteKinds = new Set<ObjectKind>(['schema', 'extension', 'domain', 'composite type', 'range type', 'sequence', 'function', 'procedure', 'aggregate']);
 const views = new Set<ObjectKind>(['view', 'materialized view']);
+/** What Postgres ties to the columns it reads: ALTER COLUMN TYPE and DROP COLUMN are refused while it exists. */
+const readsColumns = new Set<ObjectKind>([...views, 'policy', 'trigger']);
 const routines = new Set<ObjectKind>(['function', 'procedure']);
 
 /**
@@ -40,7 +42,8 @@ export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
       }
     }
   }
-  // Views that read a table whose columns Atlas alters or drops (or a table it drops), or that change themselves.
+  // Views, policies and triggers on a table whose columns Atlas alters or drops (or a table it drops), and
+  // views that change themselves: dropped here, created again after Atlas's statements.
   const alteredTables = new Set<string>();
   for (const [key, object] of old) {
     if (object.kind === 'table' && !declared.has(key)) alteredTables.add(key);
@@ -48,10 +51,10 @@ export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
   }
   const seeds = [...old].filter(
     ([key, object]) =>
-      views.has(object.kind) &&
-      (viewNeedsRebuild(object, declared.get(key)) || requirements(object, old).some((needed) => alteredTables.has(needed))),
+      (views.has(object.kind) && viewNeedsRebuild(object, declared.get(key))) ||
+      (readsColumns.has(object.kind) && requirements(object, old).some((needed) => alteredTables.has(needed))),
   );
-  const dropped = [...withDependents(seeds.map(([key]) => key), old)].filter((key) => views.has(old.get(key)!.kind));
+  const dropped = [...withDependents(seeds.map(([key]) => key), old)].filter((key) => readsColumns.has(old.get(key)!.kind));
 
   const statements = dropOrder(dropped, old).map((key) => dropStatement(old.get(key)!));
   const created = creationOrder(early, declared).map((key) => declared.get(key)!);
