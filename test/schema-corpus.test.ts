@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { repoRoot } from '../src/atlas/locate.mjs';
 import { compareCatalogs } from '../src/catalog/compare.ts';
 import { diffMigration } from '../src/catalog/diff-migration.ts';
 import { catalogOfMigrations, catalogOfSchemaFile } from '../src/catalog/states.ts';
@@ -10,6 +11,7 @@ import { atlasOrThrow } from '../src/commands/atlas.ts';
 import { typesFromMigrations } from '../src/commands/db-types.ts';
 import { targetFlags } from '../src/commands/target-flags.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
+import { runToEnd } from './support/process.ts';
 import { scratchRepo } from './support/scratch-repo.ts';
 import { parseTxtar } from './support/txtar.ts';
 
@@ -63,6 +65,17 @@ async function expectOk(live: string, sql: string): Promise<void> {
   }
 }
 
+/** `code` type-checks against the repository's generated types (tsc, strict). */
+async function expectCompiles(repo: Repo, code: string): Promise<void> {
+  writeFileSync(repo.file('use.ts'), code);
+  const config = { compilerOptions: { strict: true, noEmit: true, target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: true, types: [] } };
+  writeFileSync(repo.file('tsconfig.json'), JSON.stringify({ ...config, files: ['use.ts', 'src/db/zapatos/schema.d.ts'] }));
+  symlinkSync(path.join(repoRoot, 'node_modules'), repo.file('node_modules'));
+  const run = await runToEnd(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', repo.file('tsconfig.json')], { cwd: repo.root });
+  expect(run.output).toBe('');
+  expect(run.code).toBe(0);
+}
+
 describe('schema corpus: what Atlas does not diff reaches the migration (test/schema-corpus/*.txtar)', () => {
   it.each(cases)('%s: v1, data, v2 round-trip with zero catalog differences', { timeout: 300_000 }, async (name) => {
     const { files } = parseTxtar(readFileSync(path.join(corpus, name), 'utf8'));
@@ -82,11 +95,12 @@ describe('schema corpus: what Atlas does not diff reaches the migration (test/sc
         if (version === 'v1') await adminQuery(live, file('data.sql'));
         await expectOk(live, file(`${version}-check.sql`));
       }
-      // The types know the views too (zapatos reads them like tables).
+      // The types know the views too (zapatos reads them like tables), and code using them compiles.
       const types = readFileSync(repo.file('src', 'db', 'zapatos', 'schema.d.ts'), 'utf8');
       for (const [, view] of file('v2.sql').matchAll(/CREATE (?:MATERIALIZED )?VIEW (\w+)/g)) {
         expect(types).toContain(`export namespace ${view} {`);
       }
+      if (files.has('use.ts')) await expectCompiles(repo, file('use.ts'));
       // Nothing changed: nothing written.
       const before = migrations(repo);
       expect(await dbDiff(repo, 'again')).toBeUndefined();
