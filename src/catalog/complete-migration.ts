@@ -1,13 +1,12 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommandError } from '../commands/atlas.ts';
-import { makeWorkingCopy } from '../check/working-copy.ts';
 import { compareCatalogs, describeDifference } from './compare.ts';
 import { hashMigrations, newMigration, removeMigration } from './migration-file.ts';
 import type { Catalog } from './object.ts';
 import { planAfterAtlas, planBeforeAtlas } from './plan.ts';
 import { ManualChange } from './statements.ts';
-import { catalogOfMigrations, catalogOfSchemaFile } from './states.ts';
+import { catalogOfMigrations } from './states.ts';
 
 export interface CompleteOptions {
   /** The project: atlas.hcl, schema.sql, migrations/. */
@@ -18,6 +17,9 @@ export interface CompleteOptions {
   name: string;
   /** The file `atlas migrate diff` just wrote, if it wrote one. */
   atlasFile: string | undefined;
+  /** The catalogs of migrations/ replayed before Atlas wrote its file, and of schema.sql loaded. */
+  old: Catalog;
+  declared: Catalog;
 }
 
 export interface Completed {
@@ -30,18 +32,19 @@ const manualPath =
   'Write that change by hand: npm run db:new -- <name> gives an empty migration (in atlas.sum) for your SQL; ' +
   're-hash with npx atlas migrate hash --env local, then npm run db:check verifies it against schema.sql.';
 
+/** db:diff gave up; the file it wrote is gone again. */
+class Incomplete extends CommandError {}
+
 /**
  * Completes the migration Atlas wrote (or writes one when Atlas wrote
  * nothing) with the objects Atlas community does not diff, planned by
  * plan.ts from Postgres' catalogs, then proves it: replaying migrations/
- * must give exactly schema.sql's catalog. When it cannot, the file is taken
- * out again (atlas.sum re-hashed) and the error names the objects.
- * Returns the migration's file name and how many statements were added, or
- * undefined when nothing differs.
+ * must give exactly schema.sql's catalog. When it cannot (or anything
+ * fails on the way), the file is taken out again (atlas.sum re-hashed) and
+ * the error names the objects. Returns the migration's file name and how
+ * many statements were added, or undefined when nothing differs.
  */
-export async function completeMigration({ root, devUrl, name, atlasFile }: CompleteOptions): Promise<Completed | undefined> {
-  const old = await catalogWithout(root, devUrl, atlasFile);
-  const declared = await catalogOfSchemaFile(devUrl, root);
+export async function completeMigration({ root, devUrl, name, atlasFile, old, declared }: CompleteOptions): Promise<Completed | undefined> {
   if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
 
   const file = atlasFile ?? (await newMigration(root, name));
@@ -49,20 +52,23 @@ export async function completeMigration({ root, devUrl, name, atlasFile }: Compl
   const atlasSql = atlasFile ? readFileSync(filePath, 'utf8') : '';
   const giveUp = async (message: string): Promise<never> => {
     await removeMigration(root, file);
-    throw new CommandError(`${message}\nmigrations/${file} was removed again (atlas.sum re-hashed).\n${manualPath}`);
+    throw new Incomplete(`${message}\nmigrations/${file} was removed again (atlas.sum re-hashed).\n${manualPath}`);
+  };
+  const rewrite = async (before: string[], after: string[]) => {
+    writeFileSync(filePath, compose(atlasSql, before, after));
+    await hashMigrations(root);
   };
   try {
     const before = planBeforeAtlas(old, declared);
-    writeFileSync(filePath, compose(atlasSql, before, []));
-    await hashMigrations(root);
+    if (before.length > 0 || !atlasFile) await rewrite(before, []);
     const current = await replay(root, devUrl, file, giveUp);
     const after = planAfterAtlas(current, declared);
-    if (!atlasFile && before.length === 0 && after.length === 0) return giveUp(unexplained(old, declared));
-    writeFileSync(filePath, compose(atlasSql, before, after));
-    await hashMigrations(root);
-    const differences = compareCatalogs(await replay(root, devUrl, file, giveUp), declared);
+    if (!atlasFile && before.length === 0 && after.length === 0) return await giveUp(unexplained(old, declared));
+    // Nothing after Atlas's statements: the file is the one just replayed.
+    const replayed = after.length > 0 ? (await rewrite(before, after), await replay(root, devUrl, file, giveUp)) : current;
+    const differences = compareCatalogs(replayed, declared);
     if (differences.length > 0) {
-      return giveUp(
+      return await giveUp(
         [
           `db:diff could not complete the migration: replaying migrations/ still differs from schema.sql in ${differences.length} object(s):`,
           ...differences.flatMap((d) => describeDifference(d, ['migrations', 'schema.sql']).map((line) => `  ${line}`)),
@@ -71,21 +77,9 @@ export async function completeMigration({ root, devUrl, name, atlasFile }: Compl
     }
     return { file, added: before.length + after.length };
   } catch (error) {
+    if (error instanceof Incomplete) throw error;
     if (error instanceof ManualChange) return giveUp(`db:diff stopped at ${error.message}`);
-    throw error;
-  }
-}
-
-/** migrations/ replayed on the scratch database, without `file` (a fresh atlas.sum in a working copy). */
-async function catalogWithout(root: string, devUrl: string, file: string | undefined): Promise<Catalog> {
-  if (!file) return catalogOfMigrations(devUrl, root);
-  const copy = await makeWorkingCopy(root, devUrl);
-  try {
-    rmSync(path.join(copy.root, 'migrations', file));
-    await hashMigrations(copy.root);
-    return await catalogOfMigrations(devUrl, copy.root);
-  } finally {
-    copy.dispose();
+    return giveUp(`db:diff could not complete the migration: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
