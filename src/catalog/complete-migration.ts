@@ -99,8 +99,7 @@ function unexplained(old: Catalog, declared: Catalog): string {
   ].join('\n');
 }
 
-const section = (title: string, statements: string[]) =>
-  statements.length ? `-- ${title} (written by db:diff: objects Atlas does not diff)\n${statements.join('\n')}\n` : '';
+const section = (title: string, statements: string[]) => (statements.length ? `-- ${title}\n${statements.join('\n')}\n` : '');
 
 /**
  * The migration: Atlas's directives (`-- atlas:...` lines) stay first, then
@@ -109,7 +108,9 @@ const section = (title: string, statements: string[]) =>
 function compose(atlasSql: string, before: string[], after: string[]): string {
   const directives = /^(?:-- atlas:.*\n)+\n?/.exec(atlasSql)?.[0] ?? '';
   const body = atlasSql.slice(directives.length).trim();
-  return [directives && `${directives.trimEnd()}\n`, section('Before Atlas\'s statements', before).trimEnd(), body, section('After Atlas\'s statements', after).trimEnd()]
+  const alone = 'What Atlas does not diff, written by db:diff';
+  const [first, then] = body ? ["Before Atlas's statements: what it needs, written by db:diff", "After Atlas's statements: the rest, written by db:diff"] : [alone, alone];
+  return [directives && `${directives.trimEnd()}\n`, section(first, before).trimEnd(), body, section(then, after).trimEnd()]
     .filter(Boolean)
     .join('\n')
     .concat('\n');
