@@ -92,9 +92,10 @@ describe('planBeforeAtlas', () => {
     const declared = catalog(table, column('varchar(300)'), reader, domain, fn('code', 'text', "SELECT 'x'"));
     expect(planBeforeAtlas(old, declared).map((s) => s.split('\n')[0])).toEqual([
       'DROP VIEW public.titles;',
-      'SET LOCAL check_function_bodies = off;',
+      'SET check_function_bodies = off;',
       'CREATE DOMAIN public.year AS integer;',
       'CREATE OR REPLACE FUNCTION public.code()',
+      'RESET check_function_bodies;',
     ]);
   });
 

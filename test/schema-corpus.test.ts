@@ -21,8 +21,9 @@ import { parseTxtar } from './support/txtar.ts';
  * guide's schema (v1.sql), then changed (v2.sql). Each case, in a scratch
  * copy of the repository: schema.sql → db:diff → db:types → db:apply on a
  * database → db:check all green (replaying migrations/ gives exactly
- * schema.sql's catalog; no drift) → data in → the same for v2 → the data is
- * still there and v*-check.sql's queries all say `ok`. And the case's
+ * schema.sql's catalog; no drift) → data in (data.sql) → the same for v2
+ * (and v2-data.sql if any) → the data is still there and v*-check.sql's
+ * queries all say `ok`. And the case's
  * objects made by hand in a live database are reported as drift.
  */
 const adminUrl = inject('adminUrl');
@@ -93,6 +94,7 @@ describe('schema corpus: what Atlas does not diff reaches the migration (test/sc
         await apply(repo, live);
         await expectChecksPass(repo, live);
         if (version === 'v1') await adminQuery(live, file('data.sql'));
+        if (files.has(`${version}-data.sql`)) await adminQuery(live, file(`${version}-data.sql`));
         await expectOk(live, file(`${version}-check.sql`));
       }
       // The types know the views too (zapatos reads them like tables), and code using them compiles.

@@ -58,9 +58,12 @@ export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
 
   const statements = dropOrder(dropped, old).map((key) => dropStatement(old.get(key)!));
   const created = creationOrder(early, declared).map((key) => declared.get(key)!);
-  // A SQL function's body may read tables Atlas has yet to create; it is checked when called instead.
-  if (created.some((object) => routines.has(object.kind))) statements.push('SET LOCAL check_function_bodies = off;');
+  // A SQL function's body may read tables Atlas has yet to create; it is checked when called instead. Not SET
+  // LOCAL: Atlas replays migrations on the dev database outside transactions, where SET LOCAL does nothing.
+  const checkBodiesLater = created.some((object) => routines.has(object.kind));
+  if (checkBodiesLater) statements.push('SET check_function_bodies = off;');
   statements.push(...created.map(createStatement));
+  if (checkBodiesLater) statements.push('RESET check_function_bodies;');
   return statements;
 }
 

@@ -112,7 +112,9 @@ const routines: Query = {
              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_type'::regclass
                AND d.refobjid >= 16384) AS uses_types
       FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
-     WHERE p.prokind IN ('f', 'p', 'w') AND ${ownObject('pg_proc', 'p')}`,
+     WHERE p.prokind IN ('f', 'p', 'w') AND ${ownObject('pg_proc', 'p')}
+       -- not the constructors Postgres makes for a range type (they come and go with it)
+       AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')`,
   objects: (row) => one(row.kind === 'p' ? 'procedure' : 'function', row.name, `${row.definition.trim()};`, row.uses_types),
 };
 
