@@ -64,6 +64,15 @@ describe('planAfterAtlas', () => {
     ]);
   });
 
+  it('drops and creates a function whose parameters are renamed (CREATE OR REPLACE cannot rename them)', () => {
+    const named = (parameter: string): CatalogObject => ({
+      kind: 'function',
+      name: 'public.twice(integer)',
+      definition: `CREATE OR REPLACE FUNCTION public.twice(${parameter} integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT ${parameter} * 2 $function$;`,
+    });
+    expect(planAfterAtlas(catalog(named('n')), catalog(named('m')))).toEqual(['DROP FUNCTION public.twice(integer);', named('m').definition]);
+  });
+
   it('replaces a view in place only when columns are appended', () => {
     const now = view('v', ['a integer'], [], '1 AS a');
     const appended = view('v', ['a integer', 'b integer'], [], '1 AS a, 2 AS b');

@@ -113,14 +113,17 @@ export function planAfterAtlas(current: Catalog, declared: Catalog): string[] {
   return [...drops, ...creates];
 }
 
+const firstLine = (object: CatalogObject) => object.definition.split('\n')[0];
+
 /** The statements that turn `now` into `wanted` without dropping it, or undefined when it must be dropped and created anew. */
 function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | undefined {
   const name = `${wanted.kind} ${wanted.name}`;
   switch (wanted.kind) {
     case 'function':
     case 'procedure':
-      // pg_get_functiondef says CREATE OR REPLACE; Postgres refuses it for another result type.
-      return returnType(now) === returnType(wanted) ? [wanted.definition] : undefined;
+      // pg_get_functiondef says CREATE OR REPLACE; Postgres refuses it for another result type, and for renamed
+      // parameters or removed defaults (the first line: name, parameters, defaults).
+      return returnType(now) === returnType(wanted) && firstLine(now) === firstLine(wanted) ? [wanted.definition] : undefined;
     case 'view':
       return viewNeedsRebuild(now, wanted) ? undefined : [wanted.definition.replace(/^CREATE VIEW /, 'CREATE OR REPLACE VIEW ')];
     case 'materialized view':
