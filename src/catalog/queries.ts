@@ -196,7 +196,8 @@ const columns: Query = {
            CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN quote_ident(co.collname) END AS collation,
            (SELECT format('START WITH %s INCREMENT BY %s', s.seqstart, s.seqincrement)
               FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid
-             WHERE d.classid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i') AS identity_options,
+             WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass -- refclassid: pg_depend's index
+               AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i') AS identity_options,
            CASE WHEN t.oid >= 16384 THEN a.atttypid::regtype::text END AS user_type,
            NOT a.attislocal AS inherited
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace
