@@ -1,10 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CommandError } from '../commands/atlas.ts';
+import { makeWorkingCopy } from '../check/working-copy.ts';
+import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
+import { targetFlags } from '../commands/target-flags.ts';
+import { resetScratchDatabase } from '../db/scratch.ts';
 import { compareCatalogs, describeDifference } from './compare.ts';
 import { hashMigrations, newMigration, removeMigration } from './migration-file.ts';
 import type { Catalog } from './object.ts';
 import { planAfterAtlas, planBeforeAtlas } from './plan.ts';
+import { readCatalog } from './read.ts';
+import { runScript, ScriptError } from './run-script.ts';
 import { ManualChange } from './statements.ts';
 import { catalogOfMigrations } from './states.ts';
 
@@ -17,8 +22,7 @@ export interface CompleteOptions {
   name: string;
   /** The file `atlas migrate diff` just wrote, if it wrote one. */
   atlasFile: string | undefined;
-  /** The catalogs of migrations/ replayed before Atlas wrote its file, and of schema.sql loaded. */
-  old: Catalog;
+  /** The catalog of schema.sql loaded. */
   declared: Catalog;
 }
 
@@ -44,28 +48,59 @@ class Incomplete extends CommandError {}
  * the error names the objects. Returns the migration's file name and how
  * many statements were added, or undefined when nothing differs.
  */
-export async function completeMigration({ root, devUrl, name, atlasFile, old, declared }: CompleteOptions): Promise<Completed | undefined> {
-  if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
+export async function completeMigration({ root, devUrl, name, atlasFile, declared }: CompleteOptions): Promise<Completed | undefined> {
+  await resetScratchDatabase(devUrl);
+  try {
+    const old = await replayWithout(root, devUrl, atlasFile); // and the dev database stays in that state
+    if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
+    const file = atlasFile ?? (await newMigration(root, name));
+    return await complete(root, devUrl, file, atlasFile ? readFileSync(path.join(root, 'migrations', file), 'utf8') : '', old, declared);
+  } finally {
+    await resetScratchDatabase(devUrl);
+  }
+}
 
-  const file = atlasFile ?? (await newMigration(root, name));
+/** migrations/ replayed by Atlas on the (empty) dev database, without `file`; its catalog. */
+async function replayWithout(root: string, devUrl: string, file: string | undefined): Promise<Catalog> {
+  const copy = await makeWorkingCopy(root, devUrl);
+  try {
+    if (file) {
+      rmSync(path.join(copy.root, 'migrations', file));
+      await hashMigrations(copy.root);
+    }
+    await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: copy.root });
+    return await readCatalog(devUrl);
+  } finally {
+    copy.dispose();
+  }
+}
+
+/** Plans, writes and proves `file` (Atlas's `atlasSql`, or empty) with the dev database at `old`. */
+async function complete(root: string, devUrl: string, file: string, atlasSql: string, old: Catalog, declared: Catalog): Promise<Completed> {
   const filePath = path.join(root, 'migrations', file);
-  const atlasSql = atlasFile ? readFileSync(filePath, 'utf8') : '';
   const giveUp = async (message: string): Promise<never> => {
     await removeMigration(root, file);
     throw new Incomplete(`${message}\nmigrations/${file} was removed again (atlas.sum re-hashed).\n${manualPath}`);
   };
-  const rewrite = async (before: string[], after: string[]) => {
-    writeFileSync(filePath, compose(atlasSql, before, after));
-    await hashMigrations(root);
-  };
   try {
     const before = planBeforeAtlas(old, declared);
-    if (before.length > 0 || !atlasFile) await rewrite(before, []);
-    const current = await replay(root, devUrl, file, giveUp);
+    // The state after Atlas's statements, the quick way: the file so far as one script on top of `old`.
+    try {
+      await runScript(devUrl, compose(atlasSql, before, []), `migrations/${file}`);
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      return await giveUp(`db:diff could not complete the migration: ${error.message}`);
+    }
+    const current = await readCatalog(devUrl);
     const after = planAfterAtlas(current, declared);
-    if (!atlasFile && before.length === 0 && after.length === 0) return await giveUp(unexplained(old, declared));
-    // Nothing after Atlas's statements: the file is the one just replayed.
-    const replayed = after.length > 0 ? (await rewrite(before, after), await replay(root, devUrl, file, giveUp)) : current;
+    if (!atlasSql && before.length === 0 && after.length === 0) return await giveUp(unexplained(old, declared));
+    if (before.length > 0 || after.length > 0 || !atlasSql) {
+      writeFileSync(filePath, compose(atlasSql, before, after));
+      await hashMigrations(root);
+    }
+    // The proof, by Atlas itself (its replay is what every database will run, statement by statement, e.g. outside a
+    // transaction on the dev database); for Atlas's own file, unchanged, the state just read is that proof.
+    const replayed = before.length > 0 || after.length > 0 ? await replay(root, devUrl, file, giveUp) : current;
     const differences = compareCatalogs(replayed, declared);
     if (differences.length > 0) {
       return await giveUp(

@@ -5,7 +5,7 @@ import { withSchemaLoaded } from './declared-database.ts';
 import { SchemaFileError } from './load-schema.ts';
 import { migrationFiles } from './migration-file.ts';
 import { readCatalog } from './read.ts';
-import { catalogOfMigrations } from './states.ts';
+import { resetScratchDatabase } from '../db/scratch.ts';
 
 export interface DiffOptions {
   /** The project: atlas.hcl, schema.sql, migrations/. */
@@ -22,12 +22,12 @@ export interface DiffOptions {
  * What `npm run db:diff` does: Atlas writes the migration from migrations/
  * to schema.sql (from an empty dev database, schema.sql read from a database
  * of its own), then complete-migration.ts adds what Atlas does not diff,
- * from the catalogs of migrations/ as they were and of schema.sql.
+ * from the catalogs of migrations/ and of schema.sql.
  * Returns the migration's file name, or undefined when nothing changed.
  */
 export async function diffMigration({ root, devUrl, name, atlasFlags, echo = true }: DiffOptions): Promise<string | undefined> {
   const before = migrationFiles(root);
-  const old = await catalogOfMigrations(devUrl, root); // leaves the dev database empty, as Atlas wants it
+  await resetScratchDatabase(devUrl); // Atlas wants it empty
   const declared = await withSchemaLoaded(devUrl, root, async (declaredUrl) => {
     await atlasOrThrow(['migrate', 'diff', name, '--to', atlasUrl(declaredUrl), ...atlasFlags], { echo, cwd: root });
     return readCatalog(declaredUrl);
@@ -36,7 +36,7 @@ export async function diffMigration({ root, devUrl, name, atlasFlags, echo = tru
     throw error;
   });
   const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));
-  const completed = await completeMigration({ root, devUrl, name, atlasFile, old, declared });
+  const completed = await completeMigration({ root, devUrl, name, atlasFile, declared });
   if (echo && completed?.added) {
     console.log(`db:diff: ${completed.added} statement(s) for what Atlas does not diff (views, functions, triggers, ...) added, replayed and verified`);
   }
