@@ -113,7 +113,7 @@ async function complete(root: string, devUrl: string, file: string, atlasSql: st
     return { file, added: before.length + after.length };
   } catch (error) {
     if (error instanceof Incomplete) throw error;
-    if (error instanceof ManualChange) return giveUp(`db:diff stopped at ${error.message}`);
+    if (error instanceof ManualChange) return giveUp([`db:diff cannot write this change itself: ${error.message}`, ...error.details].join('\n'));
     return giveUp(`db:diff could not complete the migration: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

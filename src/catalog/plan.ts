@@ -1,3 +1,4 @@
+import { describeDifference } from './compare.ts';
 import { creationOrder, dropOrder, requirements, withDependents } from './dependencies.ts';
 import type { Catalog, CatalogObject, ObjectKind } from './object.ts';
 import { createStatement, dropStatement, ManualChange, returnType, rowSecurityChange } from './statements.ts';
@@ -143,7 +144,11 @@ function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | un
       return [`ALTER EXTENSION ${wanted.name} UPDATE TO ${wantedVersion!.replace(/;$/, '')};`].filter(() => nowVersion !== wantedVersion);
     }
     default:
-      throw new ManualChange(name, `Atlas did not change this ${wanted.kind}, and changing one in place is not written automatically`);
+      throw new ManualChange(
+        name,
+        `it changed, and db:diff writes no ALTER for a ${wanted.kind}`,
+        describeDifference({ kind: wanted.kind, name: wanted.name, left: now.definition, right: wanted.definition }, ['migrations', 'schema.sql']).slice(1),
+      );
   }
 }
 

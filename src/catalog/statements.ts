@@ -10,8 +10,10 @@ export class ManualChange extends Error {
   constructor(
     readonly object: string,
     why: string,
+    /** More lines for people, e.g. the object's definition on each side. */
+    readonly details: string[] = [],
   ) {
-    super(`${object}: ${why}; db:diff does not write this change itself`);
+    super(`${object}: ${why}`);
   }
 }
 
