@@ -14,7 +14,7 @@ import { loadSchemaFile } from './load-schema.ts';
  * it knows (tables, enums). Extensions, domains, aggregates and types stay,
  * so the second load fails: `extension "citext" already exists`.
  */
-export function declaredDatabaseUrl(devUrl: string): string {
+function declaredDatabaseUrl(devUrl: string): string {
   const url = new URL(devUrl);
   url.pathname = `${url.pathname}_schema`;
   return url.toString();

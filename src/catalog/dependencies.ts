@@ -30,7 +30,7 @@ const kindRank: ObjectKind[] = [
   'comment',
 ];
 
-export const keyOf = (object: Pick<CatalogObject, 'kind' | 'name'>) => `${object.kind} ${object.name}`;
+const keyOf = (object: Pick<CatalogObject, 'kind' | 'name'>) => `${object.kind} ${object.name}`;
 
 /** `COMMENT ON VIEW public.v` is on `public.v`. */
 const commentTarget = (name: string) => name.replace(/^(MATERIALIZED VIEW|FOREIGN TABLE|[A-Z]+) /, '');

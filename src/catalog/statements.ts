@@ -29,7 +29,7 @@ function onTable(object: CatalogObject): string {
 /** The first statement of a table's definition, without the RLS lines that follow it. */
 const tableStatement = (object: CatalogObject) => object.definition.split('\n')[0]!;
 
-export const isPartition = (object: CatalogObject) => object.kind === 'table' && / PARTITION OF /.test(tableStatement(object));
+const isPartition = (object: CatalogObject) => object.kind === 'table' && / PARTITION OF /.test(tableStatement(object));
 
 export function createStatement(object: CatalogObject): string {
   switch (object.kind) {
