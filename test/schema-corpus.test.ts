@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '../src/atlas/locate.mjs';
 import { compareCatalogs } from '../src/catalog/compare.ts';
 import { diffMigration } from '../src/catalog/diff-migration.ts';
+import { removeMigration } from '../src/catalog/migration-file.ts';
 import { catalogOfMigrations, catalogOfSchemaFile } from '../src/catalog/states.ts';
 import { checkProject } from '../src/check/check-project.ts';
 import { checkLiveDrift } from '../src/check/live-drift.ts';
@@ -109,6 +110,24 @@ describe('schema corpus: what Atlas does not diff reaches the migration (test/sc
       expect(migrations(repo)).toEqual(before);
     } finally {
       await dropDatabase(adminUrl, live);
+      repo.dispose();
+    }
+  });
+
+  it('two runs of the same diff write byte-identical migrations (views.txtar, v1)', { timeout: 120_000 }, async () => {
+    const { files } = parseTxtar(readFileSync(path.join(corpus, 'views.txtar'), 'utf8'));
+    const repo = scratchRepo();
+    try {
+      writeFileSync(repo.file('schema.sql'), `${readFileSync(repo.file('schema.sql'), 'utf8')}\n${files.get('v1.sql')}`);
+      const texts: string[] = [];
+      for (const run of [1, 2]) {
+        const file = await diffMigration({ root: repo.root, devUrl: dev, name: 'same', atlasFlags: targetFlags({ migrate: dev, dev }), echo: false });
+        texts.push(readFileSync(repo.file('migrations', file!), 'utf8'));
+        if (run === 1) await removeMigration(repo.root, file!);
+      }
+      expect(texts[0]).toContain('CREATE MATERIALIZED VIEW public.book_ratings');
+      expect(texts[1]).toBe(texts[0]);
+    } finally {
       repo.dispose();
     }
   });
