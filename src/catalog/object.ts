@@ -6,7 +6,7 @@
  * `definition` is the object in SQL, Postgres' own text where it has one
  * (pg_get_viewdef, pg_get_functiondef, pg_get_indexdef, ...), so that two
  * objects are the same exactly when their definitions are.
- * `dependsOn` names (as `kind name`) what must exist first.
+ * `dependsOn` names (by `name`, of whatever kind) what must exist first.
  */
 export type ObjectKind =
   | 'schema'
@@ -34,6 +34,14 @@ export interface CatalogObject {
   name: string;
   definition: string;
   dependsOn?: string[];
+  /**
+   * Made by Postgres itself from a parent (a partition's columns, the
+   * indexes and constraints it clones onto a partition): never created on
+   * its own. Not part of the comparison.
+   */
+  inherited?: true;
+  /** A view's or materialized view's output columns (`name type`), in order. */
+  columns?: string[];
 }
 
 /** Objects by `kind name`. */

@@ -30,6 +30,10 @@ const one = (kind: ObjectKind, name: string, definition: string, dependsOn?: str
   { kind, name, definition, ...(dependsOn?.length ? { dependsOn } : {}) },
 ];
 
+/** Marks objects Postgres cloned from a parent table or index (see CatalogObject.inherited). */
+const inheritedIf = (inherited: boolean, objects: CatalogObject[]): CatalogObject[] =>
+  inherited ? objects.map((object) => ({ ...object, inherited: true as const })) : objects;
+
 const schemas: Query = {
   sql: `${inScope} SELECT quote_ident(nspname) AS name FROM ns`,
   objects: (row) => one('schema', row.name, `CREATE SCHEMA ${row.name};`),
@@ -103,10 +107,15 @@ const sequences: Query = {
 
 const routines: Query = {
   sql: `${inScope}
-    SELECT p.oid::regprocedure::text AS name, p.prokind AS kind, pg_get_functiondef(p.oid) AS definition
+    SELECT p.oid::regprocedure::text AS name, p.prokind AS kind, pg_get_functiondef(p.oid) AS definition,
+           (SELECT array_agg(DISTINCT d.refobjid::regtype::text) FROM pg_depend d
+             WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_type'::regclass
+               AND d.refobjid >= 16384) AS uses_types
       FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
-     WHERE p.prokind IN ('f', 'p', 'w') AND ${ownObject('pg_proc', 'p')}`,
-  objects: (row) => one(row.kind === 'p' ? 'procedure' : 'function', row.name, `${row.definition.trim()};`),
+     WHERE p.prokind IN ('f', 'p', 'w') AND ${ownObject('pg_proc', 'p')}
+       -- not the constructors Postgres makes for a range type (they come and go with it)
+       AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')`,
+  objects: (row) => one(row.kind === 'p' ? 'procedure' : 'function', row.name, `${row.definition.trim()};`, row.uses_types),
 };
 
 const aggregates: Query = {
@@ -142,6 +151,9 @@ const relations: Query = {
            (SELECT string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno) FROM pg_inherits i WHERE i.inhrelid = c.oid) AS parents,
            array_to_string(c.reloptions, ', ') AS options,
            CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS query,
+           CASE WHEN c.relkind IN ('v', 'm') THEN
+             (SELECT array_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+                FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) END AS view_columns,
            (SELECT array_agg(DISTINCT d.refobjid::regclass::text) FROM pg_rewrite r
               JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
                               AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> c.oid
@@ -156,7 +168,8 @@ const relations: Query = {
     if (row.kind === 'v' || row.kind === 'm') {
       const kind = row.kind === 'v' ? 'view' : 'materialized view';
       const uses = [...(row.uses_relations ?? []), ...(row.uses_functions ?? [])];
-      return one(kind, row.name, `CREATE ${kind.toUpperCase()} ${row.name}${withOptions} AS\n${row.query.trimEnd()}`, uses);
+      const [view] = one(kind, row.name, `CREATE ${kind.toUpperCase()} ${row.name}${withOptions} AS\n${row.query.trimEnd()}`, uses);
+      return [{ ...view!, columns: row.view_columns ?? [] }];
     }
     const create = row.partition
       ? `CREATE TABLE ${row.name} PARTITION OF ${row.parents} ${row.bound}`
@@ -183,9 +196,10 @@ const columns: Query = {
            CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN quote_ident(co.collname) END AS collation,
            (SELECT format('START WITH %s INCREMENT BY %s', s.seqstart, s.seqincrement)
               FROM pg_depend d JOIN pg_sequence s ON s.seqrelid = d.objid
-             WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid = a.attnum
-               AND d.classid = 'pg_class'::regclass AND d.deptype = 'i') AS identity_options,
-           CASE WHEN t.oid >= 16384 THEN a.atttypid::regtype::text END AS user_type
+             WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass -- refclassid: pg_depend's index
+               AND d.refobjid = c.oid AND d.refobjsubid = a.attnum AND d.deptype = 'i') AS identity_options,
+           CASE WHEN t.oid >= 16384 THEN a.atttypid::regtype::text END AS user_type,
+           NOT a.attislocal AS inherited
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN ns ON ns.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
       LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -202,32 +216,41 @@ const columns: Query = {
     ]
       .filter(Boolean)
       .join(' ');
-    return one('column', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`, [row.rel, row.user_type].filter(Boolean));
+    return inheritedIf(
+      row.inherited,
+      one('column', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`, [row.rel, row.user_type].filter(Boolean)),
+    );
   },
 };
 
 const constraints: Query = {
   sql: `${inScope}
     SELECT con.conrelid::regclass::text AS rel, quote_ident(con.conname) AS name, pg_get_constraintdef(con.oid, true) AS definition,
-           CASE WHEN con.contype = 'f' THEN con.confrelid::regclass::text END AS references
+           CASE WHEN con.contype = 'f' THEN con.confrelid::regclass::text END AS references,
+           (con.conparentid <> 0 OR NOT con.conislocal) AS inherited
       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN ns ON ns.oid = c.relnamespace
      WHERE con.contype IN ('c', 'f', 'p', 'u', 'x', 't') AND ${ownObject('pg_class', 'c')}`,
   objects: (row) =>
-    one('constraint', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD CONSTRAINT ${row.name} ${row.definition};`, [
-      row.rel,
-      ...(row.references ? [row.references] : []),
-    ]),
+    inheritedIf(
+      row.inherited,
+      one('constraint', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD CONSTRAINT ${row.name} ${row.definition};`, [
+        row.rel,
+        ...(row.references ? [row.references] : []),
+      ]),
+    ),
 };
 
 const indexes: Query = {
   sql: `${inScope}
     SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
-           i.indrelid::regclass::text AS rel
+           i.indrelid::regclass::text AS rel,
+           EXISTS (SELECT 1 FROM pg_inherits inh WHERE inh.inhrelid = i.indexrelid) AS inherited
       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN ns ON ns.oid = ic.relnamespace
      WHERE ${ownObject('pg_class', 'ic')}
        AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
                           AND con.conrelid = i.indrelid)`,
-  objects: (row) => one('index', row.name, `${row.definition};${row.valid ? '' : ' -- INVALID (a failed CREATE INDEX CONCURRENTLY)'}`, [row.rel]),
+  objects: (row) =>
+    inheritedIf(row.inherited, one('index', row.name, `${row.definition};${row.valid ? '' : ' -- INVALID (a failed CREATE INDEX CONCURRENTLY)'}`, [row.rel])),
 };
 
 const triggers: Query = {

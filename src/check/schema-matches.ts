@@ -1,4 +1,5 @@
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
+import { withSchemaLoaded } from '../catalog/declared-database.ts';
 import { catalogOfSchemaFile } from '../catalog/states.ts';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { onEmptyScratchDatabase } from '../db/scratch.ts';
@@ -26,11 +27,15 @@ export async function checkSchemaMatches(workingRoot: string, devUrl: string, re
   if (differences.length === 0) {
     return pass(name, `replaying migrations/ gives exactly schema.sql (${declared.size} objects compared in Postgres' catalogs)`);
   }
+  // schema.sql from a database of its own (src/catalog/declared-database.ts): in the dev database, what
+  // Atlas leaves between loading it and replaying migrations/ would make the second load fail.
   const diff = await onEmptyScratchDatabase(devUrl, () =>
-    atlas(['schema', 'diff', '--from', 'file://migrations', '--to', 'file://schema.sql', '--dev-url', atlasUrl(devUrl)], {
-      echo: false,
-      cwd: workingRoot,
-    }),
+    withSchemaLoaded(devUrl, workingRoot, (declaredUrl) =>
+      atlas(['schema', 'diff', '--from', 'file://migrations', '--to', atlasUrl(declaredUrl), '--dev-url', atlasUrl(devUrl)], {
+        echo: false,
+        cwd: workingRoot,
+      }),
+    ),
   );
   if (diff.code !== 0) {
     return fail(name, `atlas schema diff failed: ${failureLine(diff)}`, [diff.stderr.trim()]);

@@ -1,20 +1,17 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../atlas/locate.mjs';
-import { writeSchemaSource } from '../catalog/schema-source.ts';
-import { onEmptyScratchDatabase } from '../db/scratch.ts';
+import { describeIgnored, schemaSource } from '../catalog/schema-source.ts';
+import { diffMigration } from '../catalog/diff-migration.ts';
 import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow, CommandError } from './atlas.ts';
+import { CommandError } from './atlas.ts';
 import { requireDev, targetFlags } from './target-flags.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
 
-const migrationsDir = path.join(repoRoot, 'migrations');
-const listMigrations = () => new Set(readdirSync(migrationsDir).filter((file) => file.endsWith('.sql')));
-
 /**
  * `npm run db:diff -- <name>`: lets Atlas write the migration from migrations/
- * to schema.sql, then regenerates the zapatos types.
+ * to schema.sql and completes it with what Atlas does not diff
+ * (src/catalog/diff-migration.ts), then regenerates the zapatos types.
  */
 export default async function dbDiff(args: string[]): Promise<void> {
   const [name, ...rest] = args;
@@ -23,19 +20,12 @@ export default async function dbDiff(args: string[]): Promise<void> {
   }
   const targets = await resolveTargets((line) => console.log(line));
   const dev = requireDev(targets);
-  const before = listMigrations();
-  const scratch = mkdtempSync(path.join(tmpdir(), 'bookshelf-schema-'));
-  try {
-    const source = writeSchemaSource(repoRoot, scratch);
-    for (const note of source.notes) console.log(note);
-    await onEmptyScratchDatabase(dev, () => atlasOrThrow(['migrate', 'diff', name, ...targetFlags(targets), '--to', `file://${source.file}`]));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  const written = [...listMigrations()].filter((file) => !before.has(file));
-  if (written.length === 0) return;
+  // What bookshelf leaves out of schema.sql (a pg_dump file's \restrict, OWNER TO, ...), said once.
+  for (const note of describeIgnored(schemaSource(readFileSync(path.join(repoRoot, 'schema.sql'), 'utf8')))) console.log(note);
+  const written = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
+  if (!written) return;
 
   console.log('regenerating zapatos types');
   await typesFromMigrations(dev, typesDir, false);
-  for (const file of written) console.log(`wrote migrations/${file}: review it, then run \`npm run db:apply\``);
+  console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
 }

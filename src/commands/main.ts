@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   start: () => import('./db-start.ts'),
   stop: () => import('./db-stop.ts'),
   diff: () => import('./db-diff.ts'),
+  new: () => import('./db-new.ts'),
   apply: () => import('./db-apply.ts'),
   status: () => import('./db-status.ts'),
   types: () => import('./db-types.ts'),

@@ -1,0 +1,152 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { makeWorkingCopy } from '../check/working-copy.ts';
+import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
+import { targetFlags } from '../commands/target-flags.ts';
+import { resetScratchDatabase } from '../db/scratch.ts';
+import { compareCatalogs, describeDifference } from './compare.ts';
+import { hashMigrations, newMigration, removeMigration } from './migration-file.ts';
+import type { Catalog } from './object.ts';
+import { planAfterAtlas, planBeforeAtlas } from './plan.ts';
+import { readCatalog } from './read.ts';
+import { runScript, ScriptError } from './run-script.ts';
+import { ManualChange } from './statements.ts';
+import { catalogOfMigrations } from './states.ts';
+
+export interface CompleteOptions {
+  /** The project: atlas.hcl, schema.sql, migrations/. */
+  root: string;
+  /** The scratch (dev) database. */
+  devUrl: string;
+  /** The migration's name, for a file of our own when Atlas wrote none. */
+  name: string;
+  /** The file `atlas migrate diff` just wrote, if it wrote one. */
+  atlasFile: string | undefined;
+  /** The catalog of schema.sql loaded. */
+  declared: Catalog;
+}
+
+export interface Completed {
+  file: string;
+  /** Statements added to Atlas's (before and after its own). */
+  added: number;
+}
+
+const manualPath =
+  'Write that change by hand: npm run db:new -- <name> gives an empty migration (in atlas.sum) for your SQL; ' +
+  're-hash with npx atlas migrate hash --env local, then npm run db:check verifies it against schema.sql.';
+
+/** db:diff gave up; the file it wrote is gone again. */
+class Incomplete extends CommandError {}
+
+/**
+ * Completes the migration Atlas wrote (or writes one when Atlas wrote
+ * nothing) with the objects Atlas community does not diff, planned by
+ * plan.ts from Postgres' catalogs, then proves it: replaying migrations/
+ * must give exactly schema.sql's catalog. When it cannot (or anything
+ * fails on the way), the file is taken out again (atlas.sum re-hashed) and
+ * the error names the objects. Returns the migration's file name and how
+ * many statements were added, or undefined when nothing differs.
+ */
+export async function completeMigration({ root, devUrl, name, atlasFile, declared }: CompleteOptions): Promise<Completed | undefined> {
+  await resetScratchDatabase(devUrl);
+  try {
+    const old = await replayWithout(root, devUrl, atlasFile); // and the dev database stays in that state
+    if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
+    const file = atlasFile ?? (await newMigration(root, name));
+    return await complete(root, devUrl, file, atlasFile ? readFileSync(path.join(root, 'migrations', file), 'utf8') : '', old, declared);
+  } finally {
+    await resetScratchDatabase(devUrl);
+  }
+}
+
+/** migrations/ replayed by Atlas on the (empty) dev database, without `file`; its catalog. */
+async function replayWithout(root: string, devUrl: string, file: string | undefined): Promise<Catalog> {
+  const copy = await makeWorkingCopy(root, devUrl);
+  try {
+    if (file) {
+      rmSync(path.join(copy.root, 'migrations', file));
+      await hashMigrations(copy.root);
+    }
+    await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: copy.root });
+    return await readCatalog(devUrl);
+  } finally {
+    copy.dispose();
+  }
+}
+
+/** Plans, writes and proves `file` (Atlas's `atlasSql`, or empty) with the dev database at `old`. */
+async function complete(root: string, devUrl: string, file: string, atlasSql: string, old: Catalog, declared: Catalog): Promise<Completed> {
+  const filePath = path.join(root, 'migrations', file);
+  const giveUp = async (message: string): Promise<never> => {
+    await removeMigration(root, file);
+    throw new Incomplete(`${message}\nmigrations/${file} was removed again (atlas.sum re-hashed).\n${manualPath}`);
+  };
+  try {
+    const before = planBeforeAtlas(old, declared);
+    // The state after Atlas's statements, the quick way: the file so far as one script on top of `old`.
+    try {
+      await runScript(devUrl, compose(atlasSql, before, []), `migrations/${file}`);
+    } catch (error) {
+      if (!(error instanceof ScriptError)) throw error;
+      return await giveUp(`db:diff could not complete the migration: ${error.message}`);
+    }
+    const current = await readCatalog(devUrl);
+    const after = planAfterAtlas(current, declared);
+    if (!atlasSql && before.length === 0 && after.length === 0) return await giveUp(unexplained(old, declared));
+    if (before.length > 0 || after.length > 0 || !atlasSql) {
+      writeFileSync(filePath, compose(atlasSql, before, after));
+      await hashMigrations(root);
+    }
+    // The proof, by Atlas itself (its replay is what every database will run, statement by statement, e.g. outside a
+    // transaction on the dev database); for Atlas's own file, unchanged, the state just read is that proof.
+    const replayed = before.length > 0 || after.length > 0 ? await replay(root, devUrl, file, giveUp) : current;
+    const differences = compareCatalogs(replayed, declared);
+    if (differences.length > 0) {
+      return await giveUp(
+        [
+          `db:diff could not complete the migration: replaying migrations/ still differs from schema.sql in ${differences.length} object(s):`,
+          ...differences.flatMap((d) => describeDifference(d, ['migrations', 'schema.sql']).map((line) => `  ${line}`)),
+        ].join('\n'),
+      );
+    }
+    return { file, added: before.length + after.length };
+  } catch (error) {
+    if (error instanceof Incomplete) throw error;
+    if (error instanceof ManualChange) return giveUp([`db:diff cannot write this change itself: ${error.message}`, ...error.details].join('\n'));
+    return giveUp(`db:diff could not complete the migration: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function replay(root: string, devUrl: string, file: string, giveUp: (message: string) => Promise<never>): Promise<Catalog> {
+  try {
+    return await catalogOfMigrations(devUrl, root);
+  } catch (error) {
+    return giveUp(`db:diff could not complete the migration: migrations/${file} fails when replayed:\n${(error as Error).message}`);
+  }
+}
+
+function unexplained(old: Catalog, declared: Catalog): string {
+  const differences = compareCatalogs(old, declared);
+  return [
+    `db:diff found differences it has no statements for (${differences.length} object(s)):`,
+    ...differences.flatMap((d) => describeDifference(d, ['migrations', 'schema.sql']).map((line) => `  ${line}`)),
+  ].join('\n');
+}
+
+const section = (title: string, statements: string[]) => (statements.length ? `-- ${title}\n${statements.join('\n')}\n` : '');
+
+/**
+ * The migration: Atlas's directives (`-- atlas:...` lines) stay first, then
+ * what Atlas's statements need, Atlas's statements, and the rest.
+ */
+function compose(atlasSql: string, before: string[], after: string[]): string {
+  const directives = /^(?:-- atlas:.*\n)+\n?/.exec(atlasSql)?.[0] ?? '';
+  const body = atlasSql.slice(directives.length).trim();
+  const alone = 'What Atlas does not diff, written by db:diff';
+  const [first, then] = body ? ["Before Atlas's statements: what it needs, written by db:diff", "After Atlas's statements: the rest, written by db:diff"] : [alone, alone];
+  return [directives && `${directives.trimEnd()}\n`, section(first, before).trimEnd(), body, section(then, after).trimEnd()]
+    .filter(Boolean)
+    .join('\n')
+    .concat('\n');
+}

@@ -1,0 +1,44 @@
+import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
+import { atlasUrl } from '../db/targets.ts';
+import { completeMigration } from './complete-migration.ts';
+import { withSchemaLoaded } from './declared-database.ts';
+import { SchemaFileError } from './load-schema.ts';
+import { migrationFiles } from './migration-file.ts';
+import { readCatalog } from './read.ts';
+import { resetScratchDatabase } from '../db/scratch.ts';
+
+export interface DiffOptions {
+  /** The project: atlas.hcl, schema.sql, migrations/. */
+  root: string;
+  devUrl: string;
+  name: string;
+  /** Atlas's target flags (--env, --var url=..., --var dev_url=...). */
+  atlasFlags: string[];
+  /** Echo Atlas's command and output (default: true). */
+  echo?: boolean;
+}
+
+/**
+ * What `npm run db:diff` does: Atlas writes the migration from migrations/
+ * to schema.sql (from an empty dev database, schema.sql read from a database
+ * of its own), then complete-migration.ts adds what Atlas does not diff,
+ * from the catalogs of migrations/ and of schema.sql.
+ * Returns the migration's file name, or undefined when nothing changed.
+ */
+export async function diffMigration({ root, devUrl, name, atlasFlags, echo = true }: DiffOptions): Promise<string | undefined> {
+  const before = migrationFiles(root);
+  await resetScratchDatabase(devUrl); // Atlas wants it empty
+  const declared = await withSchemaLoaded(devUrl, root, async (declaredUrl) => {
+    await atlasOrThrow(['migrate', 'diff', name, '--to', atlasUrl(declaredUrl), ...atlasFlags], { echo, cwd: root });
+    return readCatalog(declaredUrl);
+  }).catch((error: unknown) => {
+    if (error instanceof SchemaFileError) throw new CommandError(`${error.message}\n(fix schema.sql and run the command again)`);
+    throw error;
+  });
+  const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));
+  const completed = await completeMigration({ root, devUrl, name, atlasFile, declared });
+  if (echo && completed?.added) {
+    console.log(`db:diff: ${completed.added} statement(s) for what Atlas does not diff (views, functions, triggers, ...) added, replayed and verified`);
+  }
+  return completed?.file;
+}
