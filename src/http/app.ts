@@ -9,7 +9,7 @@ import { cors } from './cors.ts';
 import { openApiDocument, type DocumentOptions } from './openapi.ts';
 import { jsonBody } from './json-body.ts';
 import { requestLog } from './request-log.ts';
-import { describe, mount, type AnyRoute } from './route.ts';
+import { describe, describeSharedResponses, mount, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -35,6 +35,7 @@ export function routes(db: Queryable): AnyRoute[] {
 /** The OpenAPI document of the routes. */
 export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}) {
   const registry = new OpenAPIRegistry();
+  describeSharedResponses(registry);
   for (const route of all) describe(registry, route);
   return openApiDocument(registry, options);
 }
