@@ -13,9 +13,18 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
+/** Every operation, its responses' references to components.responses followed. */
 const operations = () =>
   Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => // eslint-disable-line @typescript-eslint/no-explicit-any
-    Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+    Object.entries(item).map(([method, operation]) => {
+      const responses = Object.fromEntries(
+        Object.entries(operation.responses as Record<string, { $ref?: string }>).map(([status, response]) => [
+          status,
+          response.$ref ? document.components.responses[response.$ref.split('/').at(-1)!] : response,
+        ]),
+      );
+      return { path, method, operation: { ...operation, responses } };
+    }),
   );
 
 describe('the document', () => {

@@ -10,7 +10,7 @@ import { cors } from './cors.ts';
 import { openApiDocument, type DocumentOptions } from './openapi.ts';
 import { jsonBody } from './json-body.ts';
 import { requestLog } from './request-log.ts';
-import { describe, mount, type AnyRoute } from './route.ts';
+import { describe, describeSharedResponses, mount, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -43,6 +43,7 @@ export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, read
     scheme: 'bearer',
     description: "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
   });
+  describeSharedResponses(registry);
   for (const route of all) describe(registry, route, needsToken(route.method, route.path, reads));
   return openApiDocument(registry, options);
 }

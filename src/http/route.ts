@@ -140,64 +140,97 @@ export function mount(router: Router, route: AnyRoute, readBody: RequestHandler)
 }
 
 /**
- * Answers every route can give besides its own: from validation (422), from
- * the body reader (400, 413, 415; error-handler.ts), from the method check
- * (405 with `Allow`, for another method on the same path; allowed-methods.ts),
+ * Answers every route can give besides its own, declared once in
+ * `components.responses` and referenced: from validation (422), from the
+ * body reader (400, 413, 415; error-handler.ts), from the method check (405
+ * with `Allow`, for another method on the same path; allowed-methods.ts),
  * from Node before the app sees the request (400, 408, 417, 431;
  * protocol-errors.ts), and from a database that is away (503).
  */
-function commonResponses(route: AnyRoute): Record<number, ResponseSpec> {
-  const responses: Record<number, ResponseSpec> = {
-    400: { description: route.body ? 'The request is not valid HTTP, or its body is not valid JSON or not valid UTF-8' : 'The request is not valid HTTP' },
-    405: {
+const shared: Record<string, { status: number; spec: ResponseSpec }> = {
+  BadRequest: { status: 400, spec: { description: 'The request is not valid HTTP; or its body is not valid JSON, or not valid UTF-8' } },
+  MethodNotAllowed: {
+    status: 405,
+    spec: {
       description: 'Another method on this path, which it does not serve',
       headers: { Allow: { description: 'The methods this path serves', required: true, schema: { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' } } },
     },
-    408: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' },
-    417: { description: 'An `Expect` header the server does not support' },
-    431: { description: 'The request headers are too large' },
-  };
-  if (route.params || route.query || route.body) {
-    responses[422] = { description: 'Invalid path, query or body (field detail in `errors`)' };
-  }
-  if (route.body) {
-    responses[413] = { description: 'The body is larger than the limit (16 KiB)' };
-    responses[415] = { description: 'The body is not application/json' };
-  }
-  if (route.database !== false) {
-    responses[503] = {
+  },
+  Unauthorized: {
+    status: 401,
+    spec: {
+      description: 'No bearer token, or not one of API_TOKENS',
+      headers: {
+        'WWW-Authenticate': {
+          description: 'Bearer realm="bookshelf" (with error="invalid_token" for a wrong one)',
+          required: true,
+          schema: { type: 'string' },
+        },
+      },
+    },
+  },
+  RequestTimeout: { status: 408, spec: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' } },
+  PayloadTooLarge: { status: 413, spec: { description: 'The body is larger than the limit (16 KiB)' } },
+  UnsupportedMediaType: { status: 415, spec: { description: 'The body is not application/json' } },
+  ExpectationFailed: { status: 417, spec: { description: 'An `Expect` header the server does not support' } },
+  ValidationFailed: { status: 422, spec: { description: 'Invalid path, query or body (field detail in `errors`)' } },
+  HeadersTooLarge: { status: 431, spec: { description: 'The request headers are too large' } },
+  DatabaseUnavailable: {
+    status: 503,
+    spec: {
       description: 'The database is away; retry after Retry-After seconds',
       headers: { 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } } },
+    },
+  },
+};
+
+/** The shared answers a route can give, by status: the names of their components; `secured`: a 401 too. */
+function commonResponses(route: AnyRoute, secured: boolean): Record<number, string> {
+  const names = ['BadRequest', 'MethodNotAllowed', 'RequestTimeout', 'ExpectationFailed', 'HeadersTooLarge'];
+  if (secured) names.push('Unauthorized');
+  if (route.params || route.query || route.body) names.push('ValidationFailed');
+  if (route.body) names.push('PayloadTooLarge', 'UnsupportedMediaType');
+  if (route.database !== false) names.push('DatabaseUnavailable');
+  return Object.fromEntries(names.map((name) => [shared[name]!.status, name]));
+}
+
+/** A response as OpenAPI has it: an error's body is a problem unless it says otherwise. */
+function responseConfig(status: number, { description, schema, headers }: ResponseSpec): ResponseConfig {
+  const isProblem = status >= 400;
+  const content = schema
+    ? { [isProblem ? 'application/problem+json' : 'application/json']: { schema } }
+    : isProblem
+      ? { 'application/problem+json': { schema: Problem } }
+      : undefined;
+  return { description, ...(headers ? { headers: headers as NonNullable<ResponseConfig['headers']> } : {}), ...(content ? { content } : {}) };
+}
+
+/** Declares the shared answers in `components.responses` (once per document, before the routes). */
+export function describeSharedResponses(registry: OpenAPIRegistry): void {
+  // A component is written as given (no zod conversion): its body is a reference to the Problem schema.
+  registry.register('Problem', Problem);
+  for (const [name, { spec }] of Object.entries(shared)) {
+    const component = {
+      description: spec.description,
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
     };
+    registry.registerComponent('responses', name, component as Parameters<typeof registry.registerComponent<'responses'>>[2]);
   }
-  return responses;
 }
 
 /** Documents a route in the OpenAPI registry, from the same schemas; `secured`: it needs a bearer token (auth.ts). */
 export function describe(registry: OpenAPIRegistry, route: AnyRoute, secured = false): void {
-  const common = commonResponses(route);
-  if (secured) {
-    common[401] = {
-      description: 'No bearer token, or not one of API_TOKENS',
-      headers: { 'WWW-Authenticate': { description: 'Bearer realm="bookshelf" (with error="invalid_token" for a wrong one)', required: true, schema: { type: 'string' } } },
-    };
-  }
-  // A route's own answer for a common status (e.g. /readyz's 503) keeps the common headers.
-  const all: Record<number, ResponseSpec> = { ...common };
-  for (const [status, response] of Object.entries(route.responses)) all[Number(status)] = { ...common[Number(status)], ...response };
+  const common = commonResponses(route, secured);
+  const statuses = [...new Set([...Object.keys(common), ...Object.keys(route.responses)].map(Number))].sort((a, b) => a - b);
   const responses = Object.fromEntries(
-    Object.entries(all)
-      .sort(([a], [b]) => Number(a) - Number(b))
-      .map(([status, { description, schema, headers }]) => {
-        const isProblem = Number(status) >= 400;
-        const content = schema
-          ? { [isProblem ? 'application/problem+json' : 'application/json']: { schema } }
-          : isProblem
-            ? { 'application/problem+json': { schema: Problem } }
-            : undefined;
-        const response: ResponseConfig = { description, ...(headers ? { headers: headers as NonNullable<ResponseConfig['headers']> } : {}), ...(content ? { content } : {}) };
-        return [status, response];
-      }),
+    statuses.map((status) => {
+      const own = route.responses[status];
+      const name = common[status];
+      if (!own) return [status, { $ref: `#/components/responses/${name}` }];
+      // A route's own answer for a shared status (e.g. /readyz's 503) keeps the shared headers.
+      return [status, responseConfig(status, { ...(name ? shared[name]!.spec : {}), ...own })];
+    }),
   );
   const config: RouteConfig = {
     method: route.method,

@@ -59,14 +59,14 @@ export class DocumentArbitraries {
     this.ajv.addSchema(document, documentId);
   }
 
-  /** Every operation of the document, as [operationId, method, path template, operation]. */
+  /** Every operation of the document: its operationId, method, path template and OpenAPI object. */
   operations(): { operationId: string; method: string; template: string; operation: Json }[] {
     return Object.entries(this.document.paths as Json).flatMap(([template, item]) =>
       Object.entries(item as Json).map(([method, operation]) => ({ operationId: operation.operationId as string, method: method.toUpperCase(), template, operation: operation as Json })),
     );
   }
 
-  /** A request to any operation: valid ones and ones with one flaw, in about equal numbers. */
+  /** A request to any operation: three valid ones to two with one flaw (where the operation takes anything that can be wrong). */
   request(): fc.Arbitrary<DocumentRequest> {
     return fc.oneof(...this.operations().map(({ operationId }) => this.requestFor(operationId)));
   }

@@ -72,12 +72,15 @@ export class ResponseValidator {
     if (!declared && response.status !== 405) return [`${where}: ${method} is not an operation of ${operation.template}, so only a 405 is expected`];
     const responses = operationObject.responses as Json;
     const status = String(response.status);
-    const spec = (responses[status] ?? responses[`${status[0]}XX`] ?? responses.default) as Json | undefined;
-    if (!spec) return [`${where}: status ${status} is not declared for ${method} ${operation.template} (declared: ${Object.keys(responses).join(', ')})`];
-    const key = status in responses ? status : `${status[0]}XX` in responses ? `${status[0]}XX` : 'default';
+    const key = [status, `${status[0]}XX`, 'default'].find((candidate) => candidate in responses);
+    if (!key) return [`${where}: status ${status} is not declared for ${method} ${operation.template} (declared: ${Object.keys(responses).join(', ')})`];
+    // A shared answer is a reference to components.responses.
+    const answer = responses[key] as Json;
+    const specPointer = typeof answer.$ref === 'string' ? answer.$ref : `${pointer}/${key}`;
+    const spec = typeof answer.$ref === 'string' ? this.at(answer.$ref) : answer;
     return [
-      ...this.headerProblems(spec, `${pointer}/${key}`, response, where),
-      ...this.bodyProblems(spec, `${pointer}/${key}`, response, where, method === 'HEAD'),
+      ...this.headerProblems(spec, specPointer, response, where),
+      ...this.bodyProblems(spec, specPointer, response, where, method === 'HEAD'),
     ];
   }
 
@@ -128,6 +131,13 @@ export class ResponseValidator {
     if (!contentType.startsWith('application/problem+json')) return [`${where}: an error outside the document is not a problem (${contentType})`];
     const validate = this.validator('#/components/schemas/Problem');
     return validate(JSON.parse(response.text)) ? [] : [`${where}: ${this.ajv.errorsText(validate.errors)}`];
+  }
+
+  /** The node at a `#/…` JSON Pointer of the document. */
+  private at(pointer: string): Json {
+    let node: Json = this.document;
+    for (const part of pointer.replace(/^#\//, '').split('/')) node = node[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    return node;
   }
 
   private validator(pointer: string): ValidateFunction {
