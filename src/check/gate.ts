@@ -4,6 +4,7 @@ import { formatFinding, type Finding } from './finding.ts';
 import { atlasLintFindings } from './lint.ts';
 import { migrationFiles } from './migration-files.ts';
 import { squawkFindings } from './squawk.ts';
+import { stillReferencedFindings } from './still-referenced.ts';
 
 /**
  * The migration gate: the same checks wherever migrations are judged
@@ -11,7 +12,8 @@ import { squawkFindings } from './squawk.ts';
  * on the pending ones, before anything runs):
  * - Atlas's analyzers (destructive, data-dependent, backward-incompatible, constraint drops);
  * - squawk (locks and table rewrites), as configured in squawk-rules.ts;
- * - our data-loss rules (narrowing type changes, DROP + ADD that is a rename).
+ * - our data-loss rules (narrowing type changes, DROP + ADD that is a rename);
+ * - expand and contract: a warning for a column dropped or renamed that src/ still uses.
  */
 export interface GateVerdict {
   /** The files judged, oldest first. */
@@ -37,6 +39,7 @@ export async function gateMigrations(projectRoot: string, devUrl: string, latest
     ...(await atlasLintFindings(projectRoot, devUrl, scope.length)),
     ...(await squawkFindings(scope)),
     ...(await dataLossFindings(projectRoot, devUrl, all, scope)),
+    ...stillReferencedFindings(projectRoot, scope),
   ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return {
     files: scope.map((file) => file.name),
