@@ -29,8 +29,13 @@ export const optOutHelp =
   '(first line, then an empty line; or the line above the statement), squawk rules `-- squawk-ignore <rule>` (the line above the statement) ' +
   'or `-- squawk-ignore-file <rule>`, our data-loss rules `-- bookshelf:allow <rule>`. Then run npx atlas migrate hash --env local.';
 
-/** Judges the newest `latest` migration files of the project (a dev database Atlas may wipe is needed). */
-export async function gateMigrations(projectRoot: string, devUrl: string, latest: number): Promise<GateVerdict> {
+/**
+ * Judges the newest `latest` migration files of the project (a dev database
+ * Atlas may wipe is needed). `codeRoot` holds the src/ whose uses of dropped
+ * columns are warned about: the project itself, also when its migrations are
+ * judged in a copy (db:check's re-hashed working copy).
+ */
+export async function gateMigrations(projectRoot: string, devUrl: string, latest: number, codeRoot = projectRoot): Promise<GateVerdict> {
   const all = migrationFiles(projectRoot);
   const scope = latest > 0 ? all.slice(-latest) : [];
   if (scope.length === 0) return { files: [], blockers: [], warnings: [] };
@@ -39,7 +44,7 @@ export async function gateMigrations(projectRoot: string, devUrl: string, latest
     ...(await atlasLintFindings(projectRoot, devUrl, scope.length)),
     ...(await squawkFindings(scope)),
     ...(await dataLossFindings(projectRoot, devUrl, all, scope)),
-    ...stillReferencedFindings(projectRoot, scope),
+    ...stillReferencedFindings(codeRoot, scope),
   ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return {
     files: scope.map((file) => file.name),
