@@ -185,6 +185,55 @@ describe('a migration waiting for a lock on books, while the API reads books', (
   });
 });
 
+describe('where a lock timeout is not retried, or is not on a table', () => {
+  it('a CREATE INDEX CONCURRENTLY file (atlas:txmode none) that times out is not retried, and the message says what is left', async () => {
+    const url = await createDatabase(adminUrl);
+    cleanups.push(() => dropDatabase(adminUrl, url));
+    const scratch = scratchRepo();
+    cleanups.push(scratch.dispose);
+    writeFileSync(scratch.file('migrations', '20261126000608_books_title_idx.sql'), '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY "books_title_idx" ON "books" ("title");\n');
+    await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
+    // An open snapshot: CONCURRENTLY waits for it to end before it can finish.
+    const reader = new pg.Client({ connectionString: url });
+    await reader.connect();
+    cleanups.push(() => reader.end());
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await reader.query('SELECT count(*) FROM books');
+
+    const lines: string[] = [];
+    const failure = await applyMigrations(url, { dev, root: scratch.root, lockTimeoutMs: 200, lockRetries: 3, retryDelayMs: 50, log: (line) => lines.push(line) }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toMatch(/^20261126000608_books_title_idx\.sql waited longer than lock_timeout \(200 ms\).*runs outside a transaction.*INVALID index/);
+    expect(lines.filter((line) => line.includes('Retry'))).toEqual([]);
+    const [index] = (await adminQuery(url, `SELECT indisvalid FROM pg_index WHERE indexrelid = 'books_title_idx'::regclass`)).rows;
+    expect(index).toEqual({ indisvalid: false });
+  });
+
+  it('an apply that waits for another apply (Atlas’s advisory lock) times out the same way, and says so', async () => {
+    const url = await createDatabase(adminUrl);
+    cleanups.push(() => dropDatabase(adminUrl, url));
+    const scratch = scratchRepo();
+    cleanups.push(scratch.dispose);
+    writeFileSync(scratch.file('migrations', migration), 'ALTER TABLE "books" ADD COLUMN "pages" integer NULL;\n');
+    await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
+    // FNV-1 (32 bit) of "atlas_migrate_execute": the lock `atlas migrate apply` takes.
+    const atlasLockId = [...Buffer.from('atlas_migrate_execute')].reduce((hash, byte) => (Math.imul(hash, 16777619) ^ byte) >>> 0, 2166136261);
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    cleanups.push(() => other.end());
+    await other.query('SELECT pg_advisory_lock($1)', [atlasLockId]);
+
+    const failure = await applyMigrations(url, { dev, root: scratch.root, lockTimeoutMs: 200, lockRetries: 0 }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toMatch(/waited longer than lock_timeout \(200 ms\) for a lock \(Atlas's own lock: another apply is running\)/);
+    expect(await bookColumns(url)).not.toContain('pages');
+  });
+});
+
 describe('withLockTimeout', () => {
   it('sets lock_timeout as a startup option, keeping options the URL had (Neon’s endpoint=…)', () => {
     const url = withLockTimeout('postgresql://u:p@h/db?options=endpoint%3Dep-x&sslmode=require', 2000);
