@@ -33,7 +33,13 @@ export async function startServer(config: Env = env(), logger: Logger = pino({ l
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
     logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
-    await applyMigrations(targets.migrate, { dev: targets.dev, log: (line) => logger.info(line) });
+    await applyMigrations(targets.migrate, {
+      dev: targets.dev,
+      log: (line) => logger.info(line),
+      lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
+      lockRetries: config.MIGRATION_LOCK_RETRIES,
+      retryDelayMs: config.MIGRATION_LOCK_RETRY_DELAY_MS,
+    });
   }
   const pool = createPool({
     url: targets.app,

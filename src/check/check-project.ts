@@ -50,7 +50,7 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckR
     await run('migrations intact', () => checkMigrationsIntact(root, replay, copy.freshSum, options.lint?.gitBase));
     await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl, replay));
     await run('zapatos types fresh', () => checkTypesFresh(root, replay));
-    await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint)));
+    await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint), root));
     if (targetUrl) await run('live database', () => checkLiveDrift(copy.root, devUrl, targetUrl, options.excludeTables));
     else record(skip('live database', 'no target: pass --url <url> or --env neon, or set DATABASE_URL'));
   } finally {

@@ -4,6 +4,7 @@ import { formatFinding, type Finding } from './finding.ts';
 import { atlasLintFindings } from './lint.ts';
 import { migrationFiles } from './migration-files.ts';
 import { squawkFindings } from './squawk.ts';
+import { stillReferencedFindings } from './still-referenced.ts';
 
 /**
  * The migration gate: the same checks wherever migrations are judged
@@ -11,7 +12,8 @@ import { squawkFindings } from './squawk.ts';
  * on the pending ones, before anything runs):
  * - Atlas's analyzers (destructive, data-dependent, backward-incompatible, constraint drops);
  * - squawk (locks and table rewrites), as configured in squawk-rules.ts;
- * - our data-loss rules (narrowing type changes, DROP + ADD that is a rename).
+ * - our data-loss rules (narrowing type changes, DROP + ADD that is a rename);
+ * - expand and contract: a warning for a column dropped or renamed that src/ still uses.
  */
 export interface GateVerdict {
   /** The files judged, oldest first. */
@@ -27,8 +29,13 @@ export const optOutHelp =
   '(first line, then an empty line; or the line above the statement), squawk rules `-- squawk-ignore <rule>` (the line above the statement) ' +
   'or `-- squawk-ignore-file <rule>`, our data-loss rules `-- bookshelf:allow <rule>`. Then run npx atlas migrate hash --env local.';
 
-/** Judges the newest `latest` migration files of the project (a dev database Atlas may wipe is needed). */
-export async function gateMigrations(projectRoot: string, devUrl: string, latest: number): Promise<GateVerdict> {
+/**
+ * Judges the newest `latest` migration files of the project (a dev database
+ * Atlas may wipe is needed). `codeRoot` holds the src/ whose uses of dropped
+ * columns are warned about: the project itself, also when its migrations are
+ * judged in a copy (db:check's re-hashed working copy).
+ */
+export async function gateMigrations(projectRoot: string, devUrl: string, latest: number, codeRoot = projectRoot): Promise<GateVerdict> {
   const all = migrationFiles(projectRoot);
   const scope = latest > 0 ? all.slice(-latest) : [];
   if (scope.length === 0) return { files: [], blockers: [], warnings: [] };
@@ -37,6 +44,7 @@ export async function gateMigrations(projectRoot: string, devUrl: string, latest
     ...(await atlasLintFindings(projectRoot, devUrl, scope.length)),
     ...(await squawkFindings(scope)),
     ...(await dataLossFindings(projectRoot, devUrl, all, scope)),
+    ...stillReferencedFindings(codeRoot, scope),
   ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return {
     files: scope.map((file) => file.name),

@@ -120,15 +120,11 @@ export const squawkRules: Record<string, SquawkRulePolicy> = {
 
   // Worth seeing, not refusing.
   'require-lock-timeout': {
-    level: 'warn',
-    why: 'a DDL statement that waits for a lock queues every later query on the table; the apply path does not yet set lock_timeout (issue 10 §3)',
-    advice:
-      'Without lock_timeout, a statement waiting behind a long transaction queues every later query on the table. ' +
-      'Start the file with `SET LOCAL lock_timeout = \'2s\';` (LOCAL: it ends with the file\'s transaction).',
+    level: 'off',
+    why: 'the apply path sets it: every migration runs with lock_timeout = MIGRATION_LOCK_TIMEOUT_MS (2 s) and is retried on a timeout (src/db/migrate.ts)',
   },
   'require-statement-timeout': { level: 'off', why: 'a migration may legitimately run long (a CONCURRENTLY build, a backfill); lock_timeout is the bound that protects readers' },
-  // Not excluded: in squawk 2.66 excluding this umbrella rule also silences require-lock-timeout.
-  'require-timeout-settings': { level: 'warn', why: 'the umbrella of the two timeout rules above; excluding it would silence require-lock-timeout' },
+  'require-timeout-settings': { level: 'off', why: 'the umbrella of the two timeout rules above, both off' },
   'ban-drop-not-null': { level: 'warn', why: 'old code that writes NULL is fine; old code that reads may not expect NULL' },
   'renaming-column': { level: 'warn', why: "Atlas's backward-incompatible analyzer (BC102) already fails it, with its own opt-out" },
   'renaming-table': { level: 'warn', why: "Atlas's backward-incompatible analyzer (BC101) already fails it, with its own opt-out" },

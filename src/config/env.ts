@@ -83,6 +83,16 @@ const schema = z.object({
    * heuristic (up to 4×). See src/config/heap.ts.
    */
   HEAP_GROWTH_PERCENT: integer(0, 1000).default(150),
+  /**
+   * Each migration's lock_timeout: how long a statement may wait for a lock
+   * (behind a long transaction) before it gives up; meanwhile every later
+   * query on that table waits behind it. 0: wait forever (Postgres' default).
+   */
+  MIGRATION_LOCK_TIMEOUT_MS: integer(0, 600_000).default(2_000),
+  /** How often a migration that timed out on a lock is retried (its transaction rolled back), with doubling backoff. */
+  MIGRATION_LOCK_RETRIES: integer(0, 20).default(3),
+  /** The first retry's backoff; each next one doubles (2, 4, 8 s by default). */
+  MIGRATION_LOCK_RETRY_DELAY_MS: integer(0, 600_000).default(2_000),
   /** How long a client may take to send a request's headers (Node's default is 60 s). */
   HTTP_HEADERS_TIMEOUT_MS: integer(1, 3_600_000).default(10_000),
   /** How long a client may take to send a whole request, body included (Node's default is 300 s); then a 408. */

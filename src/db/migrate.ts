@@ -3,8 +3,11 @@ import { repoRoot } from '../atlas/locate.mjs';
 import { describeVerdict, gateMigrations, type GateVerdict } from '../check/gate.ts';
 import { migrationFiles } from '../check/migration-files.ts';
 import { pendingMigrations } from '../check/pending.ts';
-import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
+import { atlas, CommandError } from '../commands/atlas.ts';
+import { explainAtlasFailure } from '../commands/atlas-output.ts';
 import { targetFlags } from '../commands/target-flags.ts';
+import { env } from '../config/env.ts';
+import { backoffMs, failedVersion, isLockTimeout, withLockTimeout } from './lock-timeout.ts';
 import { seed } from './seed.ts';
 
 export interface ApplyOptions {
@@ -17,6 +20,12 @@ export interface ApplyOptions {
   /** Where the gate's verdict goes: one summary line, or (with `showWarnings`) each warning too. */
   log?: (line: string) => void;
   showWarnings?: boolean;
+  /** Each migration's lock_timeout in ms, 0 for none (default: MIGRATION_LOCK_TIMEOUT_MS). */
+  lockTimeoutMs?: number;
+  /** Retries after a lock timeout (default: MIGRATION_LOCK_RETRIES). */
+  lockRetries?: number;
+  /** The first retry's backoff in ms, doubling after each (default: MIGRATION_LOCK_RETRY_DELAY_MS). */
+  retryDelayMs?: number;
 }
 
 /** The gate refused the pending migrations; nothing was applied. */
@@ -79,8 +88,60 @@ export async function applyMigrations(url: string, options: ApplyOptions): Promi
     `migration gate: ${pending.length} pending migration(s) accepted` +
       (warnings ? ` with ${warnings} warning(s)${options.showWarnings ? '' : ' (npm run db:apply -- --dry-run shows them)'}` : ''),
   );
-  await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: url, dev: options.dev })], { echo: options.echo ?? false, cwd: root });
+  await applyWithBoundedLocks(url, root, options);
   return { applied: pending };
+}
+
+/**
+ * `atlas migrate apply` with every session's lock_timeout bounded, so a
+ * migration that waits behind a long transaction gives up after the bound
+ * instead of queueing the API's queries behind it. A file that timed out ran
+ * in its own transaction, which rolled back: Atlas left no revision for it,
+ * and after a backoff the apply runs again from that file. Other errors, and
+ * a lock timeout in a file that runs outside a transaction (`-- atlas:txmode
+ * none`: what ran before stays), are not retried.
+ */
+async function applyWithBoundedLocks(url: string, root: string, options: ApplyOptions): Promise<void> {
+  const lockTimeoutMs = options.lockTimeoutMs ?? env().MIGRATION_LOCK_TIMEOUT_MS;
+  const retries = options.lockRetries ?? env().MIGRATION_LOCK_RETRIES;
+  const baseDelay = options.retryDelayMs ?? env().MIGRATION_LOCK_RETRY_DELAY_MS;
+  const args = ['migrate', 'apply', ...targetFlags({ migrate: withLockTimeout(url, lockTimeoutMs), dev: options.dev })];
+  for (let attempt = 1; ; attempt++) {
+    const run = await atlas(args, { echo: options.echo ?? false, cwd: root });
+    if (run.code === 0) return;
+    const output = `${run.stderr}\n${run.stdout}`;
+    const version = failedVersion(output);
+    const file = version ? migrationFiles(root).find((candidate) => candidate.name.startsWith(version)) : undefined;
+    const statement = /executing statement "((?:[^"\\]|\\.)*)"/.exec(run.stderr)?.[1]?.replace(/\\(.)/g, '$1');
+    if (!isLockTimeout(output)) {
+      const explained = explainAtlasFailure(run.stderr, run.cwd);
+      const detail = explained ? `\n${explained}` : options.echo ? '' : `\n${(run.stderr || run.stdout).trim()}`;
+      throw new CommandError(`atlas migrate apply failed (exit ${run.code})${detail}`, run.code);
+    }
+    const waited = `${file?.name ?? 'a migration'} waited longer than lock_timeout (${lockTimeoutMs} ms) for a lock` +
+      (statement ? ` (${statement})` : ' (Atlas\'s own lock: another apply is running)');
+    if (file?.noTransaction) {
+      throw new CommandError(
+        `${waited}. The file runs outside a transaction (-- atlas:txmode none), so the statements before that one stay applied and it is not retried: ` +
+          'a CREATE INDEX CONCURRENTLY that timed out leaves an INVALID index (DROP INDEX CONCURRENTLY it). ' +
+          'Find the long transaction in pg_stat_activity, let it finish, then run `npm run db:apply` again ' +
+          '(or, for an index build, which blocks no reads or writes while it waits, MIGRATION_LOCK_TIMEOUT_MS=0).',
+      );
+    }
+    if (attempt > retries) {
+      throw new CommandError(
+        `${waited}, ${attempt} time(s); nothing of that file was applied (its transaction rolled back; earlier files stay applied). ` +
+          'A long transaction holds a lock on the table: find it with ' +
+          '`SELECT pid, xact_start, state, query FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids(<pid of the waiting migration>))` ' +
+          'or in pg_locks, let it finish (or end it), then run `npm run db:apply` again; ' +
+          'MIGRATION_LOCK_TIMEOUT_MS and MIGRATION_LOCK_RETRIES set the bound and the retries ' +
+          '(Postgres: "canceling statement due to lock timeout", SQLSTATE 55P03).',
+      );
+    }
+    const delay = backoffMs(attempt, baseDelay);
+    options.log?.(`${waited}; nothing of it was applied. Retry ${attempt} of ${retries} in ${(delay / 1000).toFixed(1)} s.`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }
 
 /** Seeds the guide's data only into a database with no authors yet. */

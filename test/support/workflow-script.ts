@@ -3,7 +3,9 @@ import path from 'node:path';
 import { repoRoot } from '../../src/atlas/locate.mjs';
 import { atlas } from '../../src/commands/atlas.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
+import { applyMigrations } from '../../src/db/migrate.ts';
 import { atlasUrl } from '../../src/db/targets.ts';
+import pg from 'pg';
 import { call, startApp } from './app.ts';
 import { runToEnd } from './process.ts';
 import { runDbCheck } from './scratch-repo.ts';
@@ -22,6 +24,8 @@ import { parseTxtar } from './txtar.ts';
  *   atlas <args>              the real Atlas, in $WORK
  *   api <METHOD> <path> [json] the API (src/http) on $URL, one request; output: status, then body
  *   db-check [args]           npm run db:check -- --dir $WORK --dev-url $DEV [args]
+ *   db-apply                  the apply path of npm run db:apply (the gate, then Atlas with lock_timeout) on $URL, with $WORK's migrations
+ *   sql <statement>           one statement on $URL; output: the command tag and row count, then the rows as JSON
  *   types                     zapatos types from $WORK's migrations into $WORK/src/db
  *   tsc [tsconfig]            tsc --noEmit -p $WORK/<tsconfig> (default tsconfig.json)
  *   cp <from> <to>            copy a file within $WORK
@@ -58,6 +62,27 @@ export const commands: Record<string, Command> = {
   'db-check': async (ctx, args) => {
     const run = await runDbCheck(['--dir', ctx.work, '--dev-url', ctx.dev, ...args]);
     return { ok: run.code === 0, output: run.output };
+  },
+  'db-apply': async (ctx) => {
+    const lines: string[] = [];
+    try {
+      const { applied } = await applyMigrations(ctx.url, { dev: ctx.dev, root: ctx.work, showWarnings: true, log: (line) => lines.push(line) });
+      return { ok: true, output: [...lines, `applied ${applied.length} migration(s): ${applied.join(', ')}`].join('\n') };
+    } catch (error) {
+      return { ok: false, output: [...lines, (error as Error).message].join('\n') };
+    }
+  },
+  sql: async (ctx, [statement]) => {
+    const client = new pg.Client({ connectionString: ctx.url });
+    await client.connect();
+    try {
+      const result = await client.query(statement!);
+      return { ok: true, output: `${result.command} ${result.rowCount}\n${JSON.stringify(result.rows)}` };
+    } catch (error) {
+      return { ok: false, output: (error as Error).message };
+    } finally {
+      await client.end();
+    }
   },
   types: async (ctx) => {
     await typesFromMigrations(ctx.dev, path.join(ctx.work, 'src', 'db'), false, ctx.work);
