@@ -36,7 +36,7 @@ export function startOnlineLoad({ baseUrl, authorIds, maxBookId, lanes, everyMs 
   const requests: (() => { kind: 'read' | 'write'; path: string; init?: RequestInit })[] = [
     () => ({ kind: 'read', path: `/books/${pick(authorIds)}` }),
     () => ({ kind: 'read', path: `/books/by-id/${bookId()}` }),
-    () => ({ kind: 'read', path: `/authors/${pick(authorIds)}?include=books` }),
+    () => ({ kind: 'read', path: `/authors/${pick(authorIds)}/with-books` }),
     () =>
       Math.random() < 0.5
         ? { kind: 'write', path: '/books', init: json('POST', { title: `Written under load ${Date.now()}`, author_id: pick(authorIds) }) }
