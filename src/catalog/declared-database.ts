@@ -1,8 +1,7 @@
 import path from 'node:path';
-import pg from 'pg';
-import { tlsOptions } from '../db/tls.ts';
 import { resetScratchDatabase } from '../db/scratch.ts';
 import { loadSchemaFile } from './load-schema.ts';
+import { connectClient } from '../db/client.ts';
 
 /**
  * A second scratch database beside the dev database (`<dev>_schema`, made on
@@ -34,9 +33,7 @@ export async function withSchemaLoaded<T>(devUrl: string, root: string, use: (de
 
 async function createIfMissing(devUrl: string, declaredUrl: string): Promise<void> {
   const name = decodeURIComponent(new URL(declaredUrl).pathname.slice(1));
-  const { connectionString, ssl } = tlsOptions(devUrl);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
+  const client = await connectClient(devUrl);
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount) return;

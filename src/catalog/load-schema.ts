@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
-import { tlsOptions } from '../db/tls.ts';
 import { schemaSource } from './schema-source.ts';
 import { lineAt, splitStatements } from './sql-statements.ts';
+import { connectClient } from '../db/client.ts';
 
 /**
  * Runs a schema file (schema.sql, as schema-source.ts prepares it) on a
@@ -22,9 +21,7 @@ interface PgError {
 export async function loadSchemaFile(url: string, file: string): Promise<void> {
   const name = path.basename(file);
   const text = schemaSource(readFileSync(file, 'utf8'), name).text;
-  const { connectionString, ssl } = tlsOptions(url);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     // One script runs as one implicit transaction: fast, and a failure leaves nothing behind.
     await client.query(text);

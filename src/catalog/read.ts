@@ -1,7 +1,6 @@
-import pg from 'pg';
-import { tlsOptions } from '../db/tls.ts';
 import type { Catalog, CatalogObject } from './object.ts';
 import { queries } from './queries.ts';
+import { connectClient } from '../db/client.ts';
 
 /**
  * Everything a database's schemas hold, read from Postgres' own catalogs
@@ -25,9 +24,7 @@ export interface ReadOptions {
 export const defaultExcludedSchemas = ['atlas_schema_revisions'];
 
 export async function readCatalog(url: string, { excludeSchemas = defaultExcludedSchemas, excludeTables = [] }: ReadOptions = {}): Promise<Catalog> {
-  const { connectionString, ssl } = tlsOptions(url);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     await client.query(`SELECT pg_catalog.set_config('search_path', '', false)`);
     const objects: CatalogObject[] = [];

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { tlsOptions } from '../db/tls.ts';
+import { connectClient } from '../db/client.ts';
 
 /** A statement of a migration that Postgres refused, named by file and line. */
 export class ScriptError extends Error {
@@ -11,9 +10,7 @@ export class ScriptError extends Error {
  * `label:<line>` and the line of a statement Postgres refuses.
  */
 export async function runScript(url: string, text: string, label: string): Promise<void> {
-  const { connectionString, ssl } = tlsOptions(url);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     await client.query(text);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { redactSecrets } from '../config/redact.ts';
 import type { ColumnType } from './column-types.ts';
 import type { Finding } from './finding.ts';
-import { withClient } from './pg-client.ts';
+import { withClient } from '../db/client.ts';
 
 const integerRange: Record<string, [string, string]> = {
   int2: ['-32768', '32767'],

@@ -4,7 +4,7 @@ import { resetScratchDatabase } from '../db/scratch.ts';
 import { narrowing, type ColumnType } from './column-types.ts';
 import { lineAt, type Finding } from './finding.ts';
 import type { MigrationFile } from './migration-files.ts';
-import { withClient } from './pg-client.ts';
+import { withClient } from '../db/client.ts';
 
 /**
  * Data loss you can see in the SQL, which Atlas v0.13.1 does not flag:

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
-import { tlsOptions } from './tls.ts';
+import { connectClient } from './client.ts';
 
 /**
  * Writes `<outDir>/zapatos/api-shapes.ts`: every column of every table in
@@ -82,9 +81,7 @@ function shapeOf(row: ColumnRow): ColumnShape {
 }
 
 export async function generateApiShapes(url: string, outDir: string): Promise<void> {
-  const { connectionString, ssl } = tlsOptions(url);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
+  const client = await connectClient(url);
   let rows: ColumnRow[];
   try {
     rows = (await client.query<ColumnRow>(query)).rows.filter((row) => row.table !== 'atlas_schema_revisions');

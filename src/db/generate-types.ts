@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { generate } from 'zapatos/generate';
 import { customTypes as projectCustomTypes, domainBaseTypes } from './custom-types.ts';
 import { generateApiShapes } from './generate-api-shapes.ts';
 import { tlsOptions } from './tls.ts';
+import { connectClient } from './client.ts';
 
 /** Atlas's own bookkeeping table is not part of the app's schema. */
 const excludedTables = ['atlas_schema_revisions'];
@@ -89,9 +89,7 @@ async function replacePlaceholders(url: string, customDir: string, customTypes: 
 
 /** For each domain, composite and range type: `=<base type>` for a domain, else `composite` or `range`. */
 async function domainBases(url: string): Promise<Map<string, string>> {
-  const { connectionString, ssl } = tlsOptions(url);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     const { rows } = await client.query<{ name: string; base: string }>(
       `SELECT t.typname AS name, CASE t.typtype WHEN 'd' THEN '=' || b.typname WHEN 'c' THEN 'composite' ELSE 'range' END AS base

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { tlsOptions } from './tls.ts';
+import { connectClient } from './client.ts';
 
 /**
  * Empties a scratch database (Atlas's dev database) so that Atlas accepts it:
@@ -8,9 +7,7 @@ import { tlsOptions } from './tls.ts';
  * dev URL pasted where the app URL belongs.
  */
 export async function resetScratchDatabase(url: string): Promise<void> {
-  const { connectionString, ssl } = tlsOptions(url);
-  const client = new pg.Client({ connectionString, ssl: ssl === 'no-verify' ? { rejectUnauthorized: false } : ssl });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     const { rows } = await client.query<{ name: string }>(
       `SELECT nspname AS name FROM pg_namespace
