@@ -2,20 +2,19 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Queryable } from '@databases/pg';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { allowedMethods } from './allowed-methods.ts';
 import { bearerScheme, needsToken, requireToken, type AuthOptions } from './auth.ts';
 import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { cors } from './cors.ts';
 import { openApiDocument, type DocumentOptions } from './openapi.ts';
 import { jsonBody } from './json-body.ts';
-import { requestLog } from './request-log.ts';
-import { describe, describeSharedResponses, mount, type AnyRoute } from './route.ts';
+import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
-import { securityHeaders } from './security-headers.ts';
+import { securityHeaderList } from './security-headers.ts';
 import { sendJson } from './send.ts';
+import { serveApi } from './serve-api.ts';
 
 export interface AppDeps {
   /** The database: the process' pool (or a transaction, in tests). */
@@ -63,20 +62,20 @@ export function createApp({
   // FastAPI answers /authors/ like /authors; so do we (not strict, not case sensitive).
   app.set('strict routing', false);
 
-  app.use(requestLog(logger));
-  app.use(securityHeaders());
-  // Off by default: then not even a middleware layer on the request path.
-  if (corsOrigins.length > 0) app.use(cors(corsOrigins));
   const all = routes(db);
-  const served = [...all.map(({ path, method }) => ({ path, methods: [method] })), ...['/openapi.json', ...docsPaths].map((path) => ({ path, methods: ['get'] }))];
-  app.use(allowedMethods(served));
-  // No tokens (the local embedded database): writes are open, and no middleware layer is added.
-  if (auth.tokens.length > 0) app.use(requireToken(auth));
-
-  const router = express.Router();
-  const readBody = jsonBody(bodyLimit);
-  for (const route of all) mount(router, route, readBody);
-  app.use(router);
+  app.use(
+    serveApi({
+      routes: all,
+      elsewhere: ['/openapi.json', ...docsPaths].map((path) => ({ path, methods: ['get'] })),
+      logger,
+      securityHeaders: securityHeaderList(),
+      readBody: jsonBody(bodyLimit),
+      // Off by default: then not even a step on the request path.
+      cors: corsOrigins.length > 0 ? cors(corsOrigins) : undefined,
+      // No tokens (the local embedded database): writes are open.
+      guard: auth.tokens.length > 0 ? requireToken(auth) : undefined,
+    }),
+  );
 
   const document = apiDocument(all, documentOptions, auth.reads);
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));

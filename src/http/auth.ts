@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
 import { HttpProblem } from './problems.ts';
 
 /**
@@ -29,18 +28,21 @@ export function needsToken(method: string, path: string, reads: AuthOptions['rea
   return writes.has(method.toUpperCase()) || (reads === 'token' && !open.test(path));
 }
 
-export function requireToken({ tokens, reads = 'public' }: AuthOptions): RequestHandler {
+/** The request's problem if it needs a token and has no valid one (a 401), else undefined. */
+export type Guard = (req: { method: string; path: string; headers: { authorization?: string | undefined } }) => HttpProblem | undefined;
+
+export function requireToken({ tokens, reads = 'public' }: AuthOptions): Guard {
   const known = tokens.map(digest);
-  return (req, _res, next) => {
-    if (known.length === 0) return next();
-    if (!needsToken(req.method, req.path, reads)) return next();
+  return (req) => {
+    if (known.length === 0) return undefined;
+    if (!needsToken(req.method, req.path, reads)) return undefined;
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) return next(unauthorized('This request needs `Authorization: Bearer <token>` (one of API_TOKENS).'));
+    if (!match) return unauthorized('This request needs `Authorization: Bearer <token>` (one of API_TOKENS).');
     const sent = digest(match[1]!);
     // Every token is compared, so the time taken says nothing about which one (or whether any) matched.
     const ok = known.reduce((found, token) => timingSafeEqual(token, sent) || found, false);
-    return ok ? next() : next(unauthorized('The bearer token is not valid.', 'invalid_token'));
+    return ok ? undefined : unauthorized('The bearer token is not valid.', 'invalid_token');
   };
 }
 

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 
 /** Headers a cross-origin page may read: pagination, created resource, retry hints, request id. */
 const exposed = 'Link, Location, Retry-After, Allow, X-Request-Id';
@@ -13,21 +13,25 @@ const requestHeaders = 'Content-Type, X-Request-Id';
  * Requests from other origins pass through untouched: the browser, not the
  * server, withholds the answer.
  */
-export function cors(origins: readonly string[]): RequestHandler {
+export type Cors = (req: Request, res: Response) => 'answered' | undefined;
+
+/** CORS for `origins`; 'answered' when it answered a preflight itself. */
+export function cors(origins: readonly string[]): Cors {
   const allowed = new Set(origins);
-  return (req, res, next) => {
-    if (allowed.size === 0) return next();
+  return (req, res) => {
+    if (allowed.size === 0) return undefined;
     res.vary('Origin');
     const origin = req.headers.origin;
-    if (origin === undefined || !allowed.has(origin)) return next();
+    if (origin === undefined || !allowed.has(origin)) return undefined;
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', exposed);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       res.setHeader('Access-Control-Allow-Methods', methods);
       res.setHeader('Access-Control-Allow-Headers', requestHeaders);
       res.setHeader('Access-Control-Max-Age', '600');
-      return void res.status(204).end();
+      res.status(204).end();
+      return 'answered';
     }
-    next();
+    return undefined;
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 const acceptableId = /^[\w.:-]{1,64}$/;
@@ -9,16 +9,17 @@ const acceptableId = /^[\w.:-]{1,64}$/;
  * `x-request-id` when it is sane, else a new one), echoed in the response.
  * Query strings are not logged: they are the client's business.
  */
-export function requestLog(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const incoming = req.headers['x-request-id'];
-    const reqId = typeof incoming === 'string' && acceptableId.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', reqId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info({ reqId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
-    });
-    next();
-  };
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && acceptableId.test(incoming) ? incoming : randomUUID();
+}
+
+/** The line itself; `started` is performance.now() when the request arrived. */
+export function logRequest(logger: Logger, reqId: string, method: string, path: string, status: number, started: number): void {
+  logger.info({ reqId, method, path, status, ms: Math.round((performance.now() - started) * 100) / 100 }, 'request');
+}
+
+/** Logs the request once its response has been handed to the socket (for answers not sent by serveApi itself). */
+export function logWhenFinished(logger: Logger, reqId: string, req: IncomingMessage & { path: string }, res: ServerResponse, started: number): void {
+  res.once('finish', () => logRequest(logger, reqId, req.method!, req.path, res.statusCode, started));
 }

@@ -1,9 +1,8 @@
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { Request } from 'express';
 import type { z } from 'zod';
 import { invalid, type FieldError } from './problems.ts';
 import { Problem } from './schemas.ts';
-import { sendJson } from './send.ts';
 
 /**
  * A route as data: its schemas validate the request *and* document it in
@@ -116,27 +115,17 @@ function check(schema: Schema | undefined, value: unknown, where: 'path' | 'quer
 }
 
 /**
- * Serves a route: read the body if it takes one (`readBody`), validate
- * params, query and body; run the handler; send its reply.
+ * A route's answer to a request: params, query and body (already read)
+ * validated against its schemas (a 422 naming every bad field), then its
+ * handler. serve-api.ts sends the reply.
  */
-export function mount(router: Router, route: AnyRoute, readBody: RequestHandler): void {
-  const expressPath = route.path.replace(/\{(\w+)\}/g, ':$1');
-  const before = route.body ? [readBody] : [];
-  router[route.method](expressPath, ...before, async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const errors: FieldError[] = [];
-      const params = check(route.params, req.params, 'path', errors);
-      const query = check(route.query, req.query, 'query', errors);
-      const body = check(route.body, req.body, 'body', errors);
-      if (errors.length > 0) throw invalid(errors);
-      const reply = await route.handle({ params, query, body }, req);
-      if (reply.headers) for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-      if (reply.body === undefined) res.status(reply.status ?? 204).end();
-      else sendJson(res, reply.status ?? 200, reply.body);
-    } catch (error) {
-      next(error);
-    }
-  });
+export async function runRoute(route: AnyRoute, req: Request): Promise<Reply> {
+  const errors: FieldError[] = [];
+  const params = check(route.params, req.params, 'path', errors);
+  const query = check(route.query, req.query, 'query', errors);
+  const body = check(route.body, req.body, 'body', errors);
+  if (errors.length > 0) throw invalid(errors);
+  return route.handle({ params, query, body }, req);
 }
 
 /**

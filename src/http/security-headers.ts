@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { ServerResponse } from 'node:http';
 import helmet, { type HelmetOptions } from 'helmet';
 
 /**
@@ -10,26 +10,28 @@ import helmet, { type HelmetOptions } from 'helmet';
 const served: HelmetOptions = { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } };
 
 /**
- * helmet's hardened headers, computed once. helmet() rebuilds them on every
- * request (the Content-Security-Policy string among them, since its
- * directives may be functions); ours are constant, so we run helmet once
- * against a recording response at startup and replay the result: the same
- * headers, byte for byte, for a loop of setHeader calls per request.
+ * helmet's hardened headers, computed once, as a flat `[name, value, …]`
+ * list. helmet() rebuilds them on every request (the
+ * Content-Security-Policy string among them, since its directives may be
+ * functions); ours are constant, so we run helmet once against a recording
+ * response at startup. The list goes to Node in the same `writeHead` call
+ * as the rest of an API answer (send.ts), or onto the response with
+ * `setSecurityHeaders` for every other answer: the same headers, byte for
+ * byte, on every response.
  */
-export function securityHeaders(options: HelmetOptions = served): RequestHandler {
-  const set: [string, string][] = [];
-  const removed: string[] = [];
+export function securityHeaderList(options: HelmetOptions = served): readonly string[] {
+  const set: string[] = [];
   const recorder = {
-    setHeader: (name: string, value: string) => void set.push([name, value]),
-    removeHeader: (name: string) => void removed.push(name),
+    setHeader: (name: string, value: string) => void set.push(name, value),
+    // helmet removes X-Powered-By, which the app never sets (app.disable('x-powered-by')).
+    removeHeader: () => {},
   };
   let called = false;
   helmet(options)({} as never, recorder as never, () => void (called = true));
   if (!called) throw new Error('helmet did not finish synchronously; its headers cannot be precomputed');
+  return Object.freeze(set);
+}
 
-  return (_req, res, next) => {
-    for (let i = 0; i < set.length; i++) res.setHeader(set[i]![0], set[i]![1]);
-    for (let i = 0; i < removed.length; i++) res.removeHeader(removed[i]!);
-    next();
-  };
+export function setSecurityHeaders(res: ServerResponse, list: readonly string[]): void {
+  for (let i = 0; i < list.length; i += 2) res.setHeader(list[i]!, list[i + 1]!);
 }

@@ -1,15 +1,24 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
+
+const none: readonly string[] = [];
 
 /**
- * Writes a JSON body straight to the socket. res.json() would also look up
- * app settings, compute an ETag and check freshness on every response; the
- * API needs none of that (ETags are off), and skipping it is measurable.
+ * Writes a JSON body straight to the socket, its headers in one
+ * `writeHead(status, [name, value, …])`: `headers` are the answer's own
+ * (e.g. the hardened headers and request id, from serve-api.ts), and any set
+ * earlier with setHeader are kept. res.json() would also look up app
+ * settings, compute an ETag and check freshness on every response; the API
+ * needs none of that (ETags are off), and skipping it is measurable.
  */
-export function sendJson(res: Response, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json; charset=utf-8',
+  headers: readonly string[] = none,
+): void {
   const text = body instanceof RawJson ? body.text : JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('content-type', contentType);
-  res.setHeader('content-length', Buffer.byteLength(text));
+  res.writeHead(status, [...headers, 'content-type', contentType, 'content-length', String(Buffer.byteLength(text))]);
   res.end(text);
 }
 

@@ -1,0 +1,113 @@
+import type { RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import { otherMethod } from './allowed-methods.ts';
+import type { Guard } from './auth.ts';
+import type { Cors } from './cors.ts';
+import { logRequest, logWhenFinished, requestIdOf } from './request-log.ts';
+import { runRoute, type AnyRoute, type Reply } from './route.ts';
+import { RouteTable } from './route-table.ts';
+import { setSecurityHeaders } from './security-headers.ts';
+import { sendJson } from './send.ts';
+
+/** A path served by a later middleware (the OpenAPI document, the docs page), and its methods. */
+export interface ServedElsewhere {
+  path: string;
+  methods: string[];
+}
+
+export interface ServeApiOptions {
+  routes: AnyRoute[];
+  elsewhere: ServedElsewhere[];
+  logger: Logger;
+  /** The hardened headers, as a flat list (security-headers.ts). */
+  securityHeaders: readonly string[];
+  /** Reads a JSON body into req.body (json-body.ts), for routes that take one. */
+  readBody: RequestHandler;
+  cors?: Cors | undefined;
+  guard?: Guard | undefined;
+}
+
+/**
+ * The API in one middleware, in the order every request needs: a request id
+ * and a log line, the hardened headers, CORS (if configured), the route by
+ * method and path (route-table.ts: 405 with `Allow` for another method on a
+ * known path), the token check (if configured), the body, validation, the
+ * handler, the answer.
+ *
+ * A route's successful answer is sent here, its headers (hardened ones,
+ * request id, the route's own, content type and length) handed to Node in
+ * one writeHead call, and its line logged as it is sent. Every other answer
+ * (errors, 404, the docs) is left to the Express middleware after this one:
+ * for those the headers are set on the response first and the line is
+ * logged when the response finishes, so they carry the same headers and get
+ * the same line. One middleware instead of five, and one table lookup
+ * instead of Express's walk over every route, is what the CPU profile of
+ * `npm run bench` asked for (README, Performance).
+ */
+export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody, cors, guard }: ServeApiOptions): RequestHandler {
+  const table = new RouteTable<AnyRoute>();
+  for (const route of routes) table.add(route.path, route.method, route);
+  for (const { path, methods } of elsewhere) for (const method of methods) table.add(path, method);
+
+  return (req, res, next) => {
+    const started = performance.now();
+    const reqId = requestIdOf(req);
+    let handedOver = false;
+    const handOver = () => {
+      if (handedOver) return;
+      handedOver = true;
+      setSecurityHeaders(res, securityHeaders);
+      res.setHeader('x-request-id', reqId);
+      logWhenFinished(logger, reqId, req, res, started);
+    };
+    const fail = (error: unknown) => {
+      handOver();
+      next(error);
+    };
+
+    if (cors) {
+      handOver();
+      if (cors(req, res) === 'answered') return;
+    }
+    const path = req.path;
+    let found;
+    try {
+      found = table.find(req.method, path);
+    } catch (error) {
+      return fail(error);
+    }
+    if (found?.value === undefined) {
+      handOver();
+      if (found) {
+        const problem = otherMethod(req.method, path, found.allow, res);
+        return problem ? next(problem) : undefined;
+      }
+      const problem = guard?.(req);
+      return problem ? next(problem) : next();
+    }
+    const route = found.value;
+    req.params = found.params;
+    const problem = guard?.(req);
+    if (problem) return fail(problem);
+
+    const run = () =>
+      runRoute(route, req)
+        .then((reply) => {
+          send(res, reply, handedOver ? [] : [...securityHeaders, 'x-request-id', reqId]);
+          if (!handedOver) logRequest(logger, reqId, req.method, path, res.statusCode, started);
+        })
+        .catch(fail);
+    if (route.body) readBody(req, res, (error?: unknown) => (error ? fail(error) : void run()));
+    else void run();
+  };
+}
+
+function send(res: Response, reply: Reply, headers: string[]): void {
+  if (reply.headers) for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+  if (reply.body === undefined) {
+    res.writeHead(reply.status ?? 204, headers);
+    res.end();
+  } else {
+    sendJson(res, reply.status ?? 200, reply.body, undefined, headers);
+  }
+}
