@@ -1,5 +1,5 @@
-import pino from 'pino';
 import { ConfigError, env } from './config/env.ts';
+import { createLogger } from './config/logger.ts';
 import { redactSecrets } from './config/redact.ts';
 import { closeOnSignals, startServer } from './server.ts';
 
@@ -9,10 +9,10 @@ import { closeOnSignals, startServer } from './server.ts';
  * use) is a message for the person starting the server: plain lines on
  * stderr and exit 1, not a JSON log line with its line breaks escaped.
  */
-let logger = pino();
+let logger = createLogger('info');
 try {
   const config = env();
-  logger = pino({ level: config.LOG_LEVEL });
+  logger = createLogger(config.LOG_LEVEL);
   const running = await startServer(config, logger);
   closeOnSignals(running, logger);
 } catch (error) {

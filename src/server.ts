@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './config/logger.ts';
 import { databaseProblem } from './config/database-check.ts';
 import { env, type Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
@@ -26,7 +27,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Env = env(), logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<RunningServer> {
+export async function startServer(config: Env = env(), logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const auth = writeAccess(config); // refuses an open remote database before anything starts
   await assertCanListen(config.PORT, config.HOST);

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import { createLogger } from '../../../src/config/logger.ts';
 import { parseEnv } from '../../../src/config/env.ts';
 import { closeOnSignals, startServer } from '../../../src/server.ts';
 import { answerMemoryProbes } from './memory-probe.ts';
@@ -11,7 +11,7 @@ import { answerMemoryProbes } from './memory-probe.ts';
  * write its profile).
  */
 const config = parseEnv(process.env);
-const logger = pino({ level: config.LOG_LEVEL });
+const logger = createLogger(config.LOG_LEVEL);
 const running = await startServer(config, logger);
 closeOnSignals(running, logger);
 process.send?.({ listening: running.url });
