@@ -29,7 +29,7 @@ import { benchBookTitle, endpoints as allEndpoints, workloadFor, type Endpoint }
  *      BENCH_MAX_LOAD (cores / 2: 1-minute load average before the run)
  *      BENCH_MAX_GENERATOR_CPU (0.9 cores) BENCH_MAX_MACHINE_BUSY (0.97) BENCH_MAX_OTHERS_CPU (0.2 cores)
  *      BENCH_NODE_FLAGS (none; node flags for every server, e.g. --max-semi-space-size=4)
- *      BENCH_PROFILE (0; N > 0: afterwards, N s per read endpoint of ours under --cpu-prof)
+ *      BENCH_PROFILE (0; N > 0: afterwards, N s per endpoint of BENCH_ENDPOINTS of ours under --cpu-prof)
  *      BENCH_PROFILE_SERVER (ours; or framework, bare, drizzle: profile another instead)
  */
 const loadAtStart = loadavg()[0]!;
@@ -211,15 +211,17 @@ async function main() {
       const before = new Set(readdirSync(profileDir));
       const ids = await authorIds(db.pool);
       let requests = 0;
-      for (const endpoint of readEndpoints) {
+      const booksBefore = await lastBookId(db.pool);
+      for (const endpoint of settings.endpoints) {
         const result = await generator.run({ url: profiled.url, requests: workloadFor(endpoint, ids), connections: settings.connections, seconds: settings.profile });
         requests += result.requests;
       }
+      await removeBooksAfter(db.pool, booksBefore);
       await profiled.stop();
       const written = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
       if (written) {
         profileText = `${path.join('.test-output/profile', written)}\n${summariseProfile(path.join(profileDir, written), 25, requests)}`;
-        log(`profile of ${settings.profileServer} under load (${settings.profile} s per read endpoint):\n${profileText}`);
+        log(`profile of ${settings.profileServer} under load (${settings.profile} s per endpoint: ${settings.endpoints.join(', ')}):\n${profileText}`);
       } else log('no .cpuprofile was written');
     }
   } finally {
