@@ -3,7 +3,7 @@ import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
 import { toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
 import { pageLimits, type Page } from './page.ts';
-import { prepare, run } from './run.ts';
+import { insertOne, prepare, run } from './run.ts';
 
 /** What the API returns for an author: the row, timestamps as ISO strings. */
 export type Author = s.authors.JSONSelectable;
@@ -50,8 +50,10 @@ export function getAuthorWithBooks(q: Queryable, id: number): Promise<AuthorWith
   );
 }
 
+const insertAuthor = insertOne('authors');
+
 export function createAuthor(q: Queryable, author: NewAuthor): Promise<Author> {
-  return run(q, db.insert('authors', author));
+  return insertAuthor(q, author);
 }
 
 export async function updateAuthor(q: Queryable, id: number, changes: AuthorChanges): Promise<Author | undefined> {

@@ -3,7 +3,7 @@ import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
 import { toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
 import type { Page } from './page.ts';
-import { prepare, run } from './run.ts';
+import { insertOne, prepare, run } from './run.ts';
 
 export type Book = s.books.JSONSelectable;
 export type NewBook = s.books.Insertable;
@@ -40,9 +40,11 @@ export function getBook(q: Queryable, id: number): Promise<Book | undefined> {
   return run(q, db.selectOne('books', { id }));
 }
 
+const insertBook = insertOne('books');
+
 /** Fails with a foreign-key violation (23503) when the author does not exist. */
 export function createBook(q: Queryable, book: NewBook): Promise<Book> {
-  return run(q, db.insert('books', book));
+  return insertBook(q, book);
 }
 
 export async function updateBook(q: Queryable, id: number, changes: BookChanges): Promise<Book | undefined> {
