@@ -20,7 +20,7 @@ import { benchBookTitle, endpoints as allEndpoints, workloadFor, type Endpoint }
  * Interleaved rounds, order rotated; medians; the CPU split of every run;
  * no verdict when the machine or the generator, not the servers, set the pace.
  *
- * Env: BENCH_SECONDS (10) BENCH_ROUNDS (3) BENCH_CONNECTIONS (32)
+ * Env: BENCH_SECONDS (6) BENCH_ROUNDS (5) BENCH_CONNECTIONS (32)
  *      BENCH_WARMUP (2 s per server × endpoint) BENCH_POOL (10, every server's pool)
  *      BENCH_AUTHORS (100000) BENCH_BOOKS (1000000)
  *      BENCH_SERVERS (ours,framework,bare,drizzle) BENCH_DATASETS (seed,large)
@@ -47,8 +47,8 @@ const list = <T extends string>(name: string, all: readonly T[]): T[] => {
 
 const defaults = defaultVerdictLimits(cpus().length);
 const settings = {
-  seconds: number('BENCH_SECONDS', 10),
-  rounds: number('BENCH_ROUNDS', 3),
+  seconds: number('BENCH_SECONDS', 6),
+  rounds: number('BENCH_ROUNDS', 5),
   connections: number('BENCH_CONNECTIONS', 32),
   warmup: number('BENCH_WARMUP', 2),
   pool: number('BENCH_POOL', 10),
