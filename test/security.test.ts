@@ -264,6 +264,7 @@ describe('(c) hardened headers', () => {
     ['GET', '/nope', undefined, undefined, 404],
     ['GET', '/authors/987654', undefined, undefined, 404],
     ['GET', '/authors/abc', undefined, undefined, 422],
+    ['PUT', '/authors', undefined, undefined, 405],
     ['POST', '/authors', '{"name":', undefined, 400],
     ['GET', '/authors/%E0%A4%A', undefined, undefined, 400],
     ['POST', '/authors', { name: 'x'.repeat(20_000) }, undefined, 413],
