@@ -111,7 +111,8 @@ export function prepare<T, V extends unknown[]>(fragment: SQLFragment<T, unknown
  *   //    ^? books.JSONSelectable
  */
 export function insertOne<T extends Table>(table: T): (queryable: Queryable, row: InsertableForTable<T>) => Promise<JSONSelectableForTable<T>> {
-  const shapes = new Map<string, { compiled: Template; order: number[]; fragment: SQLFragment<unknown, unknown> }>();
+  type Insert = (queryable: Queryable, ...values: unknown[]) => Promise<JSONSelectableForTable<T>>;
+  const shapes = new Map<string, { insert: Insert; order: number[] }>();
   return async (queryable, row) => {
     const keys = Object.keys(row);
     const values = keys.map((key) => (row as unknown as Record<string, unknown>)[key]);
@@ -123,15 +124,13 @@ export function insertOne<T extends Table>(table: T): (queryable: Queryable, row
     if (!shape) {
       // Each placeholder's value is its column's index in `keys`: after compiling, values[n - 1] says which column $n takes.
       const placeholders = Object.fromEntries(keys.map((column, i) => [column, db.param(i, false)]));
-      const fragment = db.insert(table, placeholders as unknown as InsertableForTable<T>) as SQLFragment<unknown, unknown>;
-      const { text, values: order } = fragment.compile();
-      shape = { compiled: template(text), order: order as number[], fragment };
+      const fragment = db.insert(table, placeholders as unknown as InsertableForTable<T>) as SQLFragment<JSONSelectableForTable<T>, unknown>;
+      shape = { insert: prepare<JSONSelectableForTable<T>, unknown[]>(fragment), order: fragment.compile().values as number[] };
       // The set of columns a validated body may hold is bounded by the table; the bound is a guard.
       if (shapes.size >= 256) shapes.clear();
       shapes.set(key, shape);
     }
-    const rows = await queryable.query(bind(shape.compiled, shape.order.map((i) => values[i])));
-    return shape.fragment.runResultTransform({ rows } as never) as JSONSelectableForTable<T>;
+    return shape.insert(queryable, ...shape.order.map((i) => values[i]));
   };
 }
 
