@@ -46,6 +46,8 @@ export async function startServer(config: Env = env(), logger: Logger = createLo
     url: targets.app,
     size: config.DATABASE_POOL_SIZE,
     onError: (error) => logger.warn({ err: error.message }, 'database connection error'),
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    onPreparedStatementsOff: (message) => logger.warn(message),
   });
   if (targets.embedded && (await seedIfEmpty(pool))) logger.info('seeded the guide’s authors and books');
   if (!targets.embedded) {

@@ -59,6 +59,8 @@ const schema = z.object({
   MIGRATE_ON_START: flag.default(false),
   /** Connections in the app's pool. */
   DATABASE_POOL_SIZE: integer(1, 200).default(10),
+  /** The hot queries as named prepared statements (src/db/named-statements.ts); 0 sends every query unprepared. */
+  DATABASE_PREPARED_STATEMENTS: flag.default(true),
   EMBEDDED_PG_PORT: integer(1024, 65535).default(54329),
   EMBEDDED_PG_DIR: z.string().default('.pgdata'),
   /**

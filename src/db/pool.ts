@@ -1,5 +1,6 @@
 import databasesPg, { type ConnectionPool } from '@databases/pg';
 import { redactSecrets } from '../config/redact.ts';
+import { nameStatementsOn } from './named-statements.ts';
 import { tlsOptions } from './tls.ts';
 
 /**
@@ -18,14 +19,18 @@ export interface PoolOptions {
   onError?: (error: Error) => void;
   /** Called as each query starts (tests count queries with it). */
   onQueryStart?: () => void;
+  /** Run the hot queries as named prepared statements (named-statements.ts; default true: DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements?: boolean;
+  /** Called once if the pool finds it cannot keep prepared statements (a pooler without them), with what to do. */
+  onPreparedStatementsOff?: (message: string) => void;
 }
 
 // @databases/pg is CommonJS; under NodeNext its default export is `.default`.
 const createConnectionPool = databasesPg.default;
 
-export function createPool({ url, size = 10, onError, onQueryStart }: PoolOptions): ConnectionPool {
+export function createPool({ url, size = 10, onError, onQueryStart, preparedStatements = true, onPreparedStatementsOff }: PoolOptions): ConnectionPool {
   const { connectionString, ssl } = tlsOptions(url);
-  return createConnectionPool({
+  const pool = createConnectionPool({
     connectionString,
     ssl,
     poolSize: size,
@@ -39,4 +44,6 @@ export function createPool({ url, size = 10, onError, onQueryStart }: PoolOption
       onError?.(error);
     },
   });
+  if (preparedStatements) nameStatementsOn(pool, { onOff: onPreparedStatementsOff });
+  return pool;
 }
