@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConnectionPool, Queryable, SQLQuery } from '@databases/pg';
+import { pgFormat, sql, type ConnectionPool, type Queryable, type SQLQuery } from '@databases/pg';
 
 /**
  * Named (protocol-level) prepared statements for the hot queries (run.ts
@@ -56,15 +56,38 @@ export function statementName(text: string): string {
   return `bookshelf_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
-/** `query`, formatted for Postgres with `name`; formatted any other way (by @databases' own checks), as it is. */
-function withName(query: SQLQuery, name: string): SQLQuery {
-  const named = Object.create(query) as SQLQuery;
-  type Formatter = Parameters<SQLQuery['format']>[0];
-  type ItemsFormatter = (items: readonly unknown[]) => unknown;
-  const format = (formatter: Formatter | ItemsFormatter) =>
-    typeof formatter === 'function' ? query.format(formatter as ItemsFormatter) : { ...query.format(formatter), name };
-  Object.defineProperty(named, 'format', { value: format });
-  return named;
+/** One query's SQL for Postgres, and its statement name. */
+export interface Statement {
+  /** The text @databases/pg would send (its pgFormat of the query), with `$n` placeholders. */
+  text: string;
+  name: string;
+}
+
+type Item = Parameters<typeof sql.__dangerous__constructFromParts>[0][number];
+
+/** @databases' query class (private in its types, an ordinary class at run time). */
+const SQLQueryClass = Object.getPrototypeOf(sql`SELECT 1`).constructor as new (items: readonly Item[]) => SQLQuery;
+
+/**
+ * A call of a prepared query: a real @databases query (its own checks, e.g.
+ * for several statements, see the items), whose format for Postgres is known
+ * in advance: the statement's text, this call's values, and the name when
+ * the statement is named. Formatting it costs nothing, and the name reaches
+ * node-postgres, which @databases/pg hands the formatted query as it is.
+ */
+class PreparedCall extends SQLQueryClass {
+  readonly #formatted: { text: string; values: unknown[]; name?: string };
+
+  constructor(items: readonly Item[], formatted: { text: string; values: unknown[]; name?: string }) {
+    super(items);
+    this.#formatted = formatted;
+  }
+
+  override format(formatter: typeof pgFormat): { text: string; values: unknown[] };
+  override format<T>(formatter: (items: readonly Item[]) => T): T;
+  override format(formatter: never): unknown {
+    return formatter === pgFormat ? this.#formatted : super.format(formatter);
+  }
 }
 
 const pgbouncerAdvice =
@@ -74,28 +97,38 @@ const pgbouncerAdvice =
   'or set DATABASE_PREPARED_STATEMENTS=0 to leave prepared statements off.';
 
 /**
- * Runs `query` (whose SQL text is `text`) as a named statement where the
- * queryable allows it, else as it is; see above for what happens on failure.
+ * Runs one call of `statement`: `items` are the query as @databases parts
+ * (values in place), `values` the same values in placeholder order. A named
+ * statement where the queryable allows it, else unnamed; see above for what
+ * happens on failure.
  */
-export async function queryPrepared(queryable: Queryable, query: SQLQuery, name: string): Promise<unknown[]> {
+export async function queryPrepared(queryable: Queryable, statement: Statement, items: readonly Item[], values: unknown[]): Promise<unknown[]> {
   const state = pools.get(queryable);
-  if (!state?.on) return queryable.query(query);
-  const generation = state.generation;
-  try {
-    return await queryable.query(withName(query, generation === 0 ? name : `${name}_${generation}`));
-  } catch (error) {
-    const { code, message } = error as { code?: string; message?: string };
-    if (code === '0A000' && /cached plan must not change result type/.test(message ?? '')) {
-      // Concurrent queries failing alike move on by one generation, not one each.
-      if (state.generation === generation) state.generation++;
-    } else if (code === '26000' || code === '42P05') {
-      if (state.on) {
-        state.on = false;
-        state.onOff?.(pgbouncerAdvice);
+  if (state?.on) {
+    const generation = state.generation;
+    const name = generation === 0 ? statement.name : `${statement.name}_${generation}`;
+    try {
+      return await queryable.query(new PreparedCall(items, { text: statement.text, values, name }));
+    } catch (error) {
+      const { code, message } = error as { code?: string; message?: string };
+      if (code === '0A000' && /cached plan must not change result type/.test(message ?? '')) {
+        // Concurrent queries failing alike move on by one generation, not one each.
+        if (state.generation === generation) state.generation++;
+      } else if (code === '26000' || code === '42P05') {
+        if (state.on) {
+          state.on = false;
+          state.onOff?.(pgbouncerAdvice);
+        }
+      } else {
+        throw error;
       }
-    } else {
-      throw error;
     }
   }
-  return queryable.query(query);
+  return queryable.query(new PreparedCall(items, { text: statement.text, values }));
+}
+
+/** A statement for the query @databases would build from `items`: its Postgres text, formatted once, and its name. */
+export function statementOf(items: readonly Item[]): Statement {
+  const { text } = sql.__dangerous__constructFromParts([...items]).format(pgFormat);
+  return { text, name: statementName(text) };
 }

@@ -2,7 +2,7 @@ import { sql as dbSql, type Queryable, type SQLQuery } from '@databases/pg';
 import * as db from 'zapatos/db';
 import type { SQLFragment } from 'zapatos/db';
 import type { InsertableForTable, JSONSelectableForTable, Table } from 'zapatos/schema';
-import { queryPrepared, statementName } from './named-statements.ts';
+import { queryPrepared, statementOf } from './named-statements.ts';
 
 /**
  * Runs a zapatos query through @databases/pg: zapatos builds and types the
@@ -42,11 +42,15 @@ function template(text: string): Template {
 }
 
 /** Each placeholder becomes a bound value again, so nothing is ever interpolated into the SQL text. */
-function bind({ texts, slots }: Template, values: readonly unknown[]): SQLQuery {
+function bindParts({ texts, slots }: Template, values: readonly unknown[]): Part[] {
   const parts: Part[] = [];
   for (let i = 0; i < slots.length; i++) parts.push(texts[i]!, { type: 1, value: values[slots[i]!] });
   parts.push(texts[slots.length]!);
-  return dbSql.__dangerous__constructFromParts(parts);
+  return parts;
+}
+
+function bind(template: Template, values: readonly unknown[]): SQLQuery {
+  return dbSql.__dangerous__constructFromParts(bindParts(template, values));
 }
 
 /**
@@ -93,10 +97,11 @@ export function toSqlQuery({ text, values }: { text: string; values: unknown[] }
 export function prepare<T, V extends unknown[]>(fragment: SQLFragment<T, unknown>): (queryable: Queryable, ...values: V) => Promise<T> {
   const compiled = template(fragment.compile().text);
   const arity = new Set(compiled.slots).size;
-  const name = statementName(fragment.compile().text);
+  const statement = statementOf(bindParts(compiled, []));
   return async (queryable, ...values) => {
     if (values.length !== arity) throw new Error(`prepared query takes ${arity} values, got ${values.length}`);
-    const rows = await queryPrepared(queryable, bind(compiled, values), name);
+    const ordered = compiled.slots.map((slot) => values[slot]);
+    const rows = await queryPrepared(queryable, statement, bindParts(compiled, values), ordered);
     return fragment.runResultTransform({ rows } as never) as T;
   };
 }
