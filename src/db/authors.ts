@@ -1,7 +1,7 @@
 import type { Queryable } from '@databases/pg';
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
-import { toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
+import { pageQuery, toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
 import { pageLimits, type Page } from './page.ts';
 import { insertOne, prepare, run } from './run.ts';
 
@@ -19,13 +19,13 @@ const page = {
   // parameters, so the driver uses Postgres' simple query protocol (one
   // message instead of parse/bind/execute): cheaper for both sides.
   firstDefault: prepare<PageRow[], []>(
-    db.sql<s.authors.SQL, PageRow[]>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.raw(String(pageLimits.default))}`,
+    pageQuery(db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.raw(String(pageLimits.default))}`),
   ),
   first: prepare<PageRow[], [limit: number]>(
-    db.sql<s.authors.SQL, PageRow[]>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    pageQuery(db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
   ),
   after: prepare<PageRow[], [after: number, limit: number]>(
-    db.sql<s.authors.SQL, PageRow[]>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    pageQuery(db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
   ),
 };
 

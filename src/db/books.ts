@@ -1,7 +1,7 @@
 import type { Queryable } from '@databases/pg';
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
-import { toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
+import { pageQuery, toJsonPage, type JsonPage, type PageRow } from './json-page.ts';
 import type { Page } from './page.ts';
 import { insertOne, prepare, run } from './run.ts';
 
@@ -12,16 +12,16 @@ export type BookChanges = s.books.Updatable;
 /** Pages of books as JSON text (see json-page.ts), compiled once: these are the hot reads. */
 const page = {
   all: prepare<PageRow[], [limit: number]>(
-    db.sql<s.books.SQL, PageRow[]>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
   ),
   allAfter: prepare<PageRow[], [after: number, limit: number]>(
-    db.sql<s.books.SQL, PageRow[]>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
   ),
   byAuthor: prepare<PageRow[], [authorId: number, limit: number]>(
-    db.sql<s.books.SQL, PageRow[]>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
   ),
   byAuthorAfter: prepare<PageRow[], [authorId: number, after: number, limit: number]>(
-    db.sql<s.books.SQL, PageRow[]>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} AND ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} AND ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
   ),
 };
 
