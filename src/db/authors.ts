@@ -15,9 +15,10 @@ const byId = { order: { by: 'id', direction: 'ASC' } } as const;
 
 /** Pages of authors as JSON text (see json-page.ts), compiled once: the guide's hot read. */
 const page = {
-  // The guide's GET /authors: the default page. A constant limit means no
-  // parameters, so the driver uses Postgres' simple query protocol (one
-  // message instead of parse/bind/execute): cheaper for both sides.
+  // The guide's GET /authors: the default page, with a constant limit. On the
+  // app's pool it is a named statement like the others; where statements go
+  // unnamed (a pooler without them), no parameters means Postgres' simple
+  // query protocol (one message instead of parse/bind/execute).
   firstDefault: prepare<PageRow[], []>(
     pageQuery(db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.raw(String(pageLimits.default))}`),
   ),
