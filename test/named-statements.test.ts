@@ -9,6 +9,7 @@ import { prepare } from '../src/db/run.ts';
 import { seed } from '../src/db/seed.ts';
 import { PGBOUNCER, requireOptionalProgram } from './support/optional-program.ts';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer.ts';
+import { runEntrypoint } from './support/process.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 
 /**
@@ -154,6 +155,26 @@ describe.skipIf(!hasPgBouncer)('through PgBouncer 1.18 in transaction mode, whic
       await pool.query(sql`DELETE FROM books WHERE title LIKE 'pooled prepared %'`);
     } finally {
       await pool.dispose();
+    }
+  });
+
+  it('npm start serves every request through it and logs the warning once', async () => {
+    const server = runEntrypoint('src/main.ts', { DATABASE_URL: bouncer.url, PORT: '0', HOST: '127.0.0.1' });
+    const warnings = () => server.output().split('\n').filter((line) => line.includes('max_prepared_statements = 0'));
+    try {
+      const { url: base } = JSON.parse(await server.waitFor(/"msg":"serving"/)) as { url: string };
+      // Concurrent reads over 10 client and 2 server connections: a statement soon meets a connection that lacks it.
+      for (let batch = 0; batch < 10 && warnings().length === 0; batch++) {
+        const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${base}/books/${(i % 3) + 1}`).then((r) => r.status)));
+        expect(statuses).toEqual(statuses.map(() => 200));
+      }
+      const statuses = await Promise.all(Array.from({ length: 40 }, () => fetch(`${base}/authors`).then((r) => r.status)));
+      expect(statuses).toEqual(statuses.map(() => 200));
+      expect(warnings()).toHaveLength(1);
+      expect(JSON.parse(warnings()[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(/DATABASE_PREPARED_STATEMENTS=0/) });
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
     }
   });
 });
