@@ -52,7 +52,7 @@ export function namesStatements(queryable: Queryable): boolean {
 }
 
 /** The statement name for a query text: `bookshelf_` and 16 hex digits of its SHA-256 (a name holds 63 bytes). */
-export function statementName(text: string): string {
+function statementName(text: string): string {
   return `bookshelf_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
