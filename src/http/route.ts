@@ -159,6 +159,7 @@ const shared: Record<string, { status: number; spec: ResponseSpec }> = {
     },
   },
   RequestTimeout: { status: 408, spec: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' } },
+  Conflict: { status: 409, spec: { description: 'The database refused the write: a unique, exclusion or foreign-key constraint (named in `errors`)' } },
   PayloadTooLarge: { status: 413, spec: { description: 'The body is larger than the limit (16 KiB)' } },
   UnsupportedMediaType: { status: 415, spec: { description: 'The body is not application/json' } },
   ExpectationFailed: { status: 417, spec: { description: 'An `Expect` header the server does not support' } },
@@ -179,6 +180,7 @@ function commonResponses(route: AnyRoute, secured: boolean): Record<number, stri
   if (secured) names.push('Unauthorized');
   if (route.params || route.query || route.body) names.push('ValidationFailed');
   if (route.body) names.push('PayloadTooLarge', 'UnsupportedMediaType');
+  if (route.body || route.method === 'delete') names.push('Conflict');
   if (route.database !== false) names.push('DatabaseUnavailable');
   return Object.fromEntries(names.map((name) => [shared[name]!.status, name]));
 }
