@@ -4,6 +4,7 @@ import { repoRoot } from '../atlas/locate.mjs';
 import { describeIgnored, schemaSource } from '../catalog/schema-source.ts';
 import { diffMigration } from '../catalog/diff-migration.ts';
 import { resolveTargets } from '../db/targets.ts';
+import { runClientTypes } from '../project/client-types.ts';
 import { CommandError } from './atlas.ts';
 import { requireDev, targetFlags } from './target-flags.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
@@ -11,7 +12,8 @@ import { typesDir, typesFromMigrations } from './db-types.ts';
 /**
  * `npm run db:diff -- <name>`: lets Atlas write the migration from migrations/
  * to schema.sql and completes it with what Atlas does not diff
- * (src/catalog/diff-migration.ts), then regenerates the zapatos types.
+ * (src/catalog/diff-migration.ts), then regenerates the zapatos types and
+ * the API shapes, and the typed client's types made from them.
  */
 export default async function dbDiff(args: string[]): Promise<void> {
   const [name, ...rest] = args;
@@ -27,5 +29,10 @@ export default async function dbDiff(args: string[]): Promise<void> {
 
   console.log('regenerating zapatos types');
   await typesFromMigrations(dev, typesDir, false);
+  console.log('regenerating the typed client (src/client/api-types.ts)');
+  const client = await runClientTypes(repoRoot, 'write');
+  if (client.code !== 0) {
+    throw new CommandError(`The migration is written, but the typed client's types are not:\n${client.output}\nFix that, then run \`npm run client:types\`.`);
+  }
   console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
 }
