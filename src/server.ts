@@ -6,7 +6,7 @@ import { databaseProblem } from './config/database-check.ts';
 import { env, type Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
 import { writeAccess } from './config/write-access.ts';
-import { assertCanListen, listenError } from './config/listen-address.ts';
+import { assertCanListen, listenError, listenHost } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
 import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
 import { createPool } from './db/pool.ts';
@@ -30,7 +30,8 @@ export interface RunningServer {
 export async function startServer(config: Env = env(), logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const auth = writeAccess(config); // refuses an open remote database before anything starts
-  await assertCanListen(config.PORT, config.HOST);
+  const { host, note } = listenHost(config.HOST, auth.tokens.length === 0);
+  await assertCanListen(config.PORT, host);
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
     logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
@@ -67,13 +68,14 @@ export async function startServer(config: Env = env(), logger: Logger = createLo
     corsOrigins: config.CORS_ORIGINS,
     document: { publicUrl: config.PUBLIC_URL, contact: config.API_CONTACT, license: config.API_LICENSE },
   });
-  const server = createHttpServer(app, config).listen(config.PORT, config.HOST);
+  const server = createHttpServer(app, config).listen(config.PORT, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', (error) => reject(listenError(error, config.PORT, config.HOST)));
+    server.once('error', (error) => reject(listenError(error, config.PORT, host)));
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  if (note) logger.info({ host }, note);
   logger.info({ url, database: redactSecrets(targets.app) }, 'serving');
 
   let closing: Promise<void> | undefined;
