@@ -68,7 +68,7 @@ export async function startServer(config: Env = env(), logger: Logger = createLo
     corsOrigins: config.CORS_ORIGINS,
     document: { publicUrl: config.PUBLIC_URL, contact: config.API_CONTACT, license: config.API_LICENSE },
   });
-  const server = createHttpServer(app, config).listen(config.PORT, host);
+  const server = createHttpServer(app, config, { logger }).listen(config.PORT, host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error) => reject(listenError(error, config.PORT, host)));

@@ -7,7 +7,7 @@ import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { cors } from './cors.ts';
 import { openApiDocument, type DocumentOptions } from './openapi.ts';
-import { jsonBody } from './json-body.ts';
+import { defaultBodyLimit, jsonBody } from './json-body.ts';
 import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
@@ -34,16 +34,25 @@ export function routes(db: Queryable): AnyRoute[] {
   return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db)];
 }
 
-/** The OpenAPI document of the routes; `reads`: whether reads need a token too. */
-export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, reads: AuthOptions['reads'] = 'public') {
+/**
+ * The OpenAPI document of the routes; `reads`: whether reads need a token
+ * too; `tokens`: whether this server has API_TOKENS at all. Without them
+ * nothing is enforced, so the document declares no security scheme, no
+ * `security` requirement and no 401 (a generator would otherwise report
+ * every write as "ignored auth"). The generated artifacts (typed client,
+ * README table) describe the server with tokens, as deployed.
+ */
+export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, reads: AuthOptions['reads'] = 'public', tokens = true) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', bearerScheme, {
-    type: 'http',
-    scheme: 'bearer',
-    description: "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
-  });
-  describeSharedResponses(registry);
-  for (const route of all) describe(registry, route, needsToken(route.method, route.path, reads));
+  if (tokens) {
+    registry.registerComponent('securitySchemes', bearerScheme, {
+      type: 'http',
+      scheme: 'bearer',
+      description: "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
+    });
+  }
+  describeSharedResponses(registry, tokens);
+  for (const route of all) describe(registry, route, tokens && needsToken(route.method, route.path, reads));
   return openApiDocument(registry, options);
 }
 
@@ -51,7 +60,7 @@ export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, read
 export function createApp({
   db,
   logger = pino({ level: 'silent' }),
-  bodyLimit = 16 * 1024,
+  bodyLimit = defaultBodyLimit,
   auth = { tokens: [] },
   corsOrigins = [],
   document: documentOptions = {},
@@ -59,8 +68,9 @@ export function createApp({
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  // FastAPI answers /authors/ like /authors; so do we (not strict, not case sensitive).
+  // FastAPI answers /authors/ like /authors; so do we (not strict). Paths are case-sensitive, as in the route table.
   app.set('strict routing', false);
+  app.set('case sensitive routing', true);
 
   const all = routes(db);
   app.use(
@@ -77,7 +87,7 @@ export function createApp({
     }),
   );
 
-  const document = apiDocument(all, documentOptions, auth.reads);
+  const document = apiDocument(all, documentOptions, auth.reads, auth.tokens.length > 0);
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
   app.use(docsPage());
 
