@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { capErrors, countQueryParameters, maxQueryParameters } from './error-list.ts';
 import { invalid, type FieldError } from './problems.ts';
 import { Problem } from './schemas.ts';
 
@@ -99,6 +100,10 @@ function fieldErrors(issue: z.core.$ZodIssue, sent: unknown, where: 'path' | 'qu
     if (where === 'query' && Array.isArray(value)) {
       return [{ loc, msg: `must be given once, got ${value.length} values`, type: 'invalid_type' }];
     }
+    // JSON.parse reads 1e400 as Infinity: a number, but not one any column can hold.
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return [{ loc, msg: 'must be a finite number: this one is too large (or small) to represent', type: 'invalid_type' }];
+    }
     return [{ loc, msg: `expected ${issue.expected}, got ${jsonKind(value)}`, type: 'invalid_type' }];
   }
   return [{ loc, msg: issue.message, type: issue.code }];
@@ -121,10 +126,14 @@ function check(schema: Schema | undefined, value: unknown, where: 'path' | 'quer
  */
 export async function runRoute(route: AnyRoute, req: Request): Promise<Reply> {
   const errors: FieldError[] = [];
+  const parameters = route.query ? countQueryParameters(req.url) : 0;
+  if (parameters > maxQueryParameters) {
+    throw invalid([{ loc: ['query'], msg: `too many query parameters: ${parameters} (at most ${maxQueryParameters})`, type: 'too_many_parameters' }]);
+  }
   const params = check(route.params, req.params, 'path', errors);
   const query = check(route.query, req.query, 'query', errors);
   const body = check(route.body, req.body, 'body', errors);
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw invalid(capErrors(errors));
   return route.handle({ params, query, body }, req);
 }
 
@@ -196,11 +205,12 @@ function responseConfig(status: number, { description, schema, headers }: Respon
   return { description, ...(headers ? { headers: headers as NonNullable<ResponseConfig['headers']> } : {}), ...(content ? { content } : {}) };
 }
 
-/** Declares the shared answers in `components.responses` (once per document, before the routes). */
-export function describeSharedResponses(registry: OpenAPIRegistry): void {
+/** Declares the shared answers in `components.responses` (once per document, before the routes); `tokens`: 401 is one of them. */
+export function describeSharedResponses(registry: OpenAPIRegistry, tokens = true): void {
   // A component is written as given (no zod conversion): its body is a reference to the Problem schema.
   registry.register('Problem', Problem);
   for (const [name, { spec }] of Object.entries(shared)) {
+    if (name === 'Unauthorized' && !tokens) continue;
     const component = {
       description: spec.description,
       ...(spec.headers ? { headers: spec.headers } : {}),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { otherMethod } from './allowed-methods.ts';
 import type { Guard } from './auth.ts';
 import type { Cors } from './cors.ts';
+import { missingHost } from './host-header.ts';
 import { logRequest, logWhenFinished, requestIdOf } from './request-log.ts';
 import { runRoute, type AnyRoute, type Reply } from './route.ts';
 import { RouteTable } from './route-table.ts';
@@ -65,6 +66,9 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
       next(error);
     };
 
+    const noHost = missingHost(req);
+    if (noHost) return fail(noHost);
+
     if (cors) {
       handOver();
       if (cors(req, res) === 'answered') return;
@@ -82,8 +86,8 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
         const problem = otherMethod(req.method, path, found.allow, res);
         return problem ? next(problem) : undefined;
       }
-      const problem = guard?.(req);
-      return problem ? next(problem) : next();
+      // An unknown path is a 404 whoever asks: a token would not make it exist (and the paths are public in the document).
+      return next();
     }
     const route = found.value;
     req.params = found.params;
