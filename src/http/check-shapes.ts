@@ -17,22 +17,38 @@ export function integerBounds(range: [number, number], checks: CheckRules | unde
   return [min, max];
 }
 
-/** A number column's checks, on top of its type's own limits. */
-export function checkedNumber(schema: z.ZodNumber, checks: CheckRules | undefined): z.ZodType<number> {
-  if (!checks) return schema;
+/**
+ * A number column's checks, on top of its type's own limits (numeric(p, s):
+ * `typeLimit`, exclusive both ways). The document's bounds are restated in
+ * full at the end: zod-to-openapi keeps `.openapi()` metadata across one
+ * added check, not across several.
+ */
+export function checkedNumber(schema: z.ZodNumber, checks: CheckRules | undefined, typeLimit?: number): z.ZodType<number> {
   let checked = schema;
   const documented: Record<string, number> = {};
-  if (checks.minimum !== undefined) checked = checked.gte(checks.minimum);
-  if (checks.maximum !== undefined) checked = checked.lte(checks.maximum);
-  if (checks.exclusiveMinimum !== undefined) {
+  if (typeLimit !== undefined) {
+    checked = checked.gt(-typeLimit).lt(typeLimit);
+    documented.exclusiveMinimum = -typeLimit;
+    documented.exclusiveMaximum = typeLimit;
+  }
+  if (checks?.minimum !== undefined) {
+    checked = checked.gte(checks.minimum);
+    documented.minimum = checks.minimum;
+  }
+  if (checks?.maximum !== undefined) {
+    checked = checked.lte(checks.maximum);
+    documented.maximum = checks.maximum;
+  }
+  if (checks?.exclusiveMinimum !== undefined) {
     checked = checked.gt(checks.exclusiveMinimum);
-    documented.exclusiveMinimum = checks.exclusiveMinimum;
+    documented.exclusiveMinimum = Math.max(checks.exclusiveMinimum, documented.exclusiveMinimum ?? -Infinity);
   }
-  if (checks.exclusiveMaximum !== undefined) {
+  if (checks?.exclusiveMaximum !== undefined) {
     checked = checked.lt(checks.exclusiveMaximum);
-    documented.exclusiveMaximum = checks.exclusiveMaximum;
+    documented.exclusiveMaximum = Math.min(checks.exclusiveMaximum, documented.exclusiveMaximum ?? Infinity);
   }
-  return oneOf(checked.openapi(documented), checks);
+  const withDoc = checked.openapi(documented);
+  return checks ? oneOf(withDoc, checks) : withDoc;
 }
 
 /** A text column's longest value: its varchar(n), or a shorter CHECK bound. */

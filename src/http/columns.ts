@@ -67,12 +67,8 @@ function valueSchema(column: ColumnShape, forWrite: boolean, base = column.eleme
     return forWrite && column.checks?.oneOf ? checkedNumber(schema, { oneOf: column.checks.oneOf }) : schema;
   }
   if (base === 'numeric') {
-    let schema = z.number();
-    if (column.precision !== undefined) {
-      const limit = 10 ** (column.precision - (column.scale ?? 0));
-      schema = schema.gt(-limit).lt(limit).openapi({ exclusiveMinimum: -limit, exclusiveMaximum: limit });
-    }
-    return forWrite ? checkedNumber(schema, column.checks) : schema;
+    const limit = column.precision === undefined ? undefined : 10 ** (column.precision - (column.scale ?? 0));
+    return checkedNumber(z.number(), forWrite ? column.checks : undefined, limit);
   }
   if (base === 'float4' || base === 'float8') return forWrite ? checkedNumber(z.number(), column.checks) : z.number();
   if (base === 'bool') return z.boolean();

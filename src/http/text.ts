@@ -48,13 +48,16 @@ const control = new RegExp(`[${controls}]`, 'u');
 /** A required text column (a name, a title): visible, without control characters. */
 export const nonBlank = (max?: number) =>
   text(max)
-    .refine((value) => !control.test(value), 'must not contain control characters')
-    // Controls are answered by the rule above: here only blankness.
-    .refine((value) => control.test(value) || nameRule.test(value), 'must not be blank (only spaces or invisible characters)')
+    // One refinement, its message chosen by what is wrong: two in a row would lose text()'s maxLength from the document.
+    .refine((value) => nameRule.test(value), {
+      error: (issue) =>
+        control.test(String(issue.input)) ? 'must not contain control characters' : 'must not be blank (only spaces or invisible characters)',
+    })
     .openapi({
       minLength: 1,
       pattern: namePattern,
       description: `${describedText} No control characters; at least one visible character (not only whitespace or zero-width ones).`,
+      ...(max === undefined ? {} : { maxLength: max }),
     });
 
 /** A text column's CHECK bounds (minLength from `char_length(x) >= n` or `x <> ''`), in code points as Postgres counts. */
