@@ -21,12 +21,14 @@ const inFlightOf = (socket: Socket) => (socket as { _httpMessage?: InFlight | nu
 /**
  * Calls `then` once every answer to the requests before this one on the
  * connection (pipelined) has been sent: Node hands the socket to the next
- * queued response when one finishes, so wait on each in turn. A connection
- * that closes meanwhile ends the wait (nothing more can be sent).
+ * queued response when one finishes, so wait on each in turn. Only for
+ * requests that arrived whole: one still arriving is the one the error is
+ * about (half a body timed out, a broken chunk), answered at once. A
+ * connection that closes meanwhile ends the wait (nothing more can be sent).
  */
 function afterEarlierAnswers(socket: Socket, then: () => void): void {
   const current = inFlightOf(socket);
-  if (!current || current.writableFinished) return then();
+  if (!current || current.writableFinished || !current.req.complete) return then();
   const closed = () => current.off('finish', finished);
   const finished = () => {
     socket.off('close', closed);
