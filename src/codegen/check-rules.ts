@@ -166,7 +166,7 @@ export function addCheckRules(rules: CheckRules, definition: string, column: str
     } else if (isText && (found = new RegExp(`^${ref} = '((?:[^']|'')*)'::[a-z ]+$`).exec(part))) {
       allowOnly(rules, [found[1]!.replace(/''/g, "'")]);
       understood++;
-    } else if ((isText || isNumber) && (found = new RegExp(String.raw`^${ref} = ANY \(\(?ARRAY\[(.*)\]\)?(?:::[a-z ]+\[\])?\)$`).exec(part))) {
+    } else if ((isText || isNumber) && (found = new RegExp(String.raw`^${ref} = ANY \(\(?ARRAY\[(.*?)\]\)?(?:::[a-z ]+\[\])?\)$`).exec(part))) {
       const items = arrayItems(found[1]!);
       if (items && items.every((item) => typeof item === (isText ? 'string' : 'number'))) {
         allowOnly(rules, items);
