@@ -1,3 +1,7 @@
+import type { CheckRules } from '../db/column-shape.ts';
+
+export type { CheckRules };
+
 /**
  * The simple CHECK constraints of one column, read back as validation rules
  * for the API's shapes and its document: ranges (`BETWEEN`, `>=`, `<`, …),
@@ -12,18 +16,6 @@
  * another column) is left to the database, whose violation the API answers
  * as a 422 naming the constraint (src/http/constraint-violations.ts).
  */
-export interface CheckRules {
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  /** The only values allowed (an IN list or an equality). */
-  oneOf?: (string | number)[];
-  /** In characters (code points), as char_length counts. */
-  minLength?: number;
-  maxLength?: number;
-}
-
 const integerTypes = new Set(['int2', 'int4', 'int8']);
 const numberTypes = new Set([...integerTypes, 'numeric', 'float4', 'float8']);
 /** bpchar is left out: it ignores trailing spaces in lengths and comparisons. */

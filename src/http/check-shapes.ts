@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckRules } from '../codegen/check-rules.ts';
+import type { CheckRules } from '../db/column-shape.ts';
 import { atLeast } from './text.ts';
 
 /**

@@ -14,7 +14,7 @@ import path from 'node:path';
  * shapes module may have been loaded before db:diff rewrote it).
  */
 export const clientTypesFile = path.join('src', 'client', 'api-types.ts');
-const script = path.join('src', 'client', 'generate.ts');
+const script = path.join('src', 'commands', 'client-types.ts');
 
 export interface ClientTypesRun {
   code: number;

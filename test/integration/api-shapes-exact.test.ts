@@ -4,9 +4,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../../src/atlas/locate.mjs';
-import { atlasOrThrow } from '../../src/commands/atlas.ts';
-import { targetFlags } from '../../src/commands/target-flags.ts';
+import { targetFlags } from '../../src/atlas/flags.ts';
+import { atlasOrThrow } from '../../src/atlas/run.ts';
+import { repoRoot } from '../../src/project/paths.mjs';
 import { freePort } from '../support/free-port.ts';
 import { ResponseValidator } from '../support/openapi-responses.ts';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';

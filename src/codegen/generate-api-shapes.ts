@@ -1,0 +1,136 @@
+import type { CheckRules, ColumnShape } from '../db/column-shape.ts';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { connectClient } from '../postgres/client.ts';
+import { addCheckRules } from './check-rules.ts';
+
+/**
+ * Writes `<outDir>/zapatos/api-shapes.ts`: every column of every table in
+ * `public`, as the migrated database has it (type, length, precision,
+ * enum values, nullability, default, identity or generated), for
+ * src/http/columns.ts to turn into the API's request and response shapes.
+ * It is generated with the zapatos types from the same database (db:types),
+ * so the API follows the schema: a new column is returned, accepted and
+ * documented with no other edit. A compile-time check in the file ties each
+ * table's columns to the zapatos type it mirrors.
+ */
+interface ColumnRow {
+  table: string;
+  column: string;
+  type: string;
+  element: string | null;
+  not_null: boolean;
+  has_default: boolean;
+  server_set: boolean;
+  typmod: number;
+  labels: string[] | null;
+  references: boolean;
+}
+
+interface ConstraintRow {
+  table: string;
+  name: string;
+  definition: string;
+  kind: string;
+  columns: string[];
+}
+
+/**
+ * Every CHECK, UNIQUE, PRIMARY KEY, FOREIGN KEY and EXCLUDE constraint, with
+ * its columns in order: the CHECKs of one column become its rules, and all
+ * of them name the fields of a violation (src/http/constraint-violations.ts).
+ */
+const constraintQuery = `
+  SELECT c.relname AS table, k.conname AS name, k.contype AS kind, pg_get_constraintdef(k.oid) AS definition,
+         array(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY AS u(attnum, i)
+                 JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.i) AS columns
+    FROM pg_constraint k
+    JOIN pg_class c ON c.oid = k.conrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND k.contype IN ('c', 'u', 'p', 'f', 'x')
+   ORDER BY c.relname, k.conname`;
+
+const query = `
+  SELECT c.relname AS table, a.attname AS column,
+         coalesce(bt.typname, t.typname) AS type,
+         CASE WHEN coalesce(bt.typcategory, t.typcategory) = 'A' THEN et.typname END AS element,
+         a.attnotnull AS not_null,
+         (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '') AS has_default,
+         (a.attidentity <> '' OR a.attgenerated <> '') AS server_set,
+         CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod,
+         (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = coalesce(nullif(et.oid, 0), t.oid)) AS labels,
+         EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conrelid = c.oid AND a.attnum = ANY (f.conkey)) AS references
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+    LEFT JOIN pg_type et ON et.oid = coalesce(bt.typelem, t.typelem) AND coalesce(bt.typcategory, t.typcategory) = 'A'
+   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped
+   ORDER BY c.relname, a.attnum`;
+
+function shapeOf(row: ColumnRow): ColumnShape {
+  const shape: ColumnShape = { type: row.type, nullable: !row.not_null, hasDefault: row.has_default };
+  if (row.element) shape.element = row.element;
+  if (row.server_set) shape.serverSet = true;
+  const base = row.element ?? row.type;
+  if (['varchar', 'bpchar'].includes(base) && row.typmod > 4) shape.maxLength = row.typmod - 4;
+  if (base === 'numeric' && row.typmod > 4) {
+    shape.precision = ((row.typmod - 4) >> 16) & 0xffff;
+    shape.scale = (row.typmod - 4) & 0xffff;
+  }
+  if (row.labels) shape.values = row.labels;
+  if (row.references) shape.references = true;
+  return shape;
+}
+
+export async function generateApiShapes(url: string, outDir: string): Promise<void> {
+  const client = await connectClient(url);
+  let rows: ColumnRow[];
+  let constraintRows: ConstraintRow[];
+  try {
+    rows = (await client.query<ColumnRow>(query)).rows.filter((row) => row.table !== 'atlas_schema_revisions');
+    constraintRows = (await client.query<ConstraintRow>(constraintQuery)).rows.filter((row) => row.table !== 'atlas_schema_revisions');
+  } finally {
+    await client.end();
+  }
+  const tables = new Map<string, Record<string, ColumnShape>>();
+  for (const row of rows) {
+    if (!tables.has(row.table)) tables.set(row.table, {});
+    tables.get(row.table)![row.column] = shapeOf(row);
+  }
+  const constraints = new Map<string, Record<string, string[]>>();
+  for (const row of constraintRows) {
+    if (!constraints.has(row.table)) constraints.set(row.table, {});
+    constraints.get(row.table)![row.name] = row.columns;
+    const column = row.columns.length === 1 ? tables.get(row.table)?.[row.columns[0]!] : undefined;
+    if (row.kind !== 'c' || !column || column.element) continue;
+    const rules: CheckRules = { ...column.checks };
+    if (addCheckRules(rules, row.definition, row.columns[0]!, column.type) > 0) column.checks = rules;
+  }
+  const names = [...tables.keys()];
+  const body = names.map((table) => `  ${JSON.stringify(table)}: ${JSON.stringify(tables.get(table))},`).join('\n');
+  const ties = names.map((table) => `  ${JSON.stringify(table)}: Same<keyof (typeof tables)[${JSON.stringify(table)}], keyof s.${table}.Selectable>;`).join('\n');
+  writeFileSync(
+    path.join(outDir, 'zapatos', 'api-shapes.ts'),
+    `/* Generated by \`npm run db:types\` from the migrated schema (src/codegen/generate-api-shapes.ts): do not edit. */
+import type * as s from 'zapatos/schema';
+
+/** Every column of every table, as the migrated database has it (see src/http/columns.ts). */
+export const tables = {
+${body}
+} as const;
+
+/** Each table's constraints (check, unique, primary and foreign key, exclusion) and their columns, to name them in a violation's answer. */
+export const constraints: Record<string, Record<string, readonly string[]>> = {
+${[...constraints].map(([table, named]) => `  ${JSON.stringify(table)}: ${JSON.stringify(named)},`).join('\n')}
+};
+
+/** Compile-time: each table's columns are exactly the zapatos type's (both come from the same database). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const columnsMatchZapatos: {
+${ties}
+} = { ${names.map((table) => `${JSON.stringify(table)}: true`).join(', ')} };
+`,
+  );
+}
