@@ -118,7 +118,12 @@ function bound(rules: CheckRules, op: string, value: number, integer: boolean, o
   }
 }
 
-function tighten(rules: CheckRules, key: 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum' | 'minLength' | 'maxLength', value: number, pick: (a: number, b: number) => number): boolean {
+function tighten(
+  rules: CheckRules,
+  key: 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum' | 'minLength' | 'maxLength',
+  value: number,
+  pick: (a: number, b: number) => number,
+): boolean {
   rules[key] = rules[key] === undefined ? value : pick(rules[key], value);
   return true;
 }
@@ -158,7 +163,10 @@ export function addCheckRules(rules: CheckRules, definition: string, column: str
     } else if (isText && (found = new RegExp(`^${ref} = '((?:[^']|'')*)'::[a-z ]+$`).exec(part))) {
       allowOnly(rules, [found[1]!.replace(/''/g, "'")]);
       understood++;
-    } else if ((isText || isNumber) && (found = new RegExp(String.raw`^${ref} = ANY \(\(?ARRAY\[(.*?)\]\)?(?:::[a-z ]+\[\])?\)$`).exec(part))) {
+    } else if (
+      (isText || isNumber) &&
+      (found = new RegExp(String.raw`^${ref} = ANY \(\(?ARRAY\[(.*?)\]\)?(?:::[a-z ]+\[\])?\)$`).exec(part))
+    ) {
       const items = arrayItems(found[1]!);
       if (items && items.every((item) => typeof item === (isText ? 'string' : 'number'))) {
         allowOnly(rules, items);

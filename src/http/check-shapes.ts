@@ -12,8 +12,16 @@ import { atLeast } from './text.ts';
 
 /** An integer column's bounds: its type's range, narrowed by its checks. */
 export function integerBounds(range: [number, number], checks: CheckRules | undefined): [number, number] {
-  const min = Math.max(range[0], checks?.minimum ?? -Infinity, checks?.exclusiveMinimum === undefined ? -Infinity : Math.floor(checks.exclusiveMinimum) + 1);
-  const max = Math.min(range[1], checks?.maximum ?? Infinity, checks?.exclusiveMaximum === undefined ? Infinity : Math.ceil(checks.exclusiveMaximum) - 1);
+  const min = Math.max(
+    range[0],
+    checks?.minimum ?? -Infinity,
+    checks?.exclusiveMinimum === undefined ? -Infinity : Math.floor(checks.exclusiveMinimum) + 1,
+  );
+  const max = Math.min(
+    range[1],
+    checks?.maximum ?? Infinity,
+    checks?.exclusiveMaximum === undefined ? Infinity : Math.ceil(checks.exclusiveMaximum) - 1,
+  );
   return [min, max];
 }
 

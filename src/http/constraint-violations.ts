@@ -46,7 +46,9 @@ export function constraintProblem(error: unknown): HttpProblem | undefined {
   if (typeof code !== 'string') return undefined;
   if (code.startsWith('22') && code.length === 5) {
     const msg = typeof message === 'string' ? message : 'invalid value';
-    return new HttpProblem(422, 'Validation Failed', `The database refused a value: ${msg}.`, [{ loc: ['body'], msg, type: 'data_exception' }]);
+    return new HttpProblem(422, 'Validation Failed', `The database refused a value: ${msg}.`, [
+      { loc: ['body'], msg, type: 'data_exception' },
+    ]);
   }
   const kind = kinds[code];
   if (!kind) return undefined;
@@ -64,7 +66,5 @@ export function constraintProblem(error: unknown): HttpProblem | undefined {
     type: kind.type,
   }));
   const detail = `${columns.length > 0 ? columns.join(', ') : 'The row'}: ${msg}.`;
-  return kind.status === 422
-    ? new HttpProblem(422, 'Validation Failed', detail, errors)
-    : new HttpProblem(409, 'Conflict', detail, errors);
+  return kind.status === 422 ? new HttpProblem(422, 'Validation Failed', detail, errors) : new HttpProblem(409, 'Conflict', detail, errors);
 }

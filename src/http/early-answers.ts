@@ -24,7 +24,13 @@ function logEarly(logger: Logger, reqId: string, status: number, why: string, me
 }
 
 /** Writes `problem` as a whole HTTP/1.1 response straight to a socket that has no response object (parser errors, CONNECT). */
-export function writeProblemToSocket(socket: Socket, problem: HttpProblem, { logger, securityHeaders }: EarlyAnswers, why: string, extra: Record<string, string> = {}): void {
+export function writeProblemToSocket(
+  socket: Socket,
+  problem: HttpProblem,
+  { logger, securityHeaders }: EarlyAnswers,
+  why: string,
+  extra: Record<string, string> = {},
+): void {
   const reqId = randomUUID();
   const body = JSON.stringify(problem);
   const headers: string[] = [];

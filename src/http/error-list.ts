@@ -24,5 +24,8 @@ export const maxQueryParameters = 50;
 export function countQueryParameters(url: string): number {
   const at = url.indexOf('?');
   if (at < 0 || at === url.length - 1) return 0;
-  return url.slice(at + 1).split('&').filter((part) => part.length > 0).length;
+  return url
+    .slice(at + 1)
+    .split('&')
+    .filter((part) => part.length > 0).length;
 }

@@ -62,7 +62,15 @@ const added = `
   isbn         varchar(17) UNIQUE,
   CONSTRAINT books_price_needs_pages CHECK (price IS NULL OR pages IS NOT NULL),`;
 const kinds = ['pages', 'price', 'in_print', 'format', 'tags', 'extra', 'published_at'] as const;
-const valuesOfKinds = { pages: 310, price: 12.5, in_print: true, format: 'paperback', tags: ['fantasy', 'classic'], extra: { edition: 2, notes: null }, published_at: '1937-09-21T00:00:00Z' };
+const valuesOfKinds = {
+  pages: 310,
+  price: 12.5,
+  in_print: true,
+  format: 'paperback',
+  tags: ['fantasy', 'classic'],
+  extra: { edition: 2, notes: null },
+  published_at: '1937-09-21T00:00:00Z',
+};
 
 /** Every file under a directory, by relative path, with its text. */
 function files(dir: string, prefix = ''): Map<string, string> {
@@ -82,7 +90,10 @@ async function send(method: string, route: string, body?: unknown) {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  expect(validator.problems({ method, path: route, status: response.status, headers: response.headers, text }), `${method} ${route}: ${text}`).toEqual([]);
+  expect(
+    validator.problems({ method, path: route, status: response.status, headers: response.headers, text }),
+    `${method} ${route}: ${text}`,
+  ).toEqual([]);
   return { status: response.status, body: text ? (JSON.parse(text) as Json) : undefined };
 }
 
@@ -108,7 +119,12 @@ beforeAll(async () => {
   expect(diff.code, diff.output).toBe(0);
   // The gate rightly calls these locks on a busy table; the table here is empty: opt out, reviewed, and rehash.
   const migration = readdirSync(path.join(copy, 'migrations')).find((file) => file.endsWith('_add_one_of_each.sql'))!;
-  const optOuts = ['constraint-missing-not-valid', 'require-concurrent-index-creation', 'require-concurrent-index-deletion', 'disallowed-unique-constraint'];
+  const optOuts = [
+    'constraint-missing-not-valid',
+    'require-concurrent-index-creation',
+    'require-concurrent-index-deletion',
+    'disallowed-unique-constraint',
+  ];
   const migrationFile = path.join(copy, 'migrations', migration);
   writeFileSync(migrationFile, optOuts.map((rule) => `-- squawk-ignore-file ${rule}\n`).join('') + readFileSync(migrationFile, 'utf8'));
   await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: copy });
@@ -222,7 +238,9 @@ describe('CHECK constraints: simple ones are the shape’s rules, the rest a 4xx
     expect((await send('POST', '/books', { title: 'First', author_id: authorId, isbn: '978-0-261-10221-7' })).status).toBe(201);
     const answer = await send('POST', '/books', { title: 'Second', author_id: authorId, isbn: '978-0-261-10221-7' });
     expect(answer.status).toBe(409);
-    expect(answer.body!.errors).toEqual([{ loc: ['body', 'isbn'], msg: expect.stringContaining('"books_isbn_key"'), type: 'unique_violation' }]);
+    expect(answer.body!.errors).toEqual([
+      { loc: ['body', 'isbn'], msg: expect.stringContaining('"books_isbn_key"'), type: 'unique_violation' },
+    ]);
     expect(JSON.stringify(answer.body)).not.toContain('978-0-261-10221-7');
   });
 });

@@ -69,7 +69,9 @@ function answers(received: string): RawAnswer[] {
   while (rest.startsWith('HTTP/1.1 ')) {
     const end = rest.indexOf('\r\n\r\n');
     const [statusLine, ...lines] = rest.slice(0, end).split('\r\n');
-    const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+    const headers = Object.fromEntries(
+      lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+    );
     const length = Number(headers['content-length'] ?? 0);
     found.push({ status: Number(statusLine!.split(' ')[1]), headers, body: rest.slice(end + 4, end + 4 + length) });
     rest = rest.slice(end + 4 + length);
@@ -91,23 +93,29 @@ function expectLikeEveryAnswer(answer: RawAnswer | undefined, status: number) {
   expect(answer!.headers['content-security-policy']).toContain("default-src 'self'");
   const reqId = answer!.headers['x-request-id'];
   expect(reqId).toMatch(/^[\w.:-]{1,64}$/);
-  expect(logLines.find((line) => line.reqId === reqId), `a log line for ${reqId}`).toMatchObject({ status });
+  expect(
+    logLines.find((line) => line.reqId === reqId),
+    `a log line for ${reqId}`,
+  ).toMatchObject({ status });
 }
 
 describe('pipelined requests', () => {
   it.each([
     ['a bad Content-Length', 'GET /authors HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400],
     ['oversized headers', `GET /authors HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
-  ])('a later request with %s: the earlier POST is answered first, then the error, then the connection closes', async (_case, bad, status) => {
-    const name = `Pipelined ${status}`;
-    const { received, closed } = await exchange(post('/authors', json({ name })) + bad);
-    const [first, second, ...more] = answers(received);
-    expect(first?.status, received.slice(0, 300)).toBe(201);
-    expect(JSON.parse(first!.body)).toMatchObject({ name });
-    expectLikeEveryAnswer(second, status);
-    expect(more).toEqual([]);
-    expect(closed).toBe(true);
-  });
+  ])(
+    'a later request with %s: the earlier POST is answered first, then the error, then the connection closes',
+    async (_case, bad, status) => {
+      const name = `Pipelined ${status}`;
+      const { received, closed } = await exchange(post('/authors', json({ name })) + bad);
+      const [first, second, ...more] = answers(received);
+      expect(first?.status, received.slice(0, 300)).toBe(201);
+      expect(JSON.parse(first!.body)).toMatchObject({ name });
+      expectLikeEveryAnswer(second, status);
+      expect(more).toEqual([]);
+      expect(closed).toBe(true);
+    },
+  );
 });
 
 describe('answers made before routing carry the headers, a request id and a log line', () => {
@@ -151,7 +159,9 @@ describe('answers made before routing carry the headers, a request id and a log 
   });
 
   it('Expect: 100-continue with a body over the limit: 413 at once, no 100 Continue', async () => {
-    const { received } = await exchange('POST /authors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n');
+    const { received } = await exchange(
+      'POST /authors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n',
+    );
     expect(received).not.toContain('100 Continue');
     expectLikeEveryAnswer(answers(received)[0], 413);
   });
@@ -161,7 +171,9 @@ describe('answers made before routing carry the headers, a request id and a log 
     const { port } = new URL(app.baseUrl);
     const received = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), '127.0.0.1', () =>
-        socket.write(`POST /authors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`),
+        socket.write(
+          `POST /authors HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
+        ),
       );
       let text = '';
       socket.on('data', (chunk) => {
@@ -176,11 +188,20 @@ describe('answers made before routing carry the headers, a request id and a log 
 });
 
 describe('requests the app refuses, as it should', () => {
-  const send = async (method: string, path: string, body?: string, headers: Record<string, string> = { 'content-type': 'application/json' }, base = app.baseUrl) => {
+  const send = async (
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+    base = app.baseUrl,
+  ) => {
     const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await response.text();
     await expectKeepsDocument(base, { method, path, status: response.status, headers: response.headers, text });
-    return { status: response.status, body: text ? (JSON.parse(text) as { errors?: { loc: unknown[]; msg: string; type: string }[]; detail?: string }) : undefined };
+    return {
+      status: response.status,
+      body: text ? (JSON.parse(text) as { errors?: { loc: unknown[]; msg: string; type: string }[]; detail?: string }) : undefined,
+    };
   };
 
   it.each([
@@ -203,7 +224,9 @@ describe('requests the app refuses, as it should', () => {
   it('{"author_id": 1e400} says the number is too large, not "expected number, got number"', async () => {
     const answer = await send('POST', '/books', '{"title":"Huge","author_id":1e400}');
     expect(answer.status).toBe(422);
-    expect(answer.body!.errors).toEqual([{ loc: ['body', 'author_id'], msg: expect.stringContaining('finite number'), type: 'invalid_type' }]);
+    expect(answer.body!.errors).toEqual([
+      { loc: ['body', 'author_id'], msg: expect.stringContaining('finite number'), type: 'invalid_type' },
+    ]);
   });
 
   it('an 11-digit id gets the same range message as a 10-digit one', async () => {
@@ -228,7 +251,9 @@ describe('requests the app refuses, as it should', () => {
     const query = Array.from({ length: 2000 }, (_, i) => `p${i}=1`).join('&');
     const answer = await send('GET', `/authors?${query}`);
     expect(answer.status).toBe(422);
-    expect(answer.body!.errors).toEqual([{ loc: ['query'], msg: 'too many query parameters: 2000 (at most 50)', type: 'too_many_parameters' }]);
+    expect(answer.body!.errors).toEqual([
+      { loc: ['query'], msg: 'too many query parameters: 2000 (at most 50)', type: 'too_many_parameters' },
+    ]);
   });
 
   it('routes match case-sensitively: /AUTHORS is 404', async () => {
@@ -244,7 +269,9 @@ describe('requests the app refuses, as it should', () => {
   });
 
   it('charset=utf-8 (any case, quoted) is accepted', async () => {
-    expect((await send('POST', '/authors', json({ name: 'Utf8' }), { 'content-type': 'application/json; charset="UTF-8"' })).status).toBe(201);
+    expect((await send('POST', '/authors', json({ name: 'Utf8' }), { 'content-type': 'application/json; charset="UTF-8"' })).status).toBe(
+      201,
+    );
   });
 
   it('with API_TOKENS, a write to an unknown path is 404 (not 401); to a known one 401', async () => {
@@ -256,7 +283,10 @@ describe('requests the app refuses, as it should', () => {
 
 describe('the document says what this server enforces', () => {
   it('no bearerAuth, no security requirement and no 401 where writes are open; all of them where tokens are set', async () => {
-    const open = (await (await fetch(`${app.baseUrl}/openapi.json`)).json()) as { components: Record<string, Record<string, unknown>>; paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown> }>> };
+    const open = (await (await fetch(`${app.baseUrl}/openapi.json`)).json()) as {
+      components: Record<string, Record<string, unknown>>;
+      paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown> }>>;
+    };
     expect(open.components.securitySchemes ?? {}).toEqual({});
     expect(open.components.responses!.Unauthorized).toBeUndefined();
     for (const [path, item] of Object.entries(open.paths)) {

@@ -19,7 +19,13 @@ describe('addCheckRules', () => {
     ['k integer CHECK (3 <= k)', 'CHECK ((3 <= k))', 'k', 'int4', { minimum: 3 }],
     ['"Odd" integer CHECK ("Odd" > 1)', 'CHECK (("Odd" > 1))', 'Odd', 'int4', { minimum: 2 }],
     ['c integer CHECK (c IN (1, 2, 3))', 'CHECK ((c = ANY (ARRAY[1, 2, 3])))', 'c', 'int4', { oneOf: [1, 2, 3] }],
-    ['d numeric CHECK (d >= 0 AND d <= 99.99)', 'CHECK (((d >= (0)::numeric) AND (d <= 99.99)))', 'd', 'numeric', { minimum: 0, maximum: 99.99 }],
+    [
+      'd numeric CHECK (d >= 0 AND d <= 99.99)',
+      'CHECK (((d >= (0)::numeric) AND (d <= 99.99)))',
+      'd',
+      'numeric',
+      { minimum: 0, maximum: 99.99 },
+    ],
     ['i numeric CHECK (i > -1.5)', "CHECK ((i > '-1.5'::numeric))", 'i', 'numeric', { exclusiveMinimum: -1.5 }],
     [
       "b varchar(10) CHECK (b IN ('x', 'y''z'))",
@@ -28,7 +34,13 @@ describe('addCheckRules', () => {
       'varchar',
       { oneOf: ['x', "y'z"] },
     ],
-    ['e varchar(30) CHECK (char_length(e) BETWEEN 2 AND 8)', 'CHECK (((char_length((e)::text) >= 2) AND (char_length((e)::text) <= 8)))', 'e', 'varchar', { minLength: 2, maxLength: 8 }],
+    [
+      'e varchar(30) CHECK (char_length(e) BETWEEN 2 AND 8)',
+      'CHECK (((char_length((e)::text) >= 2) AND (char_length((e)::text) <= 8)))',
+      'e',
+      'varchar',
+      { minLength: 2, maxLength: 8 },
+    ],
     ["f text CHECK (f <> '')", "CHECK ((f <> ''::text))", 'f', 'text', { minLength: 1 }],
     ['h text CHECK (length(h) <= 4)', 'CHECK ((length(h) <= 4))', 'h', 'text', { maxLength: 4 }],
     ["j varchar(5) CHECK (j = 'k')", "CHECK (((j)::text = 'k'::text))", 'j', 'varchar', { oneOf: ['k'] }],
@@ -47,7 +59,7 @@ describe('addCheckRules', () => {
   });
 
   it('keeps the understood conjuncts of a partly understood AND (each is enforced on its own)', () => {
-    expect(rulesOf("CHECK (((a > 0) AND (a <> ALL (ARRAY[13]))))", 'a', 'int4')).toEqual([{ minimum: 1 }, 1]);
+    expect(rulesOf('CHECK (((a > 0) AND (a <> ALL (ARRAY[13]))))', 'a', 'int4')).toEqual([{ minimum: 1 }, 1]);
   });
 
   it('several constraints on one column narrow each other', () => {
