@@ -5,7 +5,7 @@ import type { FieldError } from './problems.ts';
  * made a 110 KB 422; the first errors say what is wrong, and the last entry
  * says how many more there were (so nothing is silently dropped).
  */
-export const maxFieldErrors = 20;
+const maxFieldErrors = 20;
 
 /** `errors`, at most `maxFieldErrors` of them, the last saying how many were left out. */
 export function capErrors(errors: FieldError[], max = maxFieldErrors): FieldError[] {
