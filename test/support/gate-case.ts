@@ -61,7 +61,15 @@ export function parseGateCase(file: string, text: string): GateCase {
       return fail(`"-- says --" line is not a regular expression: ${pattern} (${(error as Error).message})`);
     }
   });
-  return { file, title, before, migration: migration!, refuses: rules(files.get('refuses')), notRefused: rules(files.get('not-refused')), says };
+  return {
+    file,
+    title,
+    before,
+    migration: migration!,
+    refuses: rules(files.get('refuses')),
+    notRefused: rules(files.get('not-refused')),
+    says,
+  };
 }
 
 /**
@@ -72,5 +80,7 @@ export function readGateCases(folder: string): GateCase[] {
   const entries = readdirSync(folder).sort();
   const strays = entries.filter((entry) => !entry.endsWith('.txtar') && entry !== 'README.md');
   if (strays.length) throw new Error(`${folder}: ${strays.join(', ')} is not a case: a case file ends in .txtar`);
-  return entries.filter((entry) => entry.endsWith('.txtar')).map((entry) => parseGateCase(entry, readFileSync(path.join(folder, entry), 'utf8')));
+  return entries
+    .filter((entry) => entry.endsWith('.txtar'))
+    .map((entry) => parseGateCase(entry, readFileSync(path.join(folder, entry), 'utf8')));
 }

@@ -55,9 +55,17 @@ describe('a gate case file', () => {
     ['an empty migration', 'T\n-- migration.sql --\n\n-- refuses --\n', /"-- migration\.sql --" section is required/],
     ['no refuses section', 'T\n-- migration.sql --\nSELECT 1;\n', /"-- refuses --" section is required/],
     ['a misspelt section', 'T\n-- migration.sql --\nSELECT 1;\n-- refuses --\n-- not_refused --\nx y\n', /unknown section "not_refused"/],
-    ['a repeated section', 'T\n-- migration.sql --\nSELECT 1;\n-- refuses --\na b\n-- refuses --\nc d\n', /section "refuses" appears twice/],
+    [
+      'a repeated section',
+      'T\n-- migration.sql --\nSELECT 1;\n-- refuses --\na b\n-- refuses --\nc d\n',
+      /section "refuses" appears twice/,
+    ],
     ['an empty before.sql', 'T\n-- before.sql --\n-- migration.sql --\nSELECT 1;\n-- refuses --\n', /"-- before\.sql --" section is empty/],
-    ['a pattern that is not a regular expression', 'T\n-- migration.sql --\nSELECT 1;\n-- refuses --\n-- says --\nfoo(\n', /not a regular expression: foo\(/],
+    [
+      'a pattern that is not a regular expression',
+      'T\n-- migration.sql --\nSELECT 1;\n-- refuses --\n-- says --\nfoo(\n',
+      /not a regular expression: foo\(/,
+    ],
   ])('with %s is refused, naming the file', (_, text, message) => {
     expect(() => parseGateCase('bad.txtar', text)).toThrow(message);
     expect(() => parseGateCase('bad.txtar', text)).toThrow(/^bad\.txtar: .*test\/gate-cases\/README\.md/);
