@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { constants as osConstants } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createLogger } from './config/logger.ts';
@@ -89,11 +90,26 @@ export async function startServer(config: Env = env(), logger: Logger = createLo
   return { url, server, close };
 }
 
-/** SIGTERM/SIGINT: finish in-flight requests, close the pool, exit 0. */
+/**
+ * Repeats of a signal closer together than this are one signal: Ctrl-C in a
+ * terminal reaches the server twice within milliseconds (from the terminal,
+ * and forwarded by `npm start`), and that must not count as "a second signal".
+ */
+export const repeatedSignalMs = 500;
+
+/**
+ * SIGTERM/SIGINT: finish in-flight requests, close the pool, exit 0. A second
+ * signal (more than repeatedSignalMs later) exits at once with 128 + its number,
+ * as a shell reports a process killed by it: for the operator who does not
+ * want to wait for a slow request.
+ */
 export function closeOnSignals(running: RunningServer, logger: Logger): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  let first: number | undefined;
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
+    const now = performance.now();
+    if (first === undefined) {
+      first = now;
+      logger.info({ signal }, 'shutting down: finishing in-flight requests (a second signal exits at once)');
       running.close().then(
         () => {
           logger.info('shut down cleanly');
@@ -104,6 +120,11 @@ export function closeOnSignals(running: RunningServer, logger: Logger): void {
           process.exit(1);
         },
       );
-    });
-  }
+    } else if (now - first > repeatedSignalMs) {
+      logger.warn({ signal }, 'second signal: exiting now, in-flight requests are cut');
+      process.exit(128 + osConstants.signals[signal]);
+    }
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
