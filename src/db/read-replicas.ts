@@ -65,6 +65,8 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+const notCheckedYet = 'not checked yet';
+
 export class ReplicaSet {
   readonly #primary: ConnectionPool;
   readonly #replicas: Replica[];
@@ -79,7 +81,7 @@ export class ReplicaSet {
     this.#options = options;
     this.#primary = options.primary;
     // Out until the first check has seen them: no read goes to a replica nobody has looked at.
-    this.#replicas = options.replicas.map((pool, i) => ({ pool, replayed: 0n, status: { replica: i + 1, up: false, reason: 'not checked yet' } }));
+    this.#replicas = options.replicas.map((pool, i) => ({ pool, replayed: 0n, status: { replica: i + 1, up: false, reason: notCheckedYet } }));
   }
 
   /** Checks now, then every checkEveryMs (the timer does not keep the process alive). */
@@ -145,7 +147,8 @@ export class ReplicaSet {
     } catch (error) {
       next = { replica: replica.status.replica, up: false, reason: `does not answer: ${(error as Error).message}` };
     }
-    const changed = next.up !== replica.status.up;
+    // The first check's verdict is reported by whoever started the set, not as a change.
+    const changed = next.up !== replica.status.up && replica.status.reason !== notCheckedYet;
     replica.status = next;
     if (changed) this.#options.onChange?.(next);
   }

@@ -63,10 +63,9 @@ export function readRouting({ replicas, routes, replicaRoutes, waitMs, metrics }
         metrics?.readRouted('primary', reason);
         return runRoute(route, req);
       }
+      metrics?.readRouted('replica', 'replica');
       try {
-        const reply = await runRoute(twins.get(route)![index]!, req);
-        metrics?.readRouted('replica', 'replica');
-        return reply;
+        return await runRoute(twins.get(route)![index]!, req);
       } catch (error) {
         if (!replicas.failed(index, error)) throw error;
         metrics?.readRouted('primary', 'replica-failed');
