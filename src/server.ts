@@ -15,6 +15,7 @@ import { createPool } from './db/pool.ts';
 import { poolStats } from './db/pool-stats.ts';
 import { querySpans } from './db/query-spans.ts';
 import { ReplicaSet } from './db/read-replicas.ts';
+import { whileMigrationLockHeld } from './migrate/start-lock.ts';
 import { checkMetricsConfig, createMetricsServer } from './http/metrics-server.ts';
 import type { ConnectionPool } from '@databases/pg';
 import { resolveTargets } from './db/targets.ts';
@@ -45,14 +46,17 @@ export async function startServer(config: Env = env(), logger: Logger = createLo
   if (!(targets.embedded || config.MIGRATE_ON_START)) metrics?.gateVerdict('not-run', 0, 0);
   if (targets.embedded || config.MIGRATE_ON_START) {
     logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
-    const { applied, warnings } = await applyMigrations(targets.migrate, {
-      dev: targets.dev,
-      log: (line) => logger.info(line),
-      lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
-      lockRetries: config.MIGRATION_LOCK_RETRIES,
-      retryDelayMs: config.MIGRATION_LOCK_RETRY_DELAY_MS,
-    });
-    metrics?.gateVerdict(applied.length > 0 ? 'applied' : 'nothing-pending', applied.length, warnings);
+    // One instance at a time (start-lock.ts): several starting together share the dev database and the pending files.
+    const { applied, warnings } = await whileMigrationLockHeld(targets.migrate, (line) => logger.info(line), () =>
+      applyMigrations(targets.migrate, {
+        dev: targets.dev,
+        log: (line) => logger.info(line),
+        lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
+        lockRetries: config.MIGRATION_LOCK_RETRIES,
+        retryDelayMs: config.MIGRATION_LOCK_RETRY_DELAY_MS,
+      }),
+    );
+    metrics?.gateVerdict(applied.length > 0 ? 'accepted' : 'nothing-pending', applied.length, warnings);
   }
   const poolFor = (url: string, name: string) => {
     const pool = createPool({

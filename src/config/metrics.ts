@@ -21,8 +21,8 @@ export interface Metrics {
   databaseError(pool: string, code: string | undefined): void;
   /** A prepared query sent again unnamed (named-statements.ts): `pooler` (it lost the statement), `result-type` (a migration changed it). */
   preparedStatementFallback(reason: 'pooler' | 'result-type'): void;
-  /** The migration gate's verdict at start: `applied`, `nothing-pending` or `not-run` (DATABASE_URL without MIGRATE_ON_START). */
-  gateVerdict(verdict: 'applied' | 'nothing-pending' | 'not-run', migrations: number, warnings: number): void;
+  /** The migration gate's verdict at start: `accepted` (pending migrations passed the gate and are applied, by this instance or, with several starting at once, by another), `nothing-pending` or `not-run` (DATABASE_URL without MIGRATE_ON_START). */
+  gateVerdict(verdict: 'accepted' | 'nothing-pending' | 'not-run', migrations: number, warnings: number): void;
   /** Reports a pool's connections at each scrape. */
   watchPool(pool: string, stats: () => PoolStats): void;
   /** Reports the read replicas' state at each scrape. */
