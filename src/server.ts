@@ -3,22 +3,23 @@ import { constants as osConstants } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createLogger } from './config/logger.ts';
-import { databaseProblem } from './config/database-check.ts';
-import { env, type Env } from './config/env.ts';
+import { databaseProblem } from './postgres/connection-problem.ts';
+import type { Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
-import { writeAccess } from './config/write-access.ts';
+import { writeAccess } from './http/write-access.ts';
 import { assertCanListen, listenError } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
-import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
+import { applyMigrations } from './migrate/apply.ts';
+import { whileMigrationLockHeld } from './migrate/start-lock.ts';
+import { seedIfEmpty } from './db/seed.ts';
 import { createMetrics } from './config/metrics.ts';
 import { createPool } from './db/pool.ts';
 import { poolStats } from './db/pool-stats.ts';
 import { querySpans } from './db/query-spans.ts';
 import { ReplicaSet } from './db/read-replicas.ts';
-import { whileMigrationLockHeld } from './migrate/start-lock.ts';
 import { checkMetricsConfig, createMetricsServer } from './http/metrics-server.ts';
 import type { ConnectionPool } from '@databases/pg';
-import { resolveTargets } from './db/targets.ts';
+import { resolveTargets } from './postgres/targets.ts';
 import { createApp } from './http/app.ts';
 import { createHttpServer } from './http/http-server.ts';
 
@@ -35,7 +36,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Env = env(), logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+export async function startServer(config: Env, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const auth = writeAccess(config); // refuses an open remote database before anything starts
   checkMetricsConfig(config);
@@ -45,7 +46,6 @@ export async function startServer(config: Env = env(), logger: Logger = createLo
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (!(targets.embedded || config.MIGRATE_ON_START)) metrics?.gateVerdict('not-run', 0, 0);
   if (targets.embedded || config.MIGRATE_ON_START) {
-    logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
     // One instance at a time (start-lock.ts): several starting together share the dev database and the pending files.
     const { applied, warnings } = await whileMigrationLockHeld(targets.migrate, (line) => logger.info(line), () =>
       applyMigrations(targets.migrate, {
@@ -56,6 +56,7 @@ export async function startServer(config: Env = env(), logger: Logger = createLo
         retryDelayMs: config.MIGRATION_LOCK_RETRY_DELAY_MS,
       }),
     );
+    if (applied.length > 0) logger.info({ url: redactSecrets(targets.migrate), applied }, `applied ${applied.length} migration(s)`);
     metrics?.gateVerdict(applied.length > 0 ? 'accepted' : 'nothing-pending', applied.length, warnings);
   }
   const poolFor = (url: string, name: string) => {

@@ -63,7 +63,7 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
     const started = performance.now();
     const reqId = requestIdOf(req);
     metrics?.inFlight.inc();
-    let route: AnyRoute | undefined;
+    let route: AnyRoute | undefined = undefined; // set once the table has found it; read by done() and traced()
     let trace: ReturnType<typeof startRequestTrace> | undefined;
     const traced = () => (trace ??= startRequestTrace(req, route?.path));
     /** The request's answer is out (or its connection gone): its span ends, its latency is observed. */

@@ -1,4 +1,4 @@
-import { withClient } from '../db/client.ts';
+import { withClient } from '../postgres/client.ts';
 
 /**
  * One migrating start at a time per database. Several instances started

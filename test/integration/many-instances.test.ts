@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { atlasOrThrow } from '../../src/commands/atlas.ts';
-import { targetFlags } from '../../src/commands/target-flags.ts';
+import { atlasOrThrow } from '../../src/atlas/run.ts';
+import { targetFlags } from '../../src/atlas/flags.ts';
 import { freePort } from '../support/free-port.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 import { runEntrypoint, type RunningProcess } from '../support/process.ts';
@@ -66,9 +66,7 @@ describe('three servers start at once with MIGRATE_ON_START=1 and one pending mi
       }),
     );
     try {
-      const answered = await Promise.all(servers.map((server, i) => firstAnswer(ports[i]!, server.exited))).catch((error: unknown) => {
-        throw new Error(`${(error as Error).message}\n${servers.map((server, i) => `--- server ${i + 1}\n${server.output()}`).join('\n')}`);
-      });
+      const answered = await Promise.all(servers.map((server, i) => firstAnswer(ports[i]!, server.exited)));
       for (const server of servers) await server.waitFor(/"msg":"serving"/);
 
       const runs = await adminQuery(live, 'SELECT (extract(epoch FROM ran_at) * 1000)::float8 AS ran_ms FROM migration_runs');
@@ -89,12 +87,13 @@ describe('three servers start at once with MIGRATE_ON_START=1 and one pending mi
         verdicts.push(/^bookshelf_migration_gate_verdict\{verdict="([a-z-]+)"\} 1$/m.exec(text)?.[1] ?? 'none');
       }
       expect(verdicts.sort()).toEqual(['accepted', 'nothing-pending', 'nothing-pending']);
+    } catch (error) {
+      const outputs = servers.map((server, i) => `--- server ${i + 1}\n${server.output()}`).join('\n');
+      throw new Error(`${(error as Error).message}\n${outputs}`, { cause: error });
     } finally {
       for (const server of servers) server.child.kill('SIGTERM');
-      const exits = await Promise.all(servers.map((server) => server.exited));
-      if (exits.some((exit) => exit.code !== 0)) {
-        throw new Error(`a server failed:\n${servers.map((server, i) => `--- server ${i + 1} (exit ${exits[i]!.code})\n${server.output()}`).join('\n')}`);
-      }
     }
+    const exits = await Promise.all(servers.map((server) => server.exited));
+    expect(exits.map((exit) => exit.code)).toEqual([0, 0, 0]);
   }, 240_000);
 });

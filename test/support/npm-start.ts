@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { repoRoot } from '../../src/atlas/locate.mjs';
+import { repoRoot } from '../../src/project/paths.mjs';
 import type { RunningProcess } from './process.ts';
 
 /**

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { embeddedUrl } from '../../src/db/embedded.ts';
+import { embeddedUrl } from '../../src/postgres/embedded.ts';
 import { ownCluster, ownMigratedCluster, type MigratedCluster, type OwnCluster } from './cluster.ts';
 
 /**
