@@ -144,12 +144,15 @@ async function startReplicas(
     replicas: config.DATABASE_READ_URL.map((url, i) => poolFor(url, `replica ${i + 1}`)),
     maxLagMs: config.DATABASE_READ_MAX_LAG_MS,
     checkEveryMs: config.DATABASE_READ_CHECK_MS,
-    onChange: ({ replica, up, reason }) =>
-      up ? logger.info({ replica }, 'read replica back: reads go to it again') : logger.warn({ replica, reason }, 'read replica taken out: its reads go to the primary'),
+    onChange: ({ replica, up, reason, detail }) =>
+      up
+        ? logger.info({ replica }, 'read replica back: reads go to it again')
+        : logger.warn({ replica, reason, ...(detail ? { err: redactSecrets(detail) } : {}) }, 'read replica taken out: its reads go to the primary'),
   });
   await set.start();
-  for (const { replica, up, reason } of set.statuses()) {
-    logger.info({ replica, url: redactSecrets(config.DATABASE_READ_URL[replica - 1]!), up, ...(reason ? { reason } : {}) }, 'read replica');
+  for (const { replica, up, reason, detail } of set.statuses()) {
+    const why = { ...(reason ? { reason } : {}), ...(detail ? { err: redactSecrets(detail) } : {}) };
+    logger.info({ replica, url: redactSecrets(config.DATABASE_READ_URL[replica - 1]!), up, ...why }, 'read replica');
   }
   return set;
 }

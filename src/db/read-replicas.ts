@@ -30,8 +30,10 @@ export interface ReplicaStatus {
   replica: number;
   /** Takes reads. */
   up: boolean;
-  /** Why it is out (undefined while up). */
+  /** Why it is out (undefined while up), in words fit for the public /readyz: no host, no error text. */
   reason?: string | undefined;
+  /** The error behind "does not answer", for the server's log only (it may name hosts). */
+  detail?: string | undefined;
   /** Lag at the last check, ms (undefined: unknown). */
   lagMs?: number | undefined;
 }
@@ -145,7 +147,7 @@ export class ReplicaSet {
             : { replica: replica.status.replica, up: true, lagMs };
       }
     } catch (error) {
-      next = { replica: replica.status.replica, up: false, reason: `does not answer: ${(error as Error).message}` };
+      next = { replica: replica.status.replica, up: false, reason: 'does not answer', detail: (error as Error).message };
     }
     // The first check's verdict is reported by whoever started the set, not as a change.
     const changed = next.up !== replica.status.up && replica.status.reason !== notCheckedYet;
@@ -202,7 +204,7 @@ export class ReplicaSet {
     if (!isConnectionFailure(error)) return false;
     const replica = this.#replicas[index]!;
     if (replica.status.up) {
-      replica.status = { replica: replica.status.replica, up: false, reason: `does not answer: ${(error as Error).message}` };
+      replica.status = { replica: replica.status.replica, up: false, reason: 'does not answer', detail: (error as Error).message };
       this.#options.onChange?.(replica.status);
     }
     return true;
