@@ -21,6 +21,7 @@ import { checkMetricsConfig, createMetricsServer } from './http/metrics-server.t
 import type { ConnectionPool } from '@databases/pg';
 import { resolveTargets } from './postgres/targets.ts';
 import { createApp } from './http/app.ts';
+import type { Drain } from './http/drain.ts';
 import { createHttpServer } from './http/http-server.ts';
 
 /**
@@ -86,6 +87,7 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
     }
   }
 
+  const drain: Drain = { draining: false };
   const app = createApp({
     db: pool,
     logger,
@@ -94,6 +96,7 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
     document: { publicUrl: config.PUBLIC_URL, contact: config.API_CONTACT, license: config.API_LICENSE },
     ...(metrics ? { metrics } : {}),
     ...(replicas ? { replicas: { set: replicas, waitMs: config.DATABASE_READ_WAIT_MS } } : {}),
+    drain,
   });
   const metricsServer = metrics && createMetricsServer(metrics, config.METRICS_TOKEN);
   if (metricsServer) {
@@ -108,6 +111,11 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      if (config.SHUTDOWN_DELAY_MS > 0) {
+        drain.draining = true;
+        logger.info({ ms: config.SHUTDOWN_DELAY_MS }, 'draining: /readyz answers 503 and answers close their connections until the load balancer moves on');
+        await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 10_000);

@@ -119,6 +119,11 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: integer(1, 3_600_000).default(10_000),
   /** How long a client may take to send a whole request, body included (Node's default is 300 s); then a 408. */
   HTTP_REQUEST_TIMEOUT_MS: integer(1, 3_600_000).default(30_000),
+  /**
+   * On SIGTERM/SIGINT, how long to keep serving with /readyz failing and `Connection: close` on every answer before
+   * the listener closes: long enough for a load balancer to take the instance out (docs/production.md). 0: close at once.
+   */
+  SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
   /** How long an idle keep-alive connection stays open; behind a proxy, make it longer than the proxy's. */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1, 3_600_000).default(5_000),
   /**

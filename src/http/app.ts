@@ -11,6 +11,7 @@ import { jsonBody } from './json-body.ts';
 import type { Metrics } from '../config/metrics.ts';
 import type { ReplicaSet } from '../db/read-replicas.ts';
 import { readRouting } from './read-routing.ts';
+import type { Drain } from './drain.ts';
 import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
@@ -35,10 +36,12 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Read replicas (DATABASE_READ_URL) and how long a read waits for one to catch up with the client's write. */
   replicas?: { set: ReplicaSet; waitMs: number };
+  /** Set while the server drains before it stops (SHUTDOWN_DELAY_MS): /readyz fails, answers close their connection. */
+  drain?: Drain;
 }
 
-export function routes(db: Queryable, replicas?: ReplicaSet): AnyRoute[] {
-  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db, replicas && (() => replicas.statuses()))];
+export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain): AnyRoute[] {
+  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db, replicas && (() => replicas.statuses()), drain)];
 }
 
 /** The OpenAPI document of the routes; `reads`: whether reads need a token too. */
@@ -64,6 +67,7 @@ export function createApp({
   document: documentOptions = {},
   metrics,
   replicas,
+  drain,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -71,12 +75,12 @@ export function createApp({
   // FastAPI answers /authors/ like /authors; so do we (not strict, not case sensitive).
   app.set('strict routing', false);
 
-  const all = routes(db, replicas?.set);
+  const all = routes(db, replicas?.set, drain);
   const reads = replicas
     ? readRouting({
         replicas: replicas.set,
         routes: all,
-        replicaRoutes: replicas.set.pools.map((pool) => routes(pool, replicas.set)),
+        replicaRoutes: replicas.set.pools.map((pool) => routes(pool, replicas.set, drain)),
         waitMs: replicas.waitMs,
         metrics,
       })
@@ -94,6 +98,7 @@ export function createApp({
       guard: auth.tokens.length > 0 ? requireToken(auth) : undefined,
       metrics,
       reads,
+      drain,
     }),
   );
 

@@ -4,6 +4,7 @@ import { otherMethod } from './allowed-methods.ts';
 import type { Metrics } from '../config/metrics.ts';
 import type { Guard } from './auth.ts';
 import type { Cors } from './cors.ts';
+import type { Drain } from './drain.ts';
 import type { ReadRouting } from './read-routing.ts';
 import { logRequest, logWhenFinished, requestIdOf } from './request-log.ts';
 import { startRequestTrace } from './request-trace.ts';
@@ -32,6 +33,8 @@ export interface ServeApiOptions {
   metrics?: Metrics | undefined;
   /** Read replicas (DATABASE_READ_URL): where each GET reads, and the WAL position a write's answer carries. */
   reads?: ReadRouting | undefined;
+  /** While set, every answer closes its connection (drain.ts). */
+  drain?: Drain | undefined;
 }
 
 /** The label of a request no route of the table served (404, 405, the docs): never the raw path, which the client chooses. */
@@ -54,7 +57,7 @@ const unrouted = '(unrouted)';
  * instead of Express's walk over every route, is what the CPU profile of
  * `npm run bench` asked for (README, Performance).
  */
-export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody, cors, guard, metrics, reads }: ServeApiOptions): RequestHandler {
+export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody, cors, guard, metrics, reads, drain }: ServeApiOptions): RequestHandler {
   const table = new RouteTable<AnyRoute>();
   for (const route of routes) table.add(route.path, route.method, route);
   for (const { path, methods } of elsewhere) for (const method of methods) table.add(path, method);
@@ -63,6 +66,7 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
     const started = performance.now();
     const reqId = requestIdOf(req);
     metrics?.inFlight.inc();
+    if (drain?.draining) res.shouldKeepAlive = false;
     let route: AnyRoute | undefined = undefined; // set once the table has found it; read by done() and traced()
     let trace: ReturnType<typeof startRequestTrace> | undefined;
     const traced = () => (trace ??= startRequestTrace(req, route?.path));

@@ -1,5 +1,6 @@
 import { sql, type Queryable } from '@databases/pg';
 import { z } from 'zod';
+import { shuttingDown, type Drain } from '../drain.ts';
 import { databaseUnavailable } from '../problems.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
@@ -23,7 +24,11 @@ const Readiness = z
   .openapi('Readiness');
 
 /** `replicas`: the read replicas' states (read-replicas.ts), when DATABASE_READ_URL is set. */
-export function healthRoutes(db: Queryable, replicas?: () => { replica: number; up: boolean; reason?: string | undefined; lagMs?: number | undefined }[]): AnyRoute[] {
+export function healthRoutes(
+  db: Queryable,
+  replicas?: () => { replica: number; up: boolean; reason?: string | undefined; lagMs?: number | undefined }[],
+  drain?: Drain,
+): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -46,8 +51,9 @@ export function healthRoutes(db: Queryable, replicas?: () => { replica: number; 
         '(a replica that is out does not make the server unready: its reads go to the primary).',
       tags: ['operations'],
       readsPrimary: true,
-      responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'The database cannot be reached' } },
+      responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'The database cannot be reached, or this instance is shutting down (SHUTDOWN_DELAY_MS)' } },
       handle: async () => {
+        if (drain?.draining) throw shuttingDown();
         try {
           await db.query(sql`SELECT 1`);
         } catch {
