@@ -879,7 +879,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             417: components["responses"]["ExpectationFailed"];
             431: components["responses"]["HeadersTooLarge"];
-            /** @description The database cannot be reached */
+            /** @description The database cannot be reached, or this instance is shutting down (SHUTDOWN_DELAY_MS) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
