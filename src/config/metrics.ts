@@ -86,8 +86,16 @@ export function createMetrics(): Metrics {
     labelNames: ['verdict'] as const,
     registers: [registry],
   });
-  const gateMigrations = new Gauge({ name: 'bookshelf_migration_gate_migrations', help: 'Migrations the gate accepted and applied at start', registers: [registry] });
-  const gateWarnings = new Gauge({ name: 'bookshelf_migration_gate_warnings', help: 'Warnings the gate gave on the migrations applied at start', registers: [registry] });
+  const gateMigrations = new Gauge({
+    name: 'bookshelf_migration_gate_migrations',
+    help: 'Migrations the gate accepted and applied at start',
+    registers: [registry],
+  });
+  const gateWarnings = new Gauge({
+    name: 'bookshelf_migration_gate_warnings',
+    help: 'Warnings the gate gave on the migrations applied at start',
+    registers: [registry],
+  });
   const reads = new Counter({
     name: 'bookshelf_reads_routed_total',
     help: 'GET requests by where they read: a replica, or the primary and why',

@@ -83,7 +83,11 @@ export class ReplicaSet {
     this.#options = options;
     this.#primary = options.primary;
     // Out until the first check has seen them: no read goes to a replica nobody has looked at.
-    this.#replicas = options.replicas.map((pool, i) => ({ pool, replayed: 0n, status: { replica: i + 1, up: false, reason: notCheckedYet } }));
+    this.#replicas = options.replicas.map((pool, i) => ({
+      pool,
+      replayed: 0n,
+      status: { replica: i + 1, up: false, reason: notCheckedYet },
+    }));
   }
 
   /** Checks now, then every checkEveryMs (the timer does not keep the process alive). */
@@ -136,14 +140,23 @@ export class ReplicaSet {
       );
       const replayed = typeof row.lsn === 'string' ? parseLsn(row.lsn) : undefined;
       if (!row.standby || replayed === undefined) {
-        next = { replica: replica.status.replica, up: false, reason: 'not a streaming standby (pg_is_in_recovery() is false: promoted, or a primary)' };
+        next = {
+          replica: replica.status.replica,
+          up: false,
+          reason: 'not a streaming standby (pg_is_in_recovery() is false: promoted, or a primary)',
+        };
       } else {
         if (replayed > replica.replayed) replica.replayed = replayed;
         const behind = this.#samples.find((sample) => sample.lsn > replica.replayed);
         const lagMs = behind ? Math.round(now - behind.at) : 0;
         next =
           lagMs > this.#options.maxLagMs
-            ? { replica: replica.status.replica, up: false, reason: `lagging ${lagMs} ms behind the primary (bound: ${this.#options.maxLagMs} ms)`, lagMs }
+            ? {
+                replica: replica.status.replica,
+                up: false,
+                reason: `lagging ${lagMs} ms behind the primary (bound: ${this.#options.maxLagMs} ms)`,
+                lagMs,
+              }
             : { replica: replica.status.replica, up: true, lagMs };
       }
     } catch (error) {

@@ -40,7 +40,9 @@ export function createMetricsServer(metrics: Metrics, token: string | undefined)
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found: the metrics listener serves GET /metrics only.\n');
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Not found: the metrics listener serves GET /metrics only.\n');
       return;
     }
     if (token !== undefined && !tokenMatches(req.headers.authorization, token)) {
@@ -50,7 +52,8 @@ export function createMetricsServer(metrics: Metrics, token: string | undefined)
     }
     metrics.registry.metrics().then(
       (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-      (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(error as Error).message}\n`),
+      (error: unknown) =>
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics failed: ${(error as Error).message}\n`),
     );
   });
 }

@@ -54,7 +54,11 @@ export function readRouting({ replicas, routes, replicaRoutes, waitMs, metrics }
         atLeast = typeof sent === 'string' ? parseLsn(sent.trim()) : undefined;
         if (atLeast === undefined) {
           throw invalid([
-            { loc: ['header', readAfterHeader], msg: 'must be a WAL position as a write’s answer gave it, such as 0/16B3748', type: 'value_error' },
+            {
+              loc: ['header', readAfterHeader],
+              msg: 'must be a WAL position as a write’s answer gave it, such as 0/16B3748',
+              type: 'value_error',
+            },
           ]);
         }
       }

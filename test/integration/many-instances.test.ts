@@ -82,7 +82,10 @@ describe('three servers start at once with MIGRATE_ON_START=1 and one pending mi
       // The gate judged and accepted the migration in one instance; the others, waiting for it, found nothing pending.
       const verdicts: string[] = [];
       for (const server of servers) {
-        const line = server.output().split('\n').find((l) => l.includes('"msg":"metrics"'))!;
+        const line = server
+          .output()
+          .split('\n')
+          .find((l) => l.includes('"msg":"metrics"'))!;
         const text = await (await fetch((JSON.parse(line) as { url: string }).url)).text();
         verdicts.push(/^bookshelf_migration_gate_verdict\{verdict="([a-z-]+)"\} 1$/m.exec(text)?.[1] ?? 'none');
       }

@@ -24,7 +24,10 @@ const token = 'metrics-token-0123456789abcdef';
 async function start(env: Record<string, string>): Promise<{ server: RunningProcess; api: string; metrics?: string }> {
   const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', ...env });
   const api = (JSON.parse(await server.waitFor(/"msg":"serving"/)) as { url: string }).url;
-  const line = server.output().split('\n').find((l) => l.includes('"msg":"metrics"'));
+  const line = server
+    .output()
+    .split('\n')
+    .find((l) => l.includes('"msg":"metrics"'));
   return { server, api, ...(line ? { metrics: (JSON.parse(line) as { url: string }).url } : {}) };
 }
 
@@ -56,7 +59,11 @@ describe('METRICS_PORT set', () => {
   let api: string;
   let metrics: string;
   beforeAll(async () => {
-    ({ server, api, metrics } = (await start({ METRICS_PORT: '0', METRICS_TOKEN: token })) as { server: RunningProcess; api: string; metrics: string });
+    ({ server, api, metrics } = (await start({ METRICS_PORT: '0', METRICS_TOKEN: token })) as {
+      server: RunningProcess;
+      api: string;
+      metrics: string;
+    });
   });
   afterAll(() => stop(server));
   const scrape = async () => {
@@ -115,7 +122,11 @@ describe('METRICS_PORT set', () => {
 
   it('database errors by SQLSTATE class: a book for a missing author is a 23 (integrity) error', async () => {
     const before = sample(await scrape(), 'bookshelf_database_errors_total{pool="primary",class="23"}') ?? 0;
-    const response = await fetch(`${api}/books`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x', author_id: 999999 }) });
+    const response = await fetch(`${api}/books`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'x', author_id: 999999 }),
+    });
     expect(response.status).toBe(422);
     expect(sample(await scrape(), 'bookshelf_database_errors_total{pool="primary",class="23"}')).toBe(before + 1);
   });
@@ -132,7 +143,13 @@ describe('METRICS_PORT set', () => {
 
 describe('never public by accident', () => {
   it('METRICS_HOST off loopback without METRICS_TOKEN: exit 1 before anything starts, saying what to set', async () => {
-    const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' });
+    const server = runEntrypoint('src/main.ts', {
+      DATABASE_URL: url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      METRICS_HOST: '0.0.0.0',
+    });
     expect((await server.exited).code).toBe(1);
     expect(server.stderr()).toContain('METRICS_HOST=0.0.0.0 makes /metrics reachable from the network, and METRICS_TOKEN is not set');
     expect(server.stderr()).toContain('openssl rand -hex 32');

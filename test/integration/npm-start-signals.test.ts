@@ -26,7 +26,12 @@ interface Serving {
 
 /** Leaves nothing behind, whatever failed: npm, and the server under it (which outlives npm when signals are lost). */
 function killAll(server: ReturnType<typeof npmStart>): void {
-  const serving = server.output().match(/"msg":"serving"/) ? server.output().split('\n').find((line) => line.includes('"msg":"serving"')) : undefined;
+  const serving = server.output().match(/"msg":"serving"/)
+    ? server
+        .output()
+        .split('\n')
+        .find((line) => line.includes('"msg":"serving"'))
+    : undefined;
   if (serving) {
     const { pid } = JSON.parse(serving) as Serving;
     if (isAlive(pid)) process.kill(pid, 'SIGKILL');

@@ -80,14 +80,19 @@ const finds = async (server: Server, id: number, headers: Record<string, string>
 };
 
 /** Inserts an author on the primary directly (not through the server): its id. */
-const insertAuthor = async (name: string) => (await onPrimary('INSERT INTO authors (name) VALUES ($1) RETURNING id', [name])).rows[0].id as number;
+const insertAuthor = async (name: string) =>
+  (await onPrimary('INSERT INTO authors (name) VALUES ($1) RETURNING id', [name])).rows[0].id as number;
 
 describe('reads go to the replica, writes to the primary; read-your-writes', () => {
   let server: Server;
   // A lag bound far beyond the test: the paused replica stays in, so where each read went shows in what it sees.
   beforeAll(async () => {
     server = await startServer({ DATABASE_READ_MAX_LAG_MS: '600000', DATABASE_READ_WAIT_MS: '300' });
-    await until('replica in', () => readiness(server), (r) => r.replicas[0]?.up === true);
+    await until(
+      'replica in',
+      () => readiness(server),
+      (r) => r.replicas[0]?.up === true,
+    );
   });
   afterAll(async () => {
     await cluster.resumeReplay().catch(() => {});
@@ -147,9 +152,15 @@ describe('reads go to the replica, writes to the primary; read-your-writes', () 
       const misses: string[] = [];
       for (let i = 0; i < 10; i++) {
         const name = `client ${c} write ${i}`;
-        const created = await fetch(`${server.api}/authors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+        const created = await fetch(`${server.api}/authors`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        });
         const { id } = (await created.json()) as { id: number };
-        const read = await fetch(`${server.api}/authors/${id}`, { headers: { 'x-read-after-lsn': created.headers.get('x-read-after-lsn')! } });
+        const read = await fetch(`${server.api}/authors/${id}`, {
+          headers: { 'x-read-after-lsn': created.headers.get('x-read-after-lsn')! },
+        });
         if (read.status !== 200 || ((await read.json()) as { name: string }).name !== name) misses.push(`${name}: ${read.status}`);
       }
       return misses;
@@ -166,7 +177,11 @@ describe('a replica lagging or down is taken out, and comes back by itself', () 
   let server: Server;
   beforeAll(async () => {
     server = await startServer({ DATABASE_READ_MAX_LAG_MS: '500', DATABASE_READ_WAIT_MS: '100' });
-    await until('replica in', () => readiness(server), (r) => r.replicas[0]?.up === true);
+    await until(
+      'replica in',
+      () => readiness(server),
+      (r) => r.replicas[0]?.up === true,
+    );
   });
   afterAll(async () => {
     await cluster.resumeReplay().catch(() => {});
@@ -176,13 +191,21 @@ describe('a replica lagging or down is taken out, and comes back by itself', () 
   it('lagging beyond DATABASE_READ_MAX_LAG_MS: out (reads see the primary), /readyz says why; caught up: back', async () => {
     await cluster.pauseReplay();
     const id = await insertAuthor('While the replica lags');
-    const out = await until('replica out', () => readiness(server), (r) => r.replicas[0]?.up === false);
+    const out = await until(
+      'replica out',
+      () => readiness(server),
+      (r) => r.replicas[0]?.up === false,
+    );
     expect(out.status).toBe('ok'); // the server stays ready: reads go to the primary
     expect(out.replicas[0]!.reason).toMatch(/^lagging \d+ ms behind the primary \(bound: 500 ms\)$/);
     expect(await finds(server, id)).toBe(true);
     await server.process.waitFor(/"msg":"read replica taken out/, 5_000);
     await cluster.resumeReplay();
-    const back = await until('replica back', () => readiness(server), (r) => r.replicas[0]?.up === true);
+    const back = await until(
+      'replica back',
+      () => readiness(server),
+      (r) => r.replicas[0]?.up === true,
+    );
     expect(back.replicas[0]!.lag_ms).toBeLessThanOrEqual(500);
     await server.process.waitFor(/"msg":"read replica back/, 5_000);
   });
@@ -191,10 +214,20 @@ describe('a replica lagging or down is taken out, and comes back by itself', () 
     let reading = true;
     const statuses: number[] = [];
     const reader = (async () => {
-      while (reading) statuses.push(await fetch(`${server.api}/authors`).then((response) => response.status, () => -1));
+      while (reading)
+        statuses.push(
+          await fetch(`${server.api}/authors`).then(
+            (response) => response.status,
+            () => -1,
+          ),
+        );
     })();
     await cluster.replica.stop();
-    const out = await until('replica out', () => readiness(server), (r) => r.replicas[0]?.up === false);
+    const out = await until(
+      'replica out',
+      () => readiness(server),
+      (r) => r.replicas[0]?.up === false,
+    );
     expect(out.replicas[0]!.reason).toBe('does not answer'); // the error, which names the host, goes to the log only
     expect(JSON.stringify(out)).not.toContain(String(cluster.replica.cluster.port));
     const logged = await server.process.waitFor(/"reason":"does not answer".*"msg":"read replica taken out/, 5_000);
@@ -202,7 +235,12 @@ describe('a replica lagging or down is taken out, and comes back by itself', () 
     expect(server.process.output()).not.toContain(cluster.primary.cluster.password);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await cluster.replica.start();
-    await until('replica back', () => readiness(server), (r) => r.replicas[0]?.up === true, 60_000);
+    await until(
+      'replica back',
+      () => readiness(server),
+      (r) => r.replicas[0]?.up === true,
+      60_000,
+    );
     reading = false;
     await reader;
     expect(statuses.length).toBeGreaterThan(10);

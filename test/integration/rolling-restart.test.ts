@@ -45,7 +45,13 @@ describe('a rolling restart under load', () => {
   it('SIGTERM to the old instance (SHUTDOWN_DELAY_MS): /readyz fails first, answers close their connections, then it stops; no request is dropped', async () => {
     const ports = [await freePort(), await freePort()];
     const start = (port: number) =>
-      runEntrypoint('src/main.ts', { DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '1500', LOG_LEVEL: 'warn' });
+      runEntrypoint('src/main.ts', {
+        DATABASE_URL: url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SHUTDOWN_DELAY_MS: '1500',
+        LOG_LEVEL: 'warn',
+      });
     const servers: RunningProcess[] = [];
     const backends: Backend[] = ports.map((port) => ({ port, ready: false, served: 0, closedByServer: 0 }));
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
@@ -84,7 +90,8 @@ describe('a rolling restart under load', () => {
             if (answer.connection === 'close') backend.closedByServer++;
           } catch (error) {
             const code = (error as { code?: string }).code;
-            if (code === 'ECONNREFUSED') backend.ready = false; // never sent: the balancer takes it out and retries elsewhere
+            if (code === 'ECONNREFUSED')
+              backend.ready = false; // never sent: the balancer takes it out and retries elsewhere
             else dropped.push(`${backend.port}: ${code ?? (error as Error).message}`);
           }
         }

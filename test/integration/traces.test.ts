@@ -38,8 +38,7 @@ describe('without an OpenTelemetry SDK (the server as npm start runs it)', () =>
     server.child.kill('SIGTERM');
     await server.exited;
   });
-  const requestLine = async (reqId: string) =>
-    JSON.parse(await server.waitFor(new RegExp(`"reqId":"${reqId}"`), 10_000)) as LogLine;
+  const requestLine = async (reqId: string) => JSON.parse(await server.waitFor(new RegExp(`"reqId":"${reqId}"`), 10_000)) as LogLine;
 
   it('a valid incoming traceparent is kept: echoed as sent, its trace id in the request’s log line', async () => {
     const response = await fetch(`${api}/books/1`, { headers: { traceparent: incoming, 'x-request-id': 'trace-kept-1' } });
@@ -50,7 +49,12 @@ describe('without an OpenTelemetry SDK (the server as npm start runs it)', () =>
 
   it('no traceparent: a new trace per request, echoed, in the log line; also on answers the error handler sends', async () => {
     const seen = new Set<string>();
-    for (const [path, status] of [['/authors', 200], ['/authors', 200], ['/books/x', 422], ['/nowhere', 404]] as const) {
+    for (const [path, status] of [
+      ['/authors', 200],
+      ['/authors', 200],
+      ['/books/x', 422],
+      ['/nowhere', 404],
+    ] as const) {
       const reqId = `trace-new-${seen.size}`;
       const response = await fetch(`${api}${path}`, { headers: { 'x-request-id': reqId } });
       expect(response.status).toBe(status);
@@ -110,7 +114,12 @@ describe('with an OpenTelemetry SDK', () => {
     expect(response.headers.get('traceparent')).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${server[0]!.spanId}-01`);
     const queries = spans.filter((span) => span.kind === SpanKind.CLIENT);
     expect(queries).toHaveLength(1);
-    expect(queries[0]).toMatchObject({ name: 'db.query', traceId: '4bf92f3577b34da6a3ce929d0e0e4736', parentSpanId: server[0]!.spanId, ended: true });
+    expect(queries[0]).toMatchObject({
+      name: 'db.query',
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      parentSpanId: server[0]!.spanId,
+      ended: true,
+    });
     expect(queries[0]!.attributes['db.statement']).toMatch(/FROM "?books"?/);
     expect(queries[0]!.attributes['db.statement']).not.toContain("'1'"); // placeholders, never values
     await new Promise((resolve) => setTimeout(resolve, 200)); // the logger writes in batches
@@ -126,9 +135,19 @@ describe('with an OpenTelemetry SDK', () => {
     });
     expect(response.status).toBe(422);
     const [server] = spans.filter((span) => span.kind === SpanKind.SERVER);
-    expect(server).toMatchObject({ name: 'POST /books', parentSpanId: undefined, attributes: { 'http.response.status_code': 422 }, ended: true });
+    expect(server).toMatchObject({
+      name: 'POST /books',
+      parentSpanId: undefined,
+      attributes: { 'http.response.status_code': 422 },
+      ended: true,
+    });
     const [query] = spans.filter((span) => span.kind === SpanKind.CLIENT);
-    expect(query).toMatchObject({ parentSpanId: server!.spanId, traceId: server!.traceId, status: { code: 2, message: '23503' }, ended: true });
+    expect(query).toMatchObject({
+      parentSpanId: server!.spanId,
+      traceId: server!.traceId,
+      status: { code: 2, message: '23503' },
+      ended: true,
+    });
     expect(response.headers.get('traceparent')).toBe(`00-${server!.traceId}-${server!.spanId}-01`);
   });
 });

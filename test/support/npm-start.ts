@@ -10,7 +10,15 @@ import type { RunningProcess } from './process.ts';
 export function npmStart(env: Record<string, string>): RunningProcess {
   const child = spawn('npm', ['start', '--silent'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', DIRECT_DATABASE_URL: '', ATLAS_DEV_URL: '', ALLOW_ANONYMOUS_WRITES: '1', API_TOKENS: '', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DIRECT_DATABASE_URL: '',
+      ATLAS_DEV_URL: '',
+      ALLOW_ANONYMOUS_WRITES: '1',
+      API_TOKENS: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -25,7 +33,9 @@ export function npmStart(env: Record<string, string>): RunningProcess {
     stderr += chunk.toString();
     onData(chunk);
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => output,

@@ -52,7 +52,8 @@ export async function replicated(): Promise<Replicated> {
     writeFileSync(signal, '');
     const conninfo = `host=127.0.0.1 port=${primary.cluster.port} user=${primary.cluster.user} password=${primary.cluster.password} application_name=bookshelf_test_replica`;
     appendFileSync(path.join(replica.cluster.dataDir, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'\n`);
-    if (existsSync(path.join(primary.cluster.dataDir, 'PG_VERSION'))) execFileSync('chown', ['--reference', primary.cluster.dataDir, signal]);
+    if (existsSync(path.join(primary.cluster.dataDir, 'PG_VERSION')))
+      execFileSync('chown', ['--reference', primary.cluster.dataDir, signal]);
     await primary.start();
     await replica.start();
     const replicaUrl = embeddedUrl(replica.cluster, 'bookshelf');
@@ -65,7 +66,9 @@ export async function replicated(): Promise<Replicated> {
         const { rows } = await query(primary.url, 'SELECT pg_current_wal_lsn()::text AS lsn');
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
-          const replayed = await query(replicaUrl, `SELECT pg_last_wal_replay_lsn() >= '${rows[0].lsn}'::pg_lsn AS ok`).catch(() => undefined);
+          const replayed = await query(replicaUrl, `SELECT pg_last_wal_replay_lsn() >= '${rows[0].lsn}'::pg_lsn AS ok`).catch(
+            () => undefined,
+          );
           if (replayed?.rows[0].ok) return;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }

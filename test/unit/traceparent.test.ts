@@ -10,7 +10,9 @@ it('parses a version-00 traceparent and writes it back the same', () => {
 });
 
 it('a later version is read by its first four fields; version 00 with more fields, ff, zero ids, upper case are not', () => {
-  expect(parseTraceParent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-extra')?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+  expect(parseTraceParent('01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-extra')?.traceId).toBe(
+    '4bf92f3577b34da6a3ce929d0e0e4736',
+  );
   for (const bad of [
     '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra',
     'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
