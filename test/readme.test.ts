@@ -1,28 +1,88 @@
-import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
-import { readmePath, readmeWithTable } from '../src/commands/api-docs.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pageWithApiTable } from '../src/commands/api-docs.ts';
 import { configVariables } from '../src/config/env.ts';
+import { brokenLink, codeSpans, docsPages, links, proseLines, readDoc, readmeFile, repoRoot } from './support/markdown.ts';
 
-const readme = readFileSync(readmePath, 'utf8');
+/**
+ * The README is the front page and docs/*.md hold the rest; these checks keep
+ * both true to the code (the API table, the variables, the commands) and to
+ * each other (every page reachable, every link and named path alive).
+ */
+const readme = readFileSync(readmeFile, 'utf8');
+const pages = [readmeFile, ...docsPages()];
+const relative = (file: string) => path.relative(repoRoot, file);
 
-it('the README’s API table matches the OpenAPI document (npm run docs:api)', () => {
-  expect(readme).toBe(readmeWithTable(readme));
-  expect(readme).toContain('| `GET` | `/books/{author_id}` |');
+it('docs/api.md’s API table matches the OpenAPI document (npm run docs:api)', () => {
+  const api = readDoc('api.md');
+  expect(api).toBe(pageWithApiTable(api));
+  expect(api).toContain('| `GET` | `/books/{author_id}` |');
 });
 
 it('the README names the test command that CI runs', () => {
   expect(readme).toContain('npm test');
-  expect(readFileSync(new URL('../.ci/run', import.meta.url), 'utf8')).toMatch(/^npm test$/m);
+  expect(readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
 });
 
-it('the README lists every configuration variable', () => {
-  const missing = configVariables.filter((name) => !readme.includes(`\`${name}\``));
+it('docs/configuration.md lists every configuration variable', () => {
+  const configuration = readDoc('configuration.md');
+  const missing = configVariables.filter((name) => !configuration.includes(`\`${name}\``));
   expect(missing).toEqual([]);
 });
 
-it('the README’s Commands table lists every db:* script', () => {
-  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-  const table = readme.slice(readme.indexOf('### Commands'), readme.indexOf('\n## ', readme.indexOf('### Commands')));
+it('docs/schema-loop.md’s Commands table lists every db:* script', () => {
+  const { scripts } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const loop = readDoc('schema-loop.md');
+  const from = loop.indexOf('\n## Commands');
+  expect(from).toBeGreaterThan(0);
+  const next = loop.indexOf('\n## ', from + 1);
+  const table = loop.slice(from, next < 0 ? undefined : next);
   const missing = Object.keys(scripts).filter((name) => name.startsWith('db:') && !table.includes(`npm run ${name}`) && !table.includes(`\`${name}\``));
   expect(missing).toEqual([]);
+});
+
+describe('the README is a front page', () => {
+  it('is under 250 lines, none over 120 characters', () => {
+    const lines = readme.split('\n');
+    expect(lines.length).toBeLessThan(250);
+    expect(lines.map((text, index) => ({ line: index + 1, length: text.length })).filter(({ length }) => length > 120)).toEqual([]);
+  });
+
+  it('links every docs/*.md page', () => {
+    const linked = new Set(links(readme).map(({ target }) => path.resolve(repoRoot, target.split('#')[0]!)));
+    expect(docsPages().filter((page) => !linked.has(page)).map(relative)).toEqual([]);
+  });
+});
+
+describe('README.md and docs/*.md', () => {
+  it('have no broken relative link (file or heading anchor)', () => {
+    const broken = pages.flatMap((file) =>
+      links(readFileSync(file, 'utf8')).flatMap(({ line, target }) => {
+        const why = brokenLink(file, target);
+        return why ? [`${relative(file)}:${line}: ${why}`] : [];
+      }),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('name only src/ and test/ paths that exist', () => {
+    const missing = pages.flatMap((file) =>
+      codeSpans(readFileSync(file, 'utf8'))
+        .filter(({ code }) => /^(src|test)\/[\w./-]+$/.test(code))
+        .filter(({ code }) => !existsSync(path.join(repoRoot, code)))
+        .map(({ line, code }) => `${relative(file)}:${line}: ${code}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('keep prose lines to 120 characters (tables and code blocks aside)', () => {
+    const long = docsPages().flatMap((file) =>
+      proseLines(readFileSync(file, 'utf8'))
+        .filter(({ text }) => text.length > 120 && !text.trimStart().startsWith('|'))
+        .map(({ line, text }) => `${relative(file)}:${line}: ${text.length} characters`),
+    );
+    expect(long).toEqual([]);
+  });
+
 });
