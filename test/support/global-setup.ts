@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { embeddedCredentials, embeddedUrl, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
+import { embeddedCredentials, embeddedUrl, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/postgres/embedded.ts';
+import { applyMigrations } from '../../src/migrate/apply.ts';
 import { adminQuery, TEMPLATE_DB, withDatabase } from './postgres.ts';
 
 /**
