@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pageWithApiTable } from '../src/commands/api-docs.ts';
@@ -40,6 +40,37 @@ it('docs/schema-loop.md’s Commands table lists every db:* script', () => {
   const table = loop.slice(from, next < 0 ? undefined : next);
   const missing = Object.keys(scripts).filter((name) => name.startsWith('db:') && !table.includes(`npm run ${name}`) && !table.includes(`\`${name}\``));
   expect(missing).toEqual([]);
+});
+
+describe('docs/errors.md', () => {
+  const errors = readDoc('errors.md');
+  const sources = readdirSync(path.join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.startsWith(path.join('db', 'zapatos')))
+    .map((file) => ({ file, text: readFileSync(path.join(repoRoot, 'src', file), 'utf8') }));
+
+  it('lists every UserError code the code gives, and no other', () => {
+    const given = new Set(
+      sources.flatMap(({ file, text }) => [
+        ...[...text.matchAll(/\bcode: '([A-Z][A-Z0-9_]+)'/g)].map((match) => match[1]!),
+        // The base class's defaults (BOOKSHELF_ERROR, USAGE, COMMAND_FAILED) are plain literals.
+        ...(file === path.join('errors', 'user-error.ts') ? [...text.matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((match) => match[1]!) : []),
+      ]),
+    );
+    const listed = new Set([...errors.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((match) => match[1]!));
+    expect(given.size).toBeGreaterThan(0);
+    expect([...given].filter((code) => !listed.has(code))).toEqual([]);
+    expect([...listed].filter((code) => !given.has(code))).toEqual([]);
+  });
+
+  it('lists every problem the API sends, by status and title', () => {
+    const sent = new Set(
+      sources
+        .filter(({ file }) => file.startsWith('http'))
+        .flatMap(({ text }) => [...text.matchAll(/new HttpProblem\(\s*(\d{3}),\s*'([^']+)'/g)].map((match) => `| ${match[1]} | ${match[2]} (`)),
+    );
+    expect(sent.size).toBeGreaterThan(0);
+    expect([...sent].filter((row) => !errors.includes(row))).toEqual([]);
+  });
 });
 
 describe('the README is a front page', () => {
