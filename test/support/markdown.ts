@@ -11,7 +11,7 @@ import path from 'node:path';
 /** The repository root: test/support/ is two levels below it wherever the tests live. */
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const readmeFile = path.join(repoRoot, 'README.md');
-export const docsDir = path.join(repoRoot, 'docs');
+const docsDir = path.join(repoRoot, 'docs');
 
 /** Every docs/*.md, as absolute paths, sorted. */
 export function docsPages(): string[] {
@@ -65,7 +65,7 @@ export function codeSpans(text: string): { line: number; code: string }[] {
  * emphasis, a link's text only), lower-cased, punctuation removed but `-`
  * and `_`, spaces turned into `-`; a repeated anchor gets -1, -2, ...
  */
-export function anchors(text: string): Set<string> {
+function anchors(text: string): Set<string> {
   const seen = new Map<string, number>();
   const result = new Set<string>();
   for (const { text: line } of proseLines(text)) {
