@@ -6,6 +6,7 @@ import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type Embedde
 import { applyMigrations } from '../../src/migrate/apply.ts';
 import type { EmbeddedMajor } from '../../src/config/embedded-majors.ts';
 import { freePort } from './free-port.ts';
+import { reapWhenGone } from './reaper.ts';
 
 /**
  * A Postgres cluster of one test file's own (src/postgres/embedded.ts, in a temp
@@ -29,8 +30,9 @@ export async function ownCluster({
   major,
   password = `pw-${randomBytes(9).toString('hex')}`,
 }: { settings?: (dir: string) => Record<string, string>; major?: EmbeddedMajor; password?: string } = {}): Promise<OwnCluster> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-cluster-'));
+  const dir = mkdtempSync(path.join(process.env.BOOKSHELF_TEST_TMPDIR ?? tmpdir(), 'bookshelf-cluster-'));
   chmodSync(dir, 0o755);
+  reapWhenGone(path.join(dir, 'pg'), dir);
   const cluster: EmbeddedCluster = {
     dataDir: path.join(dir, 'pg'),
     port: await freePort(),

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { redactSecrets } from '../src/config/redact.ts';
+import { redactSecrets } from '../../src/config/redact.ts';
 
 it.each([
   ['postgres://app:s3cret@db.example/x', 'postgres://app:***@db.example/x'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RouteTable } from '../src/http/route-table.ts';
+import { RouteTable } from '../../src/http/route-table.ts';
 
 /**
  * The route table decides, for every request, which route serves it

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/project/paths.mjs';
-import { columnChanges, stillUsed } from '../src/gate/code-references.ts';
+import { repoRoot } from '../../src/project/paths.mjs';
+import { columnChanges, stillUsed } from '../../src/gate/code-references.ts';
 
 /**
  * Expand and contract: a migration that drops or renames a column the code

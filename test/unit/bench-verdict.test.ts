@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import type { CpuSplit } from './cpu-split.ts';
-import { defaultVerdictLimits, verdictRefusals } from './verdict.ts';
+import type { CpuSplit } from '../bench/cpu-split.ts';
+import { defaultVerdictLimits, verdictRefusals } from '../bench/verdict.ts';
 
 const limits = defaultVerdictLimits(2);
 const quiet: CpuSplit = { server: 0.95, postgres: 0.6, generator: 0.2, others: 0.05, machine: 0.9 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Catalog, CatalogObject } from '../src/catalog/object.ts';
-import { planAfterAtlas, planBeforeAtlas } from '../src/catalog/plan.ts';
+import type { Catalog, CatalogObject } from '../../src/catalog/object.ts';
+import { planAfterAtlas, planBeforeAtlas } from '../../src/catalog/plan.ts';
 
 /**
  * plan.ts on hand-made catalogs (no database): the order of what db:diff

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { parseWrkOutput } from './wrk-output.ts';
+import { parseWrkOutput } from '../bench/wrk-output.ts';
 
 // wrk's own report, then the line test/bench/wrk.lua's done() prints (as wrk 4.1 printed them here).
 const output = `Running 10s test @ http://127.0.0.1:18777

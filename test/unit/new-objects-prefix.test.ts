@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitNewObjectsPrefix } from '../src/gate/new-objects-prefix.ts';
+import { splitNewObjectsPrefix } from '../../src/gate/new-objects-prefix.ts';
 
 /**
  * Which leading statements of a migration the gate replays as base rather
