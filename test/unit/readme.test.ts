@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pageWithApiTable } from '../src/commands/api-docs.ts';
-import { configVariables } from '../src/config/env.ts';
-import { brokenLink, codeSpans, docsPages, links, proseLines, readDoc, readmeFile, repoRoot } from './support/markdown.ts';
+import { pageWithApiTable } from '../../src/commands/api-docs.ts';
+import { configVariables } from '../../src/config/env.ts';
+import { brokenLink, codeSpans, docsPages, links, proseLines, readDoc, readmeFile, repoRoot } from '../support/markdown.ts';
 
 /**
  * The README is the front page and docs/*.md hold the rest; these checks keep
