@@ -107,6 +107,18 @@ describe('README.md and docs/*.md', () => {
     expect(missing).toEqual([]);
   });
 
+  it('run only npm scripts that package.json has', () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const unknown = pages.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, index) => [...line.matchAll(/\bnpm run ([\w:.-]*\w)(?![\w:*])/g)].map((match) => ({ line: index + 1, name: match[1]! })))
+        .filter(({ name }) => !(name in scripts))
+        .map(({ line, name }) => `${relative(file)}:${line}: npm run ${name}`),
+    );
+    expect(unknown).toEqual([]);
+  });
+
   it('keep prose lines to 120 characters (tables and code blocks aside)', () => {
     const long = docsPages().flatMap((file) =>
       proseLines(readFileSync(file, 'utf8'))
