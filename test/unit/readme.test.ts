@@ -38,7 +38,9 @@ it('docs/schema-loop.md’s Commands table lists every db:* script', () => {
   expect(from).toBeGreaterThan(0);
   const next = loop.indexOf('\n## ', from + 1);
   const table = loop.slice(from, next < 0 ? undefined : next);
-  const missing = Object.keys(scripts).filter((name) => name.startsWith('db:') && !table.includes(`npm run ${name}`) && !table.includes(`\`${name}\``));
+  const missing = Object.keys(scripts).filter(
+    (name) => name.startsWith('db:') && !table.includes(`npm run ${name}`) && !table.includes(`\`${name}\``),
+  );
   expect(missing).toEqual([]);
 });
 
@@ -66,7 +68,9 @@ describe('docs/errors.md', () => {
     const sent = new Set(
       sources
         .filter(({ file }) => file.startsWith('http'))
-        .flatMap(({ text }) => [...text.matchAll(/new HttpProblem\(\s*(\d{3}),\s*'([^']+)'/g)].map((match) => `| ${match[1]} | ${match[2]} (`)),
+        .flatMap(({ text }) =>
+          [...text.matchAll(/new HttpProblem\(\s*(\d{3}),\s*'([^']+)'/g)].map((match) => `| ${match[1]} | ${match[2]} (`),
+        ),
     );
     expect(sent.size).toBeGreaterThan(0);
     expect([...sent].filter((row) => !errors.includes(row))).toEqual([]);
@@ -82,7 +86,11 @@ describe('the README is a front page', () => {
 
   it('links every docs/*.md page', () => {
     const linked = new Set(links(readme).map(({ target }) => path.resolve(repoRoot, target.split('#')[0]!)));
-    expect(docsPages().filter((page) => !linked.has(page)).map(relative)).toEqual([]);
+    expect(
+      docsPages()
+        .filter((page) => !linked.has(page))
+        .map(relative),
+    ).toEqual([]);
   });
 });
 
@@ -112,7 +120,9 @@ describe('README.md and docs/*.md', () => {
     const unknown = pages.flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
-        .flatMap((line, index) => [...line.matchAll(/\bnpm run ([\w:.-]*\w)(?![\w:*])/g)].map((match) => ({ line: index + 1, name: match[1]! })))
+        .flatMap((line, index) =>
+          [...line.matchAll(/\bnpm run ([\w:.-]*\w)(?![\w:*])/g)].map((match) => ({ line: index + 1, name: match[1]! })),
+        )
         .filter(({ name }) => !(name in scripts))
         .map(({ line, name }) => `${relative(file)}:${line}: npm run ${name}`),
     );
@@ -127,5 +137,4 @@ describe('README.md and docs/*.md', () => {
     );
     expect(long).toEqual([]);
   });
-
 });
