@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pageWithApiTable } from '../../src/commands/api-docs.ts';
 import { configVariables } from '../../src/config/env.ts';
+import { squawkRules } from '../../src/gate/squawk-rules.ts';
 import { brokenLink, codeSpans, docsPages, links, proseLines, readDoc, readmeFile, repoRoot } from '../support/markdown.ts';
 
 /**
@@ -41,6 +42,17 @@ it('docs/schema-loop.md’s Commands table lists every db:* script', () => {
   const missing = Object.keys(scripts).filter(
     (name) => name.startsWith('db:') && !table.includes(`npm run ${name}`) && !table.includes(`\`${name}\``),
   );
+  expect(missing).toEqual([]);
+});
+
+it('docs/safety.md’s table of squawk rules is the configuration the gate runs', () => {
+  // Cells are compared with the padding around each | squeezed out, so an aligned table matches too.
+  const squeeze = (text: string) => text.replace(/ *\| */g, '|');
+  const safety = squeeze(readDoc('safety.md'));
+  const word = { fail: 'refuses', warn: 'warns', off: 'off' } as const;
+  const missing = Object.entries(squawkRules)
+    .map(([rule, policy]) => `| \`${rule}\` | ${word[policy.level]} | ${policy.why} |`)
+    .filter((row) => !safety.includes(squeeze(row)));
   expect(missing).toEqual([]);
 });
 
