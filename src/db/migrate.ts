@@ -9,6 +9,7 @@ import { targetFlags } from '../commands/target-flags.ts';
 import { env } from '../config/env.ts';
 import { backoffMs, failedVersion, isLockTimeout, withLockTimeout } from './lock-timeout.ts';
 import { seed } from './seed.ts';
+import { describeUnknownRevisions, unknownRevisions } from '../migrate/applied-revisions.ts';
 
 export interface ApplyOptions {
   /** The scratch (dev) database the gate replays migrations in; needed when any is pending. */
@@ -45,6 +46,8 @@ export class GateRefusal extends CommandError {
  */
 export async function judgePending(url: string, options: ApplyOptions): Promise<{ pending: string[]; verdict: GateVerdict | null }> {
   const root = options.root ?? repoRoot;
+  const unknown = await gateStep(() => unknownRevisions(url, migrationFiles(root).map((file) => file.name)));
+  if (unknown.length > 0) throw new CommandError(describeUnknownRevisions(unknown));
   const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
   if (!options.dev) {
