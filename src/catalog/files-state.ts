@@ -1,9 +1,9 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { atlasOrThrow } from '../commands/atlas.ts';
-import { targetFlags } from '../commands/target-flags.ts';
-import { onEmptyScratchDatabase } from '../db/scratch.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { targetFlags } from '../atlas/flags.ts';
+import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
 import { hashMigrations } from './migration-file.ts';
 import type { Catalog } from './object.ts';
 import { readCatalog } from './read.ts';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../atlas/locate.mjs';
-import { resolveTargets } from '../db/targets.ts';
+import { repoRoot } from '../project/paths.mjs';
+import { commandTargets } from './context.ts';
 import { rebaseMigrations } from '../migrate/rebase.ts';
-import { CommandError } from './atlas.ts';
-import { requireDev } from './target-flags.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { requireDev } from '../atlas/flags.ts';
 
 const usage = 'Usage: npm run db:rebase -- [--base <ref>]   (default base: origin/main if it exists, else main)';
 
@@ -14,7 +14,7 @@ const usage = 'Usage: npm run db:rebase -- [--base <ref>]   (default base: origi
  */
 export default async function dbRebase(args: string[]): Promise<void> {
   const base = parse(args);
-  const dev = requireDev(await resolveTargets((line) => console.log(line)));
+  const dev = requireDev(await commandTargets());
   const result = await rebaseMigrations({ root: repoRoot, devUrl: dev, base, log: (line) => console.log(line) });
   console.log(
     result.moved.length

@@ -1,8 +1,8 @@
-import { repoRoot } from '../atlas/locate.mjs';
-import { resolveTargets } from '../db/targets.ts';
+import { repoRoot } from '../project/paths.mjs';
+import { commandTargets } from './context.ts';
 import { revertMigrations } from '../migrate/revert.ts';
-import { CommandError } from './atlas.ts';
-import { requireDev } from './target-flags.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { requireDev } from '../atlas/flags.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
 
 const usage = 'Usage: npm run db:revert -- <version>   (the version to go back to: every migration after it is undone by a new one)';
@@ -15,7 +15,7 @@ const usage = 'Usage: npm run db:revert -- <version>   (the version to go back t
 export default async function dbRevert(args: string[]): Promise<void> {
   const [version, ...rest] = args;
   if (!version || rest.length > 0 || !/^\d+$/.test(version)) throw new CommandError(usage, 2);
-  const targets = await resolveTargets((line) => console.log(line));
+  const targets = await commandTargets();
   const dev = requireDev(targets);
   const reverted = await revertMigrations({ root: repoRoot, devUrl: dev, version, targetUrl: targets.migrate, log: (line) => console.log(line) });
   console.log('regenerating zapatos types');

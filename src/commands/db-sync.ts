@@ -1,10 +1,9 @@
-import { repoRoot } from '../atlas/locate.mjs';
-import { env } from '../config/env.ts';
+import { repoRoot } from '../project/paths.mjs';
 import { redactSecrets } from '../config/redact.ts';
-import { resolveTargets } from '../db/targets.ts';
+import { commandTargets, projectConfig } from './context.ts';
 import { syncDatabase } from '../migrate/sync.ts';
-import { CommandError } from './atlas.ts';
-import { requireDev } from './target-flags.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { requireDev } from '../atlas/flags.ts';
 
 /**
  * `npm run db:sync`: brings the LOCAL embedded database to this checkout's
@@ -13,7 +12,7 @@ import { requireDev } from './target-flags.ts';
  */
 export default async function dbSync(args: string[]): Promise<void> {
   if (args.length > 0) throw new CommandError('Usage: npm run db:sync   (no arguments: the local embedded database follows this checkout)', 2);
-  const config = env();
+  const config = projectConfig();
   if (config.DATABASE_URL) {
     throw new CommandError(
       `DATABASE_URL is set (${redactSecrets(config.DATABASE_URL)}): db:sync only changes the local embedded database, never another one.\n` +
@@ -22,7 +21,7 @@ export default async function dbSync(args: string[]): Promise<void> {
       2,
     );
   }
-  const targets = await resolveTargets((line) => console.log(line), config);
+  const targets = await commandTargets((line) => console.log(line), config);
   if (!targets.embedded) throw new CommandError('db:sync works only on the local embedded database.', 2);
   const synced = await syncDatabase({
     root: repoRoot,

@@ -1,5 +1,5 @@
-import { withClient } from '../db/client.ts';
-import { versionOf } from './versions.ts';
+import { withClient } from '../postgres/client.ts';
+import { versionOf } from '../project/migration-files.ts';
 
 /**
  * The versions Atlas recorded as applied on a database (its revisions

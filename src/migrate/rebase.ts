@@ -4,11 +4,12 @@ import { compareCatalogs, describeDifference, type Difference } from '../catalog
 import { catalogOfFiles, projectCopy, type FileChoice } from '../catalog/files-state.ts';
 import { hashMigrations } from '../catalog/migration-file.ts';
 import { catalogOfMigrations, catalogOfSchemaFile } from '../catalog/states.ts';
-import { migrationFiles } from '../check/migration-files.ts';
-import { CommandError } from '../commands/atlas.ts';
+import { migrationFiles } from '../project/migration-files.ts';
+import { CommandError } from '../errors/user-error.ts';
 import { git, isTracked, migrationsAt, refExists } from '../project/git.ts';
 import { hasConflictMarkers } from '../project/sum-conflict.ts';
-import { descriptionOf, nextVersions, versionOf } from './versions.ts';
+import { descriptionOf, nextVersions } from './versions.ts';
+import { versionOf } from '../project/migration-files.ts';
 
 export interface RebaseOptions {
   /** The project (a git checkout): atlas.hcl, schema.sql, migrations/. */

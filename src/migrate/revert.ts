@@ -2,14 +2,14 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { diffMigration } from '../catalog/diff-migration.ts';
 import { catalogOfFiles, projectCopy } from '../catalog/files-state.ts';
-import { dataImpact } from '../check/data-impact.ts';
-import { describeVerdict, gateMigrations } from '../check/gate.ts';
-import { migrationFiles } from '../check/migration-files.ts';
-import { CommandError } from '../commands/atlas.ts';
-import { targetFlags } from '../commands/target-flags.ts';
+import { dataImpact } from '../gate/data-impact.ts';
+import { describeVerdict, gateMigrations } from '../gate/gate.ts';
+import { migrationFiles } from '../project/migration-files.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { targetFlags } from '../atlas/flags.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { schemaAtState } from './schema-at-state.ts';
-import { versionOf } from './versions.ts';
+import { versionOf } from '../project/migration-files.ts';
 
 export interface RevertOptions {
   /** The project: atlas.hcl, schema.sql, migrations/. */

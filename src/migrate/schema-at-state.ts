@@ -4,7 +4,7 @@ import { withFilesReplayed } from '../catalog/files-state.ts';
 import type { Catalog } from '../catalog/object.ts';
 import { catalogOfSchemaFile } from '../catalog/states.ts';
 import { projectCopy } from '../catalog/files-state.ts';
-import { CommandError } from '../commands/atlas.ts';
+import { CommandError } from '../errors/user-error.ts';
 import { git } from '../project/git.ts';
 
 /**

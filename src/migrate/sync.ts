@@ -7,14 +7,15 @@ import { projectCopy, withFilesReplayed } from '../catalog/files-state.ts';
 import { hashMigrations } from '../catalog/migration-file.ts';
 import type { Catalog } from '../catalog/object.ts';
 import { readCatalog } from '../catalog/read.ts';
-import { runScript } from '../catalog/run-script.ts';
+import { runScript } from '../postgres/run-script.ts';
 import { catalogOfMigrations } from '../catalog/states.ts';
-import { migrationFiles } from '../check/migration-files.ts';
-import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
-import { targetFlags } from '../commands/target-flags.ts';
-import { applyMigrations } from '../db/migrate.ts';
+import { migrationFiles } from '../project/migration-files.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { targetFlags } from '../atlas/flags.ts';
+import { applyMigrations } from './apply.ts';
 import { appliedVersions, forgetRevisions } from './applied-revisions.ts';
-import { versionOf } from './versions.ts';
+import { versionOf } from '../project/migration-files.ts';
 
 export interface SyncOptions {
   /** The checkout: atlas.hcl, migrations/. */

@@ -1,8 +1,7 @@
 /**
- * Migration versions: the leading digits of a file name
- * (`20261204190000_add_website.sql`), which Atlas orders by.
+ * New versions for migration files (db:rebase). A version is what a file
+ * name starts with (src/project/migration-files.ts: versionOf).
  */
-export const versionOf = (file: string): string => /^(\d+)/.exec(file)?.[1] ?? '';
 
 /** The file name without its version: `add_website.sql`. */
 export const descriptionOf = (file: string): string => file.replace(/^\d+_?/, '');

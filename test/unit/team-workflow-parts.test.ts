@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { droppedColumn } from '../../src/gate/dropped-column.ts';
-import { descriptionOf, nextVersions, versionOf } from '../../src/migrate/versions.ts';
+import { descriptionOf, nextVersions } from '../../src/migrate/versions.ts';
+import { versionOf } from '../../src/project/migration-files.ts';
 import { hasConflictMarkers } from '../../src/project/sum-conflict.ts';
 
 /** The small pieces of db:rebase, db:revert and the gate's row counts, without Postgres or Atlas. */
