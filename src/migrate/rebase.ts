@@ -52,6 +52,14 @@ export class RebaseConflict extends CommandError {}
  */
 export async function rebaseMigrations({ root, devUrl, base: explicit, log = () => {} }: RebaseOptions): Promise<RebaseResult> {
   const base = chooseBase(root, explicit);
+  const schemaPath = path.join(root, 'schema.sql');
+  if (existsSync(schemaPath) && hasConflictMarkers(readFileSync(schemaPath, 'utf8'))) {
+    throw new CommandError(
+      'db:rebase: schema.sql has merge conflict markers. Resolve them by hand first (schema.sql must hold both branches’ changes), ' +
+        'then run npm run db:rebase: it proves the merged migrations give exactly that schema.sql.',
+      2,
+    );
+  }
   const baseFiles = migrationsAt(root, base);
   if (baseFiles === null) throw new CommandError(`db:rebase: git cannot list migrations/ of ${base}.`, 2);
   const local = migrationFiles(root).map((file) => file.name);
