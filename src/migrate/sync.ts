@@ -15,6 +15,7 @@ import { CommandError } from '../errors/user-error.ts';
 import { targetFlags } from '../atlas/flags.ts';
 import { applyMigrations } from './apply.ts';
 import { appliedVersions, forgetRevisions } from './applied-revisions.ts';
+import { describeLosses } from './sync-losses.ts';
 import { versionOf } from '../project/migration-files.ts';
 
 export interface SyncOptions {
@@ -71,6 +72,7 @@ export async function syncDatabase({ root, url, devUrl, excludeTables = [], log 
 
   const [desired, desiredSchema] = await withFilesReplayed(devUrl, root, prefix, async (state) => [await readCatalog(state), await declareSchema(state)] as const);
   const statements = await changeFromLive(root, url, devUrl, excludeTables, desiredSchema);
+  for (const line of await describeLosses(url, await readCatalog(url, { excludeTables }), desired)) log(line);
   if (statements) {
     for (const line of statements.trimEnd().split('\n')) log(`  ${line}`);
     await runScript(url, statements, 'db:sync');
