@@ -50,7 +50,12 @@ export async function projectCopy(root: string, files: FileChoice[], schemaText?
  * files give, replayed by Atlas in order (in a project copy: the real
  * migrations/ is never touched); the scratch database is emptied after.
  */
-export async function withFilesReplayed<T>(devUrl: string, root: string, files: FileChoice[], use: (url: string) => Promise<T>): Promise<T> {
+export async function withFilesReplayed<T>(
+  devUrl: string,
+  root: string,
+  files: FileChoice[],
+  use: (url: string) => Promise<T>,
+): Promise<T> {
   const copy = await projectCopy(root, files);
   try {
     return await onEmptyScratchDatabase(devUrl, async () => {

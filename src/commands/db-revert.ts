@@ -17,7 +17,13 @@ export default async function dbRevert(args: string[]): Promise<void> {
   if (!version || rest.length > 0 || !/^\d+$/.test(version)) throw new CommandError(usage, 2);
   const targets = await commandTargets();
   const dev = requireDev(targets);
-  const reverted = await revertMigrations({ root: repoRoot, devUrl: dev, version, targetUrl: targets.migrate, log: (line) => console.log(line) });
+  const reverted = await revertMigrations({
+    root: repoRoot,
+    devUrl: dev,
+    version,
+    targetUrl: targets.migrate,
+    log: (line) => console.log(line),
+  });
   console.log('regenerating zapatos types');
   await typesFromMigrations(dev, typesDir, false);
   console.log(

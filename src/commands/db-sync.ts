@@ -11,7 +11,8 @@ import { requireDev } from '../atlas/flags.ts';
  * Never another database: with DATABASE_URL set it refuses, as db:reset does.
  */
 export default async function dbSync(args: string[]): Promise<void> {
-  if (args.length > 0) throw new CommandError('Usage: npm run db:sync   (no arguments: the local embedded database follows this checkout)', 2);
+  if (args.length > 0)
+    throw new CommandError('Usage: npm run db:sync   (no arguments: the local embedded database follows this checkout)', 2);
   const config = projectConfig();
   if (config.DATABASE_URL) {
     throw new CommandError(

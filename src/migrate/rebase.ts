@@ -32,7 +32,7 @@ export interface RebaseResult {
 }
 
 /** Both branches changed the same object: db:rebase will not guess which change wins. */
-export class RebaseConflict extends CommandError {}
+class RebaseConflict extends CommandError {}
 
 /**
  * `npm run db:rebase`: after merging (or rebasing onto) the base branch,
@@ -89,7 +89,8 @@ export async function rebaseMigrations({ root, devUrl, base: explicit, log = () 
   for (const { from, to } of moved) {
     const [a, b] = [path.join('migrations', from), path.join('migrations', to)];
     if (isTracked(root, a)) {
-      if (git(root, 'mv', a, b) === null) throw new CommandError(`db:rebase: git mv ${a} ${b} failed; migrations/ is as it was up to that file.`);
+      if (git(root, 'mv', a, b) === null)
+        throw new CommandError(`db:rebase: git mv ${a} ${b} failed; migrations/ is as it was up to that file.`);
     } else {
       renameSync(path.join(root, a), path.join(root, b));
     }
@@ -105,11 +106,16 @@ export async function rebaseMigrations({ root, devUrl, base: explicit, log = () 
 /** The base branch: the one given (it must exist), else origin/main, else main. */
 function chooseBase(root: string, explicit: string | undefined): string {
   if (git(root, 'rev-parse', '--git-dir') === null) {
-    throw new CommandError('db:rebase needs git: it asks the base branch which migrations it has. Run it in the project’s git checkout.', 2);
+    throw new CommandError(
+      'db:rebase needs git: it asks the base branch which migrations it has. Run it in the project’s git checkout.',
+      2,
+    );
   }
   for (const ref of explicit ? [explicit] : ['origin/main', 'main']) if (refExists(root, ref)) return ref;
   throw new CommandError(
-    explicit ? `db:rebase: --base ${explicit} is not a branch or commit here.` : 'db:rebase: neither origin/main nor main exists: name the base branch with --base <ref>.',
+    explicit
+      ? `db:rebase: --base ${explicit} is not a branch or commit here.`
+      : 'db:rebase: neither origin/main nor main exists: name the base branch with --base <ref>.',
     2,
   );
 }

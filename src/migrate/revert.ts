@@ -78,12 +78,17 @@ export async function revertMigrations({ root, devUrl, version, targetUrl, log =
     copy.dispose();
   }
   log(`wrote migrations/${file} and schema.sql:`);
-  for (const line of readFileSync(path.join(root, 'migrations', file), 'utf8').trimEnd().split('\n')) log(`  ${line}`);
+  for (const line of readFileSync(path.join(root, 'migrations', file), 'utf8')
+    .trimEnd()
+    .split('\n'))
+    log(`  ${line}`);
 
   const verdict = await gateMigrations(root, devUrl, 1);
   for (const line of describeVerdict(verdict)) log(line);
   if (targetUrl && verdict.blockers.length > 0) {
-    const rows = await dataImpact(targetUrl, verdict.blockers).catch((error: Error) => [`rows: not counted (${redactSecrets(error.message)})`]);
+    const rows = await dataImpact(targetUrl, verdict.blockers).catch((error: Error) => [
+      `rows: not counted (${redactSecrets(error.message)})`,
+    ]);
     for (const line of rows) log(line);
   }
   return { file, undone, schemaSource: schema.source, refused: verdict.blockers.length > 0 };

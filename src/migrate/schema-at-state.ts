@@ -23,13 +23,25 @@ export interface StateSchema {
   note?: string;
 }
 
-export async function schemaAtState(root: string, devUrl: string, prefix: string[], state: Catalog, firstAfter: string | undefined): Promise<StateSchema> {
+export async function schemaAtState(
+  root: string,
+  devUrl: string,
+  prefix: string[],
+  state: Catalog,
+  firstAfter: string | undefined,
+): Promise<StateSchema> {
   const fromGit = firstAfter ? schemaBefore(root, firstAfter) : undefined;
   if (fromGit && (await givesState(root, devUrl, fromGit.text, state)).length === 0) {
-    return { text: fromGit.text, source: `git: schema.sql as of ${fromGit.commit.slice(0, 12)}^, before migrations/${firstAfter} was added` };
+    return {
+      text: fromGit.text,
+      source: `git: schema.sql as of ${fromGit.commit.slice(0, 12)}^, before migrations/${firstAfter} was added`,
+    };
   }
   const declared = await withFilesReplayed(devUrl, root, prefix, (url) => declareSchema(url));
-  const text = declared.replace(/^-- Declared from an existing database by `npm run db:adopt`.*\n--.*\n/, '-- Declared by `npm run db:revert` from the state its migrations give; edit it as usual.\n');
+  const text = declared.replace(
+    /^-- Declared from an existing database by `npm run db:adopt`.*\n--.*\n/,
+    '-- Declared by `npm run db:revert` from the state its migrations give; edit it as usual.\n',
+  );
   const differences = await givesState(root, devUrl, text, state);
   if (differences.length > 0) {
     throw new CommandError(

@@ -68,9 +68,16 @@ export async function syncDatabase({ root, url, devUrl, excludeTables = [], log 
   const shared = applied.filter((version) => known.has(version)).at(-1);
   const prefix = shared === undefined ? [] : files.filter((file) => BigInt(versionOf(file)) <= BigInt(shared));
   const recorded = prefix.filter((file) => !applied.includes(versionOf(file)));
-  log(`db:sync: the database has ${undone.join(', ')} from another branch; going back to this checkout's ${prefix.at(-1) ?? 'empty state'}`);
+  log(
+    `db:sync: the database has ${undone.join(', ')} from another branch; going back to this checkout's ${prefix.at(-1) ?? 'empty state'}`,
+  );
 
-  const [desired, desiredSchema] = await withFilesReplayed(devUrl, root, prefix, async (state) => [await readCatalog(state), await declareSchema(state)] as const);
+  const [desired, desiredSchema] = await withFilesReplayed(
+    devUrl,
+    root,
+    prefix,
+    async (state) => [await readCatalog(state), await declareSchema(state)] as const,
+  );
   const statements = await changeFromLive(root, url, devUrl, excludeTables, desiredSchema);
   for (const line of await describeLosses(url, await readCatalog(url, { excludeTables }), desired)) log(line);
   if (statements) {
@@ -83,9 +90,13 @@ export async function syncDatabase({ root, url, devUrl, excludeTables = [], log 
   if (recorded.length > 0 && shared !== undefined) {
     await atlasOrThrow(['migrate', 'set', shared, ...targetFlags({ migrate: url, dev: devUrl })], { echo: false, cwd: root });
   }
-  log(`db:sync: the database now has exactly this checkout's state after ${prefix.at(-1) ?? 'no migration'}; revisions of ${undone.join(', ')} removed`);
+  log(
+    `db:sync: the database now has exactly this checkout's state after ${prefix.at(-1) ?? 'no migration'}; revisions of ${undone.join(', ')} removed`,
+  );
   const result = await applyMigrations(url, { dev: devUrl, root, log });
-  log(`db:sync: applied ${result.applied.length} of this checkout's migration(s)${result.applied.length ? `: ${result.applied.join(', ')}` : ''}`);
+  log(
+    `db:sync: applied ${result.applied.length} of this checkout's migration(s)${result.applied.length ? `: ${result.applied.join(', ')}` : ''}`,
+  );
   return { undone, statements, recorded, applied: result.applied };
 }
 
@@ -110,7 +121,13 @@ async function changeFromLive(root: string, url: string, devUrl: string, exclude
         ].join('\n'),
       );
     }
-    const file = await diffMigration({ root: copy.root, devUrl, name: 'sync', atlasFlags: targetFlags({ migrate: devUrl, dev: devUrl }), echo: false });
+    const file = await diffMigration({
+      root: copy.root,
+      devUrl,
+      name: 'sync',
+      atlasFlags: targetFlags({ migrate: devUrl, dev: devUrl }),
+      echo: false,
+    });
     return file ? readFileSync(path.join(copy.root, 'migrations', file), 'utf8') : '';
   } finally {
     copy.dispose();

@@ -38,7 +38,10 @@ describe('atlas.sum conflict markers', () => {
 describe('the column of an Atlas DS103 finding', () => {
   const text = '-- Modify "authors" table\nALTER TABLE "authors" DROP COLUMN "twitter";\n';
   it('takes the table from the statement at the finding and the column from its message', () => {
-    expect(droppedColumn(text, text.indexOf('ALTER'), 'Dropping non-virtual column "twitter"')).toEqual({ table: 'authors', column: 'twitter' });
+    expect(droppedColumn(text, text.indexOf('ALTER'), 'Dropping non-virtual column "twitter"')).toEqual({
+      table: 'authors',
+      column: 'twitter',
+    });
     expect(droppedColumn('ALTER TABLE public.books DROP COLUMN price;', 0, 'Dropping non-virtual column "price"')).toEqual({
       table: 'books',
       column: 'price',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/project/paths.mjs';
-import { runToEnd } from './support/process.ts';
+import { repoRoot } from '../../src/project/paths.mjs';
+import { runToEnd } from '../support/process.ts';
 
 /**
  * db:sync, db:revert and db:rebase refuse what they must before touching
