@@ -8,6 +8,10 @@ import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { cors } from './cors.ts';
 import { openApiDocument, type DocumentOptions } from './openapi.ts';
 import { defaultBodyLimit, jsonBody } from './json-body.ts';
+import type { Metrics } from '../config/metrics.ts';
+import type { ReplicaSet } from '../db/read-replicas.ts';
+import { readRouting } from './read-routing.ts';
+import type { Drain } from './drain.ts';
 import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
@@ -28,10 +32,16 @@ export interface AppDeps {
   corsOrigins?: readonly string[];
   /** The document's servers, contact and license (PUBLIC_URL, API_CONTACT, API_LICENSE). */
   document?: DocumentOptions;
+  /** Prometheus metrics (METRICS_PORT); none: off. */
+  metrics?: Metrics;
+  /** Read replicas (DATABASE_READ_URL) and how long a read waits for one to catch up with the client's write. */
+  replicas?: { set: ReplicaSet; waitMs: number };
+  /** Set while the server drains before it stops (SHUTDOWN_DELAY_MS): /readyz fails, answers close their connection. */
+  drain?: Drain;
 }
 
-export function routes(db: Queryable): AnyRoute[] {
-  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db)];
+export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain): AnyRoute[] {
+  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db, replicas && (() => replicas.statuses()), drain)];
 }
 
 /**
@@ -64,6 +74,9 @@ export function createApp({
   auth = { tokens: [] },
   corsOrigins = [],
   document: documentOptions = {},
+  metrics,
+  replicas,
+  drain,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +85,16 @@ export function createApp({
   app.set('strict routing', false);
   app.set('case sensitive routing', true);
 
-  const all = routes(db);
+  const all = routes(db, replicas?.set, drain);
+  const reads = replicas
+    ? readRouting({
+        replicas: replicas.set,
+        routes: all,
+        replicaRoutes: replicas.set.pools.map((pool) => routes(pool, replicas.set, drain)),
+        waitMs: replicas.waitMs,
+        metrics,
+      })
+    : undefined;
   app.use(
     serveApi({
       routes: all,
@@ -84,6 +106,9 @@ export function createApp({
       cors: corsOrigins.length > 0 ? cors(corsOrigins) : undefined,
       // No tokens (the local embedded database): writes are open.
       guard: auth.tokens.length > 0 ? requireToken(auth) : undefined,
+      metrics,
+      reads,
+      drain,
     }),
   );
 

@@ -7,6 +7,7 @@ import { CommandError } from '../errors/user-error.ts';
 import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { defaultEnv } from '../config/env.ts';
 import { backoffMs, failedVersion, isLockTimeout, withLockTimeout } from './lock-timeout.ts';
+import { describeUnknownRevisions, unknownRevisions } from './applied-revisions.ts';
 
 export interface ApplyOptions {
   /** The scratch (dev) database the gate replays migrations in; needed when any is pending. */
@@ -43,6 +44,8 @@ export class GateRefusal extends CommandError {
  */
 export async function judgePending(url: string, options: ApplyOptions): Promise<{ pending: string[]; verdict: GateVerdict | null }> {
   const root = options.root ?? repoRoot;
+  const unknown = await gateStep(() => unknownRevisions(url, migrationFiles(root).map((file) => file.name)));
+  if (unknown.length > 0) throw new CommandError(describeUnknownRevisions(unknown));
   const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
   const dev = requireDev(options, `the migration gate checks the ${pending.length} pending migration(s) on a scratch database before they run`);
@@ -69,10 +72,10 @@ async function gateStep<T>(step: () => Promise<T>): Promise<T> {
  * (GateRefusal) before anything runs; otherwise `atlas migrate apply`
  * against `url` (the direct URL on Neon).
  */
-export async function applyMigrations(url: string, options: ApplyOptions): Promise<{ applied: string[] }> {
+export async function applyMigrations(url: string, options: ApplyOptions): Promise<{ applied: string[]; warnings: number }> {
   const root = options.root ?? repoRoot;
   const { pending, verdict } = await judgePending(url, options);
-  if (!verdict) return { applied: [] };
+  if (!verdict) return { applied: [], warnings: 0 };
   if (verdict.blockers.length > 0) throw new GateRefusal(verdict);
   if (options.showWarnings) for (const line of describeVerdict(verdict)) options.log?.(line);
   const warnings = verdict.warnings.length;
@@ -81,7 +84,7 @@ export async function applyMigrations(url: string, options: ApplyOptions): Promi
       (warnings ? ` with ${warnings} warning(s)${options.showWarnings ? '' : ' (npm run db:apply -- --dry-run shows them)'}` : ''),
   );
   await applyWithBoundedLocks(url, root, options);
-  return { applied: pending };
+  return { applied: pending, warnings };
 }
 
 /**
