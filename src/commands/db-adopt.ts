@@ -45,7 +45,7 @@ export default async function dbAdopt(args: string[]): Promise<void> {
   const excludeTables = config.SCHEMA_EXCLUDE;
   console.log(`adopting ${redactSecrets(liveUrl)}${excludeTables.length ? ` (leaving out ${excludeTables.join(', ')})` : ''}`);
 
-  const live = await readCatalog(liveUrl, { excludeTables });
+  const live = await readCatalog(liveUrl, { excludeTables, uncompared: { source: 'the database to adopt' } });
   const schema = await declareSchema(liveUrl, excludeTables);
   const staging = mkdtempSync(path.join(tmpdir(), 'bookshelf-adopt-'));
   try {
