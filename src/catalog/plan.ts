@@ -2,6 +2,7 @@ import { describeDifference } from './compare.ts';
 import { creationOrder, dropOrder, requirements, withDependents } from './dependencies.ts';
 import type { Catalog, CatalogObject, ObjectKind } from './object.ts';
 import { createStatement, dropStatement, ManualChange, returnType, rowSecurityChange } from './statements.ts';
+import { populatednessChange } from './populated.ts';
 
 /**
  * What db:diff writes around Atlas's own statements, for the objects Atlas
@@ -128,6 +129,7 @@ function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | un
     case 'view':
       return viewNeedsRebuild(now, wanted) ? undefined : [wanted.definition.replace(/^CREATE VIEW /, 'CREATE OR REPLACE VIEW ')];
     case 'materialized view':
+      return populatednessChange(now, wanted); // else dropped and created anew
     case 'trigger':
     case 'policy':
     case 'aggregate':
@@ -160,6 +162,7 @@ function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | un
 function viewNeedsRebuild(now: CatalogObject, wanted: CatalogObject | undefined): boolean {
   if (!wanted) return true;
   if (now.definition === wanted.definition) return false;
+  if (populatednessChange(now, wanted)) return false; // REFRESH, after Atlas's statements
   if (now.kind !== 'view' || wanted.kind !== 'view') return true;
   const before = now.columns ?? [];
   const after = wanted.columns ?? [];

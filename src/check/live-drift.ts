@@ -4,6 +4,7 @@ import path from 'node:path';
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
 import { readCatalog } from '../catalog/read.ts';
 import { UncomparedObjectsError } from '../catalog/uncompared.ts';
+import { withoutPopulatedness } from '../catalog/populated.ts';
 import { catalogOfMigrations } from '../catalog/states.ts';
 import { atlas, failureLine } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
@@ -51,7 +52,7 @@ export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUr
       // The live database first: objects there that the catalog does not compare make "no drift" unsayable.
       const live = await readCatalog(liveUrl, { excludeTables, uncompared: { source: 'the live database' } });
       const applied = appliedRoot ? await catalogOfMigrations(devUrl, appliedRoot) : new Map();
-      differences = compareCatalogs(applied, live);
+      differences = compareCatalogs(withoutPopulatedness(applied), withoutPopulatedness(live)); // REFRESH in production is not drift
     } catch (error) {
       if (error instanceof UncomparedObjectsError) return fail(name, `cannot tell drift: ${error.summary}`, [...error.details, pendingNote]);
       throw error;
