@@ -189,6 +189,20 @@ const cases: Case[] = [
     sql: '-- bookshelf:allow drop-add-column\n-- squawk-ignore changing-column-type\nALTER TABLE "books" ALTER COLUMN "price" TYPE numeric(4,1);\n',
     refuses: ['bookshelf narrowing-type-change'],
   },
+  // Issue 19: a pg_dump pasted into a migration.
+  {
+    name: "pg_dump's header: SET lock_timeout = 0 lifts db:apply's bounded lock wait",
+    sql: "SET statement_timeout = 0;\nSET lock_timeout = 0;\nSET client_encoding = 'UTF8';\n\nALTER TABLE \"books\" ADD COLUMN \"pages\" integer NULL;\n",
+    refuses: ['bookshelf lock-timeout-disabled'],
+    says: /lock_timeout = 0 disables the bounded lock wait/,
+  },
+  {
+    name: "pg_dump's table, then its primary key and a matview with its index, in one file: nothing to block",
+    sql:
+      'CREATE TABLE public.r (id integer NOT NULL, name character varying(20));\nALTER TABLE ONLY public.r ADD CONSTRAINT r_pkey PRIMARY KEY (id);\n' +
+      'CREATE MATERIALIZED VIEW public.m AS SELECT id FROM public.r WITH NO DATA;\nCREATE UNIQUE INDEX m_id ON public.m USING btree (id);\n',
+    refuses: [],
+  },
   {
     name: 'Atlas and our opt-out together for an intended drop + add',
     sql: '-- atlas:nolint destructive\n-- bookshelf:allow drop-add-column\n\nALTER TABLE "authors" DROP COLUMN "bio", ADD COLUMN "biography" text NULL;\n',
