@@ -92,7 +92,7 @@ async function complete(root: string, devUrl: string, file: string, atlasSql: st
       return await giveUp(`db:diff could not complete the migration: ${error.message}`);
     }
     const current = await readCatalog(devUrl, { uncompared: { source: `migrations/ with ${file}` } });
-    const after = planAfterAtlas(current, declared);
+    const after = planAfterAtlas(current, declared, old);
     if (!atlasSql && before.length === 0 && after.length === 0) return await giveUp(unexplained(old, declared));
     if (before.length > 0 || after.length > 0 || !atlasSql) {
       writeFileSync(filePath, compose(atlasSql, before, after));

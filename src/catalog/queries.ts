@@ -219,10 +219,16 @@ const columns: Query = {
     ]
       .filter(Boolean)
       .join(' ');
-    return inheritedIf(
-      row.inherited,
-      one('column', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`, [row.rel, row.user_type].filter(Boolean)),
-    );
+    const [column] = one('column', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`, [row.rel, row.user_type].filter(Boolean));
+    const parts = {
+      table: row.rel,
+      name: row.name,
+      type: row.type,
+      default: row.generated === 's' ? null : row.expr,
+      notNull: row.not_null,
+      fixed: [row.collation, row.generated === 's' && row.expr, identity && `${identity} (${row.identity_options})`].filter(Boolean).join(' '),
+    };
+    return inheritedIf(row.inherited, [{ ...column!, column: parts }]);
   },
 };
 

@@ -20,6 +20,9 @@ const sameFileRules = new Set([
   'disallowed-unique-constraint',
   'constraint-missing-not-valid',
   'adding-foreign-key-constraint',
+  // what db:diff adds after Atlas's CREATE TABLE to make it what schema.sql says (src/catalog/corrections.ts)
+  'changing-column-type',
+  'adding-not-nullable-field',
 ]);
 
 const ident = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
