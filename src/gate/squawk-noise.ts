@@ -23,6 +23,8 @@ const sameFileRules = new Set([
   // what db:diff adds after Atlas's CREATE TABLE to make it what schema.sql says (src/catalog/corrections.ts)
   'changing-column-type',
   'adding-not-nullable-field',
+  'adding-required-field',
+  'adding-field-with-default',
 ]);
 
 const ident = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
@@ -48,13 +50,24 @@ const fixedChar = /\b(?:character|char|bpchar)\b(?!\s+varying)/i;
 
 /** Whether squawk's finding `rule` on 0-based `line` of `text` is noise (see above). */
 export function isSquawkNoise(text: string, rule: string, line: number): boolean {
-  if (rule !== 'ban-char-field' && !sameFileRules.has(rule)) return false;
+  if (rule === 'ban-char-field') {
+    const statement = statementAt(text, line);
+    return statement !== undefined && !fixedChar.test(withoutQuotedText(statement.text));
+  }
+  return sameFileRules.has(rule) && targetCreatedEarlier(text, line);
+}
+
+/**
+ * Whether the statement on 0-based `line` (an ALTER TABLE or CREATE INDEX)
+ * works on a relation a statement above it in `text` created. Also for
+ * Atlas's constraint-drop analyzer (lint.ts): dropping a constraint of a
+ * table made in the same file drops nothing anyone had (db:diff does so to
+ * add it back NOT VALID or DEFERRABLE, src/catalog/corrections.ts).
+ */
+export function targetCreatedEarlier(text: string, line: number): boolean {
   const created = new Set<string>();
   for (const statement of splitStatements(text)) {
-    const first = text.slice(0, statement.start).split('\n').length - 1;
-    const last = first + statement.text.split('\n').length - 1;
-    if (line >= first && line <= last) {
-      if (rule === 'ban-char-field') return !fixedChar.test(withoutQuotedText(statement.text));
+    if (lineSpan(text, statement).includes(line)) {
       const target = indexOn.exec(statement.text)?.[1] ?? altersTable.exec(statement.text)?.[1];
       return target !== undefined && created.has(normalized(target));
     }
@@ -63,6 +76,12 @@ export function isSquawkNoise(text: string, rule: string, line: number): boolean
   }
   return false;
 }
+
+const lineSpan = (text: string, statement: { start: number; text: string }) => {
+  const first = text.slice(0, statement.start).split('\n').length - 1;
+  return Array.from({ length: statement.text.split('\n').length }, (_, i) => first + i);
+};
+const statementAt = (text: string, line: number) => splitStatements(text).find((statement) => lineSpan(text, statement).includes(line));
 
 /** The statement without its string literals and quoted names (a column named "char" is no char column). */
 const withoutQuotedText = (sql: string) => sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, '');
