@@ -94,7 +94,11 @@ const settings = `
  * `excludeTables`: tables of `public` left out (SCHEMA_EXCLUDE), with
  * what hangs on them.
  */
-export async function uncomparedObjects(client: pg.ClientBase, excludeSchemas: string[], excludeTables: string[] = []): Promise<UncomparedObject[]> {
+export async function uncomparedObjects(
+  client: pg.ClientBase,
+  excludeSchemas: string[],
+  excludeTables: string[] = [],
+): Promise<UncomparedObject[]> {
   const excludedRelations = excludeTables.map((table) => `public.${table}`);
   const { rows } = await client.query<{ kind: string; name: string; schema: string | null; relation: string | null }>(
     `WITH objects AS (

@@ -46,13 +46,13 @@ function columnCorrection(now: CatalogObject, wanted: CatalogObject): string[] |
   // A default of the old type may not cast to the new one: off first, then set as declared.
   if (a.default !== null && (typeChanges || a.default !== b.default)) statements.push(alter('DROP DEFAULT'));
   if (typeChanges) statements.push(alter(`TYPE ${b.type}`));
-  if (b.default !== null && (typeChanges || a.default !== b.default || a.default === null)) statements.push(alter(`SET DEFAULT ${b.default}`));
+  if (b.default !== null && (typeChanges || a.default !== b.default || a.default === null))
+    statements.push(alter(`SET DEFAULT ${b.default}`));
   if (a.notNull !== b.notNull) statements.push(alter(b.notNull ? 'SET NOT NULL' : 'DROP NOT NULL'));
   return statements;
 }
 
-const sequencePattern =
-  /^CREATE SEQUENCE (\S+) AS (.+?) (INCREMENT BY .+? CACHE -?\d+ (?:NO )?CYCLE)(?: OWNED BY (.+))?;$/;
+const sequencePattern = /^CREATE SEQUENCE (\S+) AS (.+?) (INCREMENT BY .+? CACHE -?\d+ (?:NO )?CYCLE)(?: OWNED BY (.+))?;$/;
 
 function sequenceCorrection(now: CatalogObject, wanted: CatalogObject, isNew: boolean): string[] | undefined {
   const a = sequencePattern.exec(now.definition);

@@ -34,5 +34,7 @@ export function populatednessChange(now: CatalogObject, wanted: CatalogObject): 
 
 /** `catalog` with every materialized view as if populated: for the live database, where REFRESH is not drift. */
 export function withoutPopulatedness(catalog: Catalog): Catalog {
-  return new Map([...catalog].map(([key, object]) => [key, unpopulated(object) ? { ...object, definition: populatedDefinition(object) } : object]));
+  return new Map(
+    [...catalog].map(([key, object]) => [key, unpopulated(object) ? { ...object, definition: populatedDefinition(object) } : object]),
+  );
 }

@@ -1,8 +1,8 @@
 import type { Catalog, CatalogObject } from './object.ts';
 import { queries } from './queries.ts';
+import { connectClient } from '../postgres/client.ts';
 import { uncomparedObjects } from './census.ts';
 import { UncomparedObjectsError } from './uncompared.ts';
-import { connectClient } from '../db/client.ts';
 
 /**
  * Everything a database's schemas hold, read from Postgres' own catalogs

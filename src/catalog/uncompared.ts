@@ -1,4 +1,4 @@
-import { CommandError } from '../commands/atlas.ts';
+import { UserError } from '../errors/user-error.ts';
 import type { UncomparedObject } from './census.ts';
 
 /**
@@ -8,12 +8,13 @@ import type { UncomparedObject } from './census.ts';
  * naming each object. `source` says which state held them ("schema.sql",
  * "migrations/", "the live database").
  */
-export class UncomparedObjectsError extends CommandError {
+export class UncomparedObjectsError extends UserError {
+  override name = 'UncomparedObjectsError';
   constructor(
     readonly objects: UncomparedObject[],
     readonly source: string,
   ) {
-    super([uncomparedSummary(objects, source), ...uncomparedDetails(objects, source)].join('\n'));
+    super([uncomparedSummary(objects, source), ...uncomparedDetails(objects, source)].join('\n'), { code: 'UNCOMPARED_OBJECTS' });
   }
 
   /** The same objects, said of another state (a caller knows better what the database held). */

@@ -1,4 +1,4 @@
-import { splitStatements } from '../catalog/sql-statements.ts';
+import { splitStatements } from '../project/sql-statements.ts';
 
 /**
  * squawk findings that are not hazards in the file they are found in
@@ -41,7 +41,9 @@ const altersTable = new RegExp(String.raw`^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?
 
 /** `"Public"."T"` → `Public.T`, `Books` → `books`, and `public.` dropped (the default schema). */
 function normalized(name: string): string {
-  const parts = [...name.matchAll(new RegExp(ident, 'g'))].map(([part]) => (part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase()));
+  const parts = [...name.matchAll(new RegExp(ident, 'g'))].map(([part]) =>
+    part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase(),
+  );
   return (parts.length === 2 && parts[0] === 'public' ? parts.slice(1) : parts).join('.');
 }
 

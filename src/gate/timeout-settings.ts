@@ -1,7 +1,7 @@
-import { splitStatements } from '../catalog/sql-statements.ts';
-import { allowedRules } from '../check/data-loss.ts';
-import { lineAt, type Finding } from '../check/finding.ts';
-import type { MigrationFile } from '../check/migration-files.ts';
+import { lineAt, splitStatements } from '../project/sql-statements.ts';
+import { allowedRules } from './data-loss.ts';
+import type { Finding } from './finding.ts';
+import type { MigrationFile } from '../project/migration-files.ts';
 
 /**
  * A migration that sets its own timeouts (issue 19, B11). The apply path
@@ -41,7 +41,8 @@ function changesIn(file: MigrationFile): Change[] {
     if (set) changes.push({ name: set[1]!.toLowerCase() as Change['name'], value: set[2]!, offset: statement.start });
     const reset = resetStatement.exec(statement.text);
     if (reset) {
-      const names = reset[1]!.toUpperCase() === 'ALL' ? (['lock_timeout', 'statement_timeout'] as const) : [reset[1]!.toLowerCase() as Change['name']];
+      const names =
+        reset[1]!.toUpperCase() === 'ALL' ? (['lock_timeout', 'statement_timeout'] as const) : [reset[1]!.toLowerCase() as Change['name']];
       for (const name of names) changes.push({ name, value: 'DEFAULT', offset: statement.start });
     }
     for (const call of statement.text.matchAll(setConfig)) {

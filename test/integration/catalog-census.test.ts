@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readCatalog } from '../../src/catalog/read.ts';
 import { UncomparedObjectsError } from '../../src/catalog/uncompared.ts';
-import { resetScratchDatabase } from '../../src/db/scratch.ts';
+import { resetScratchDatabase } from '../../src/postgres/scratch.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 
 /**
@@ -92,7 +92,11 @@ describe('catalog census: kinds the comparison does not read fail closed, by nam
        CREATE FOREIGN TABLE public.ft (id integer) SERVER srv;`,
       ['foreign table public.ft', 'foreign-data wrapper w', 'server srv'],
     ],
-    ['a comment on a constraint', `${table} COMMENT ON CONSTRAINT t_pkey ON public.t IS 'not read';`, ['comment on table constraint t_pkey on public.t']],
+    [
+      'a comment on a constraint',
+      `${table} COMMENT ON CONSTRAINT t_pkey ON public.t IS 'not read';`,
+      ['comment on table constraint t_pkey on public.t'],
+    ],
     ['a column storage setting', `${table} ALTER TABLE public.t ALTER COLUMN a SET STORAGE EXTERNAL;`, ['column SET STORAGE public.t.a']],
     ['a replica identity', `${table} ALTER TABLE public.t REPLICA IDENTITY FULL;`, ['replica identity FULL public.t']],
   ])('%s', async (_what, sql, expected) => {

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { declareSchema } from '../../src/catalog/declare.ts';
 import { diffMigration } from '../../src/catalog/diff-migration.ts';
 import { hashMigrations, newMigration } from '../../src/catalog/migration-file.ts';
-import { checkProject } from '../../src/check/check-project.ts';
-import { checkLiveDrift } from '../../src/check/live-drift.ts';
-import { atlasOrThrow } from '../../src/commands/atlas.ts';
-import { targetFlags } from '../../src/commands/target-flags.ts';
+import { checkProject } from '../../src/project-check/check-project.ts';
+import { checkLiveDrift } from '../../src/project-check/live-drift.ts';
+import { atlasOrThrow } from '../../src/atlas/run.ts';
+import { targetFlags } from '../../src/atlas/flags.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 import { scratchRepo } from '../support/scratch-repo.ts';
 
@@ -42,9 +42,13 @@ describe('an object kind the comparison does not read fails closed, by name', ()
     try {
       appendFileSync(repo.file('schema.sql'), operator);
       const before = state(repo);
-      const error = await diffMigration({ root: repo.root, devUrl: dev, name: 'op', atlasFlags: targetFlags({ migrate: dev, dev }), echo: false }).catch(
-        (e: unknown) => e as Error,
-      );
+      const error = await diffMigration({
+        root: repo.root,
+        devUrl: dev,
+        name: 'op',
+        atlasFlags: targetFlags({ migrate: dev, dev }),
+        echo: false,
+      }).catch((e: unknown) => e as Error);
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message.split('\n')[0]).toBe(`schema.sql has 1 object that bookshelf does not compare: ${named}`);
       expect(state(repo)).toEqual(before);
@@ -53,22 +57,26 @@ describe('an object kind the comparison does not read fails closed, by name', ()
     }
   });
 
-  it('db:check: "migrations give schema.sql" fails naming it, even when a hand-written migration makes the same operator', { timeout: 180_000 }, async () => {
-    const repo = scratchRepo();
-    try {
-      appendFileSync(repo.file('schema.sql'), operator);
-      const file = await newMigration(repo.root, 'op');
-      appendFileSync(repo.file('migrations', file), operator);
-      await hashMigrations(repo.root);
-      const results = await checkProject({ root: repo.root, devUrl: dev });
-      const matches = results.find((result) => result.name === 'migrations give schema.sql')!;
-      expect(matches.status).toBe('fail');
-      expect(matches.reason).toBe(`schema.sql has 1 object that bookshelf does not compare: ${named}`);
-      expect(matches.details.join('\n')).toContain('docs/pg-dump.md');
-    } finally {
-      repo.dispose();
-    }
-  });
+  it(
+    'db:check: "migrations give schema.sql" fails naming it, even when a hand-written migration makes the same operator',
+    { timeout: 180_000 },
+    async () => {
+      const repo = scratchRepo();
+      try {
+        appendFileSync(repo.file('schema.sql'), operator);
+        const file = await newMigration(repo.root, 'op');
+        appendFileSync(repo.file('migrations', file), operator);
+        await hashMigrations(repo.root);
+        const results = await checkProject({ root: repo.root, devUrl: dev });
+        const matches = results.find((result) => result.name === 'migrations give schema.sql')!;
+        expect(matches.status).toBe('fail');
+        expect(matches.reason).toBe(`schema.sql has 1 object that bookshelf does not compare: ${named}`);
+        expect(matches.details.join('\n')).toContain('docs/pg-dump.md');
+      } finally {
+        repo.dispose();
+      }
+    },
+  );
 
   it('db:check: an operator only in migrations/ (not in schema.sql) fails too', { timeout: 180_000 }, async () => {
     const repo = scratchRepo();
@@ -77,7 +85,13 @@ describe('an object kind the comparison does not read fails closed, by name', ()
       appendFileSync(repo.file('migrations', file), operator);
       await hashMigrations(repo.root);
       // schema.sql gets the function only: every object the catalog reads agrees.
-      appendFileSync(repo.file('schema.sql'), operator.split('\n').filter((line) => !line.startsWith('CREATE OPERATOR')).join('\n'));
+      appendFileSync(
+        repo.file('schema.sql'),
+        operator
+          .split('\n')
+          .filter((line) => !line.startsWith('CREATE OPERATOR'))
+          .join('\n'),
+      );
       const results = await checkProject({ root: repo.root, devUrl: dev });
       const matches = results.find((result) => result.name === 'migrations give schema.sql')!;
       expect(matches.status).toBe('fail');
@@ -87,20 +101,24 @@ describe('an object kind the comparison does not read fails closed, by name', ()
     }
   });
 
-  it('live drift: an operator made by hand in the live database is not "no drift"; db:adopt refuses that database', { timeout: 120_000 }, async () => {
-    const repo = scratchRepo();
-    const live = await createDatabase(adminUrl, { empty: true });
-    try {
-      await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: live, dev: undefined })], { echo: false, cwd: repo.root });
-      await adminQuery(live, operator);
-      const result = await checkLiveDrift(repo.root, dev, live);
-      expect(result.status).toBe('fail');
-      expect(result.reason).toBe(`cannot tell drift: the live database has 1 object that bookshelf does not compare: ${named}`);
+  it(
+    'live drift: an operator made by hand in the live database is not "no drift"; db:adopt refuses that database',
+    { timeout: 120_000 },
+    async () => {
+      const repo = scratchRepo();
+      const live = await createDatabase(adminUrl, { empty: true });
+      try {
+        await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: live, dev: undefined })], { echo: false, cwd: repo.root });
+        await adminQuery(live, operator);
+        const result = await checkLiveDrift(repo.root, dev, live);
+        expect(result.status).toBe('fail');
+        expect(result.reason).toBe(`cannot tell drift: the live database has 1 object that bookshelf does not compare: ${named}`);
 
-      await expect(declareSchema(live)).rejects.toThrow(`the database to adopt has 1 object that bookshelf does not compare: ${named}`);
-    } finally {
-      await dropDatabase(adminUrl, live);
-      repo.dispose();
-    }
-  });
+        await expect(declareSchema(live)).rejects.toThrow(`the database to adopt has 1 object that bookshelf does not compare: ${named}`);
+      } finally {
+        await dropDatabase(adminUrl, live);
+        repo.dispose();
+      }
+    },
+  );
 });

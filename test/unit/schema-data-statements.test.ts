@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeIgnored, schemaSource, SchemaSourceError } from '../../src/catalog/schema-source.ts';
+import { describeIgnored, schemaSource, SchemaSourceError } from '../../src/project/schema-source.ts';
 
 /**
  * Issue 19, D15: data in schema.sql. Rails' closing INSERT INTO
@@ -29,9 +29,14 @@ describe('schema.sql with data in it', () => {
     expect(notes).toMatch(/lines 1114\): a sequence position is data/);
   });
 
-  it.each(['COPY public.t (id) FROM stdin;', 'UPDATE public.t SET id = 1;', 'DELETE FROM public.t;', 'TRUNCATE public.t;'])('%s is refused by line', (statement) => {
-    const text = `CREATE TABLE public.t (id integer);\n\n${statement}\n`;
-    expect(() => schemaSource(text)).toThrow(SchemaSourceError);
-    expect(() => schemaSource(text)).toThrow(new RegExp(`^schema\\.sql:3: ${statement.split(' ')[0]} is data, not schema: .*--schema-only.*Nothing was run\\.`));
-  });
+  it.each(['COPY public.t (id) FROM stdin;', 'UPDATE public.t SET id = 1;', 'DELETE FROM public.t;', 'TRUNCATE public.t;'])(
+    '%s is refused by line',
+    (statement) => {
+      const text = `CREATE TABLE public.t (id integer);\n\n${statement}\n`;
+      expect(() => schemaSource(text)).toThrow(SchemaSourceError);
+      expect(() => schemaSource(text)).toThrow(
+        new RegExp(`^schema\\.sql:3: ${statement.split(' ')[0]} is data, not schema: .*--schema-only.*Nothing was run\\.`),
+      );
+    },
+  );
 });

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/atlas/locate.mjs';
-import { migrationFiles } from '../../src/check/migration-files.ts';
-import { squawkFindings } from '../../src/check/squawk.ts';
+import { repoRoot } from '../../src/project/paths.mjs';
+import { migrationFiles } from '../../src/project/migration-files.ts';
+import { squawkFindings } from '../../src/gate/squawk.ts';
 
 /**
  * Issue 19, C12/C14: the gate refused what db:diff itself wrote (an index on

@@ -7,7 +7,14 @@ const found = (text: string) => timeoutSettingFindings([file(text)]).map((f) => 
 
 describe('gate: timeouts set inside a migration', () => {
   it("pg_dump's header: lock_timeout = 0 fails at its line, statement_timeout = 0 warns", () => {
-    const dump = ["SET statement_timeout = 0;", "SET lock_timeout = 0;", "SET idle_in_transaction_session_timeout = 0;", "SET client_encoding = 'UTF8';", '', 'CREATE TABLE public.t (id integer);'].join('\n');
+    const dump = [
+      'SET statement_timeout = 0;',
+      'SET lock_timeout = 0;',
+      'SET idle_in_transaction_session_timeout = 0;',
+      "SET client_encoding = 'UTF8';",
+      '',
+      'CREATE TABLE public.t (id integer);',
+    ].join('\n');
     expect(found(dump)).toEqual(['1 statement-timeout-changed warn', '2 lock-timeout-disabled fail']);
     const [, lock] = timeoutSettingFindings([file(dump)]);
     expect(lock!.message).toContain('disables the bounded lock wait');
@@ -32,7 +39,9 @@ describe('gate: timeouts set inside a migration', () => {
   });
 
   it('in comments and strings it is not a statement; other settings are not judged', () => {
-    expect(found("-- SET lock_timeout = 0;\nSELECT 'SET lock_timeout = 0;';\nSET check_function_bodies = false;\nSET search_path = '';")).toEqual([]);
+    expect(
+      found("-- SET lock_timeout = 0;\nSELECT 'SET lock_timeout = 0;';\nSET check_function_bodies = false;\nSET search_path = '';"),
+    ).toEqual([]);
   });
 
   it('the opt-out makes it a warning', () => {
