@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkProject } from '../check/check-project.ts';
+import { buildReview } from '../project-check/report/review.ts';
+import { writeReview } from '../project-check/report/write-report.ts';
 import type { CheckResult } from '../check/result.ts';
 import { env } from '../config/env.ts';
 import { redactSecrets } from '../config/redact.ts';
@@ -9,7 +11,8 @@ import { CommandError } from './atlas.ts';
 import { requireDev } from './target-flags.ts';
 
 const usage = `Usage: npm run db:check -- [--dir <project>] [--url <live db> | --env neon] [--dev-url <scratch db>]
-                             [--latest <n> | --git-base <ref>]`;
+                             [--latest <n> | --git-base <ref>]
+                             [--report <file.md>] [--json <file.json>] [--rehearse-on <copy of the target>]`;
 
 /**
  * `npm run db:check`: the schema gate. Migrations intact, migrations give
@@ -29,6 +32,19 @@ export default async function dbCheck(args: string[]): Promise<void> {
     excludeTables: env().SCHEMA_EXCLUDE,
     onResult: printResult,
   });
+  if (flags.report || flags.json) {
+    // The review report (docs/review-report.md): written whatever the checks found, since a failing change is the one to review.
+    const report = await buildReview({
+      root,
+      devUrl,
+      targetUrl,
+      rehearseOn: flags.rehearseOn,
+      lint: { latest: flags.latest, gitBase: flags.gitBase },
+      checks: results,
+      log: (line) => console.log(line),
+    });
+    for (const file of writeReview(report, { markdown: flags.report, json: flags.json })) console.log(`review report written: ${file}`);
+  }
   const failed = results.filter((result) => result.status === 'fail');
   if (failed.length > 0) {
     throw new CommandError(`db:check: ${failed.length} of ${results.length} checks failed: ${failed.map((r) => r.name).join(', ')}`);
@@ -49,6 +65,9 @@ interface Flags {
   devUrl?: string;
   latest?: number;
   gitBase?: string;
+  report?: string;
+  json?: string;
+  rehearseOn?: string;
 }
 
 function parseFlags(args: string[]): Flags {
@@ -62,13 +81,17 @@ function parseFlags(args: string[]): Flags {
         'dev-url': { type: 'string' },
         latest: { type: 'string' },
         'git-base': { type: 'string' },
+        report: { type: 'string' },
+        json: { type: 'string' },
+        'rehearse-on': { type: 'string' },
       },
     });
     const latest = values.latest === undefined ? undefined : Number(values.latest);
     if (latest !== undefined && !(Number.isInteger(latest) && latest > 0)) throw new Error('--latest takes a number > 0');
     if (latest && values['git-base']) throw new Error('--latest and --git-base exclude each other');
     if (values.env && !['local', 'neon'].includes(values.env)) throw new Error('--env is local or neon');
-    return { ...values, devUrl: values['dev-url'], gitBase: values['git-base'], latest };
+    if (values['rehearse-on'] && !(values.report || values.json)) throw new Error('--rehearse-on is for the review report: add --report <file.md> or --json <file>');
+    return { ...values, devUrl: values['dev-url'], gitBase: values['git-base'], rehearseOn: values['rehearse-on'], latest };
   } catch (error) {
     throw new CommandError(`${(error as Error).message}\n${usage}`, 2);
   }
