@@ -36,10 +36,10 @@ describe('the CI template', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-actionlint-'));
     try {
       const broken = path.join(dir, 'broken.yml');
-      writeFileSync(broken, readFileSync(files[0]!, 'utf8').replace('github.event.pull_request.number }}', 'github.event.pull_request.nubmer }}'));
+      writeFileSync(broken, readFileSync(files[0]!, 'utf8').replaceAll('github.event_name', 'github.event_nmae'));
       const run = await lint([broken]);
       expect(run.code).toBe(1);
-      expect(run.output).toMatch(/nubmer/);
+      expect(run.output).toMatch(/property "event_nmae" is not defined/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -104,7 +104,8 @@ describe("the template's scripts, against local Postgres", () => {
     expect(markdown).toMatch(/^## Migration review$/m);
     expect(markdown).toContain(`### \`${file}\``);
     expect(markdown).toMatch(/API: no breaking change/);
-    expect(markdown).not.toContain(new URL(branch).password);
+    expect(markdown).toContain(':***@');
+    expect(markdown).not.toContain(`:${new URL(branch).password}@`);
     // --rehearse-on applied the migration to the branch itself (the workflow resets the branch before each run).
     const onBranch = await adminQuery(branch, `SELECT 1 FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'website'`);
     expect(onBranch.rowCount).toBe(1);

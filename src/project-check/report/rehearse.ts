@@ -55,7 +55,8 @@ export async function rehearse(copyUrl: string, files: MigrationFile[], isNew: (
         }
       }
       if (report.transaction) {
-        report.heldUntilCommit = strongestLocks(held, await relationNames(main, held.map((lock) => lock.oid)));
+        // After a failure the transaction is aborted: names come from the other connection (relations it made are gone anyway).
+        report.heldUntilCommit = strongestLocks(held, await relationNames(failed ? monitor : main, held.map((lock) => lock.oid)));
         await main.query(failed ? 'ROLLBACK' : 'COMMIT');
       }
     }
