@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { resetScratchDatabase } from '../db/scratch.ts';
+import { resetScratchDatabase } from '../postgres/scratch.ts';
 import { loadSchemaFile } from './load-schema.ts';
-import { connectClient } from '../db/client.ts';
+import { connectClient } from '../postgres/client.ts';
 
 /**
  * A second scratch database beside the dev database (`<dev>_schema`, made on

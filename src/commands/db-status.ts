@@ -1,9 +1,9 @@
-import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow } from './atlas.ts';
-import { targetFlags } from './target-flags.ts';
+import { commandTargets } from './context.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { targetFlags } from '../atlas/flags.ts';
 
 /** `npm run db:status`: which migrations the database has, which are pending. */
 export default async function dbStatus(): Promise<void> {
-  const targets = await resolveTargets((line) => console.log(line));
+  const targets = await commandTargets();
   await atlasOrThrow(['migrate', 'status', ...targetFlags(targets)]);
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../atlas/locate.mjs';
+import { repoRoot } from '../project/paths.mjs';
 import { goTools, type GoToolName } from './tools.ts';
 
 /** Where built Go tools live: git-ignored, one file per pinned version, so a new pin builds anew. */

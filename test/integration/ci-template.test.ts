@@ -3,10 +3,10 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../../src/atlas/locate.mjs';
-import { atlasOrThrow } from '../../src/commands/atlas.ts';
+import { repoRoot } from '../../src/project/paths.mjs';
+import { atlasOrThrow } from '../../src/atlas/run.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
-import { targetFlags } from '../../src/commands/target-flags.ts';
+import { targetFlags } from '../../src/atlas/flags.ts';
 import { ensureTool } from '../../src/go-tools/ensure.ts';
 import { toolsDir } from '../../src/go-tools/locate.ts';
 import type { ReviewReport } from '../../src/project-check/report/model.ts';

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { atlasOrThrow } from '../../src/commands/atlas.ts';
+import { atlasOrThrow } from '../../src/atlas/run.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
-import { targetFlags } from '../../src/commands/target-flags.ts';
+import { targetFlags } from '../../src/atlas/flags.ts';
 import type { ReviewReport } from '../../src/project-check/report/model.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 import { runDbCheck, scratchRepo } from '../support/scratch-repo.ts';

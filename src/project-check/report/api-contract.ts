@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '../../atlas/locate.mjs';
+import { repoRoot } from '../../project/paths.mjs';
 import { ensureTool } from '../../go-tools/ensure.ts';
 import type { ApiChange, ApiDifference } from './model.ts';
 

@@ -1,4 +1,4 @@
-import type { Finding } from '../../check/finding.ts';
+import type { Finding } from '../../gate/finding.ts';
 
 /**
  * What `db:check --report/--json` tells a reviewer, as data: the JSON file

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { splitStatements } from '../../catalog/sql-statements.ts';
-import type { MigrationFile } from '../../check/migration-files.ts';
-import { lineAt } from '../../check/finding.ts';
-import { connectClient } from '../../db/client.ts';
+import { lineAt, splitStatements } from '../../project/sql-statements.ts';
+import type { MigrationFile } from '../../project/migration-files.ts';
+import { connectClient } from '../../postgres/client.ts';
 import { redactSecrets } from '../../config/redact.ts';
 import { expectedLock } from './expected-locks.ts';
 import { strongestLocks, unmeasuredLock, watchLocks, type RawLock } from './lock-watch.ts';

@@ -1,10 +1,10 @@
-import { gitBase, lintScope, type LintOptions } from '../../check/changed-migrations.ts';
-import type { Finding } from '../../check/finding.ts';
-import { gateMigrations } from '../../check/gate.ts';
-import { migrationFiles, type MigrationFile } from '../../check/migration-files.ts';
-import { pendingMigrations } from '../../check/pending.ts';
-import type { CheckResult } from '../../check/result.ts';
-import { makeWorkingCopy } from '../../check/working-copy.ts';
+import { gitBase, lintScope, type LintOptions } from '../changed-migrations.ts';
+import type { Finding } from '../../gate/finding.ts';
+import { gateMigrations } from '../../gate/gate.ts';
+import { migrationFiles, type MigrationFile } from '../../project/migration-files.ts';
+import { pendingMigrations } from '../../migrate/pending.ts';
+import type { CheckResult } from '../result.ts';
+import { makeWorkingCopy } from '../../catalog/working-copy.ts';
 import { redactSecrets } from '../../config/redact.ts';
 import { apiContractChange } from './api-contract.ts';
 import type { MigrationReport, Rehearsal, ReviewReport, Section } from './model.ts';

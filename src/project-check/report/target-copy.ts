@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { withClient } from '../../db/client.ts';
+import { withClient } from '../../postgres/client.ts';
 
 /**
  * Runs `work` on a throw-away copy of the target database, made on the same

@@ -1,9 +1,8 @@
-import { splitStatements } from '../../catalog/sql-statements.ts';
-import { dataImpact } from '../../check/data-impact.ts';
-import type { Finding } from '../../check/finding.ts';
-import { lineAt } from '../../check/finding.ts';
-import type { MigrationFile } from '../../check/migration-files.ts';
-import { withClient } from '../../db/client.ts';
+import { lineAt, splitStatements } from '../../project/sql-statements.ts';
+import { dataImpact } from '../../gate/data-impact.ts';
+import type { Finding } from '../../gate/finding.ts';
+import type { MigrationFile } from '../../project/migration-files.ts';
+import { withClient } from '../../postgres/client.ts';
 import { redactSecrets } from '../../config/redact.ts';
 
 /**
