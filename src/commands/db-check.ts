@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkProject } from '../project-check/check-project.ts';
+import type { GateVerdict } from '../gate/gate.ts';
 import type { CheckResult } from '../project-check/result.ts';
 import { projectConfig } from './context.ts';
 import { buildReview } from '../project-check/report/review.ts';
@@ -24,6 +25,7 @@ export default async function dbCheck(args: string[]): Promise<void> {
   const { devUrl, targetUrl } = await resolveCheckTargets(flags);
   const root = path.resolve(flags.dir ?? process.cwd());
   console.log(`db:check ${root}${targetUrl ? ` (live: ${redactSecrets(targetUrl)})` : ''}`);
+  let verdict: GateVerdict | undefined;
   const results = await checkProject({
     root,
     devUrl,
@@ -31,6 +33,7 @@ export default async function dbCheck(args: string[]): Promise<void> {
     lint: { latest: flags.latest, gitBase: flags.gitBase },
     excludeTables: projectConfig().SCHEMA_EXCLUDE,
     onResult: printResult,
+    onVerdict: (judged) => (verdict = judged),
   });
   if (flags.report || flags.json) {
     // The review report (docs/review-report.md): written whatever the checks found, since a failing change is the one to review.
@@ -41,6 +44,7 @@ export default async function dbCheck(args: string[]): Promise<void> {
       rehearseOn: flags.rehearseOn,
       lint: { latest: flags.latest, gitBase: flags.gitBase },
       checks: results,
+      verdict,
       log: (line) => console.log(line),
     });
     for (const file of writeReview(report, { markdown: flags.report, json: flags.json })) console.log(`review report written: ${file}`);

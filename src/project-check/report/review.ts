@@ -1,6 +1,6 @@
 import { gitBase, lintScope, type LintOptions } from '../changed-migrations.ts';
 import type { Finding } from '../../gate/finding.ts';
-import { gateMigrations } from '../../gate/gate.ts';
+import { gateMigrations, type GateVerdict } from '../../gate/gate.ts';
 import { migrationFiles, type MigrationFile } from '../../project/migration-files.ts';
 import { pendingMigrations } from '../../migrate/pending.ts';
 import type { CheckResult } from '../result.ts';
@@ -24,10 +24,13 @@ export interface ReviewOptions {
   lint?: LintOptions;
   /** db:check's results, repeated in the report. */
   checks: CheckResult[];
+  /** The gate's verdict db:check's lint check reached on the same files; judged again when absent. */
+  verdict?: GateVerdict | undefined;
   /** Progress lines (a build of oasdiff on first use). */
   log?: (line: string) => void;
 }
 
+const sameFiles = (a: string[], b: string[]) => a.length === b.length && a.every((name, i) => name === b[i]);
 const message = (error: unknown) => redactSecrets(error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 
 /**
@@ -46,7 +49,8 @@ export async function buildReview(options: ReviewOptions): Promise<ReviewReport>
   try {
     const all = migrationFiles(copy.root);
     const scoped = scope.latest > 0 ? all.slice(-scope.latest) : [];
-    const verdict = scoped.length ? await gateMigrations(copy.root, devUrl, scope.latest, root) : { blockers: [], warnings: [] };
+    const judged = options.verdict && sameFiles(options.verdict.files, scoped.map((file) => file.name)) ? options.verdict : undefined;
+    const verdict = judged ?? (scoped.length ? await gateMigrations(copy.root, devUrl, scope.latest, root) : { blockers: [], warnings: [] });
     const findings: Finding[] = [...verdict.blockers, ...verdict.warnings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 
     const migrations: MigrationReport[] = [];
