@@ -19,12 +19,13 @@ export async function withTargetCopy<T>(targetUrl: string, work: (copyUrl: strin
   const admin = async (sql: string) => withClient(maintenance.toString(), (client) => client.query(sql));
   try {
     await withClient(maintenance.toString(), async (client) => {
-      // A session that just closed (our own row counts) can linger for a moment: retry for a few seconds before saying so.
+      // Postgres waits 5 s for the template's other sessions before it fails; a session that just closed (our own
+      // row counts) can linger for a moment, so try again once more before saying so.
       for (let attempt = 1; ; attempt++) {
         try {
           return await client.query(`CREATE DATABASE ${client.escapeIdentifier(copy)} TEMPLATE ${client.escapeIdentifier(database)}`);
         } catch (error) {
-          if ((error as { code?: string }).code !== '55006' || attempt >= 25) throw error;
+          if ((error as { code?: string }).code !== '55006' || attempt >= 2) throw error;
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }
