@@ -48,11 +48,13 @@ export class AtlasStdoutFilter {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC (\x1b), a control character
 const noticeStart = /^(?:\x1b\[[0-9;]*m)*(?:Notice: This Atlas edition|To install the non-community version of Atlas)/m;
 
 /** Atlas's output without a trailing community-edition notice (and its colour codes). */
 export function withoutUpgradeNotice(text: string): string {
   const match = noticeStart.exec(text);
+  // eslint-disable-next-line no-control-regex -- as above: the colour codes Atlas prints
   return (match ? text.slice(0, match.index) : text).replace(/\x1b\[[0-9;]*m/g, '');
 }
 

@@ -44,6 +44,7 @@ async function createIfMissing(devUrl: string, declaredUrl: string): Promise<voi
       throw new Error(
         `could not create the scratch database ${name} beside the dev database (${(error as Error).message}): ` +
           `create it once by hand (CREATE DATABASE ${name}), empty, like the dev database`,
+        { cause: error },
       );
     }
   } finally {

@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { checkProject } from '../project-check/check-project.ts';
 import type { GateVerdict } from '../gate/gate.ts';
 import type { CheckResult } from '../project-check/result.ts';
-import { projectConfig } from './context.ts';
+import { commandTargets, projectConfig } from './context.ts';
+import { assertReachable } from '../postgres/reachable.ts';
 import { buildReview } from '../project-check/report/review.ts';
 import { writeReview } from '../project-check/report/write-report.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { commandTargets } from './context.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { requireDev } from '../atlas/flags.ts';
 
@@ -23,6 +23,9 @@ const usage = `Usage: npm run db:check -- [--dir <project>] [--url <live db> | -
 export default async function dbCheck(args: string[]): Promise<void> {
   const flags = parseFlags(args);
   const { devUrl, targetUrl } = await resolveCheckTargets(flags);
+  if (targetUrl) await assertReachable(targetUrl, flags.url ? '--url' : 'DATABASE_URL');
+  await assertReachable(devUrl, flags.devUrl ? '--dev-url' : 'ATLAS_DEV_URL');
+  if (flags.rehearseOn) await assertReachable(flags.rehearseOn, '--rehearse-on');
   const root = path.resolve(flags.dir ?? process.cwd());
   console.log(`db:check ${root}${targetUrl ? ` (live: ${redactSecrets(targetUrl)})` : ''}`);
   let verdict: GateVerdict | undefined;
@@ -94,7 +97,8 @@ function parseFlags(args: string[]): Flags {
     if (latest !== undefined && !(Number.isInteger(latest) && latest > 0)) throw new Error('--latest takes a number > 0');
     if (latest && values['git-base']) throw new Error('--latest and --git-base exclude each other');
     if (values.env && !['local', 'neon'].includes(values.env)) throw new Error('--env is local or neon');
-    if (values['rehearse-on'] && !(values.report || values.json)) throw new Error('--rehearse-on is for the review report: add --report <file.md> or --json <file>');
+    if (values['rehearse-on'] && !(values.report || values.json))
+      throw new Error('--rehearse-on is for the review report: add --report <file.md> or --json <file>');
     return { ...values, devUrl: values['dev-url'], gitBase: values['git-base'], rehearseOn: values['rehearse-on'], latest };
   } catch (error) {
     throw new CommandError(`${(error as Error).message}\n${usage}`, 2);

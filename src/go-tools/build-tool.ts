@@ -32,16 +32,27 @@ export async function buildTool(name: GoToolName, log: (line: string) => void = 
     );
   }
   const env = { ...process.env, GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0', GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'local' };
-  const download = spawnSync('go', ['mod', 'download', '-json', `${tool.module}@${tool.version}`], { cwd: tmpdir(), encoding: 'utf8', env });
+  const download = spawnSync('go', ['mod', 'download', '-json', `${tool.module}@${tool.version}`], {
+    cwd: tmpdir(),
+    encoding: 'utf8',
+    env,
+  });
   const info = JSON.parse(download.stdout || '{}') as { Sum?: string; Error?: string };
   if (download.status !== 0 || !info.Sum) {
-    throw new GoToolError(`go mod download ${tool.module}@${tool.version} failed: ${info.Error ?? download.stderr.trim()}. Check GOPROXY (${process.env.GOPROXY ?? 'default'}) and the network.`);
+    throw new GoToolError(
+      `go mod download ${tool.module}@${tool.version} failed: ${info.Error ?? download.stderr.trim()}. Check GOPROXY (${process.env.GOPROXY ?? 'default'}) and the network.`,
+    );
   }
-  if (info.Sum !== tool.sum) throw new GoToolError(`${tool.module}@${tool.version}: hash ${info.Sum} does not match the pin ${tool.sum} in src/go-tools/tools.ts; refusing to build it.`);
+  if (info.Sum !== tool.sum)
+    throw new GoToolError(
+      `${tool.module}@${tool.version}: hash ${info.Sum} does not match the pin ${tool.sum} in src/go-tools/tools.ts; refusing to build it.`,
+    );
 
   mkdirSync(toolsDir, { recursive: true });
   const gobin = mkdtempSync(path.join(toolsDir, `.build-${tool.name}-`));
-  say(`building ${tool.name} ${tool.version} with ${go.stdout.trim().replace(/^go version /, '')} (first time: a minute or more; later runs reuse it)`);
+  say(
+    `building ${tool.name} ${tool.version} with ${go.stdout.trim().replace(/^go version /, '')} (first time: a minute or more; later runs reuse it)`,
+  );
   const started = Date.now();
   const ticker = setInterval(() => say(`still building… ${Math.round((Date.now() - started) / 1000)}s`), 20_000);
   try {

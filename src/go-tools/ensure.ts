@@ -8,6 +8,10 @@ const building = new Map<GoToolName, Promise<string>>();
 export function ensureTool(name: GoToolName, log?: (line: string) => void): Promise<string> {
   const found = locateTool(name);
   if (found) return Promise.resolve(found);
-  if (!building.has(name)) building.set(name, buildTool(name, log).finally(() => building.delete(name)));
+  if (!building.has(name))
+    building.set(
+      name,
+      buildTool(name, log).finally(() => building.delete(name)),
+    );
   return building.get(name)!;
 }

@@ -25,7 +25,9 @@ const workflows = path.join(repoRoot, 'templates', 'github', 'workflows');
 describe('the CI template', () => {
   it('passes actionlint, which does fail a broken workflow', async () => {
     const actionlint = await ensureTool('actionlint');
-    const files = readdirSync(workflows).filter((f) => f.endsWith('.yml')).map((f) => path.join(workflows, f));
+    const files = readdirSync(workflows)
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => path.join(workflows, f));
     expect(files.length).toBeGreaterThan(0);
     // -shellcheck= -pyflakes=: the same verdict on every machine, whether or not those programs are installed.
     const lint = (targets: string[]) => runToEnd(actionlint, ['-no-color', '-shellcheck=', '-pyflakes=', ...targets], { cwd: repoRoot });
@@ -63,7 +65,8 @@ describe("the template's scripts, against local Postgres", () => {
     dev = await createDatabase(adminUrl, { empty: true });
     branch = await createDatabase(adminUrl); // the Neon branch of production: migrated, with rows
     production = await createDatabase(adminUrl);
-    for (const url of [branch, production]) await adminQuery(url, `INSERT INTO authors (name) VALUES ('Octavia E. Butler'), ('Ted Chiang')`);
+    for (const url of [branch, production])
+      await adminQuery(url, `INSERT INTO authors (name) VALUES ('Octavia E. Butler'), ('Ted Chiang')`);
     repo = scratchRepo({ runnable: true });
     cpSync(path.join(repoRoot, 'templates'), repo.file('templates'), { recursive: true });
     symlinkSync(toolsDir, repo.file('.tools'));
@@ -73,7 +76,13 @@ describe("the template's scripts, against local Postgres", () => {
     git('commit', '-qm', 'production');
     // The pull request: a column added the declarative way.
     git('checkout', '-qb', 'add-website');
-    writeFileSync(repo.file('schema.sql'), readFileSync(repo.file('schema.sql'), 'utf8').replace('  country    varchar(100),\n', '  country    varchar(100),\n  website    text,\n'));
+    writeFileSync(
+      repo.file('schema.sql'),
+      readFileSync(repo.file('schema.sql'), 'utf8').replace(
+        '  country    varchar(100),\n',
+        '  country    varchar(100),\n  website    text,\n',
+      ),
+    );
     await atlasOrThrow(['migrate', 'diff', 'add_website', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: repo.root });
     await typesFromMigrations(dev, repo.file('src', 'db'), false, repo.root);
     git('add', '-A');
@@ -107,11 +116,17 @@ describe("the template's scripts, against local Postgres", () => {
     expect(markdown).toContain(':***@');
     expect(markdown).not.toContain(`:${new URL(branch).password}@`);
     // --rehearse-on applied the migration to the branch itself (the workflow resets the branch before each run).
-    const onBranch = await adminQuery(branch, `SELECT 1 FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'website'`);
+    const onBranch = await adminQuery(
+      branch,
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'website'`,
+    );
     expect(onBranch.rowCount).toBe(1);
 
     // Merged: the push to main applies it to production, over the direct URL.
-    const before = await adminQuery(production, `SELECT 1 FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'website'`);
+    const before = await adminQuery(
+      production,
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'website'`,
+    );
     expect(before.rowCount).toBe(0);
     const apply = await script('apply.sh', { DIRECT_DATABASE_URL: production, ATLAS_DEV_URL: dev });
     expect(apply.output).toMatch(/db:apply: applied 1 migration\(s\): .*add_website/);

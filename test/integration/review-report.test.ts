@@ -31,7 +31,17 @@ async function schemaChange(name: string, change: (schema: string) => string): P
 }
 
 async function report(args: string[]): Promise<{ code: number; output: string; markdown: string; json: ReviewReport }> {
-  const run = await runDbCheck(['--dir', repo.root, '--dev-url', dev, '--report', repo.file('review.md'), '--json', repo.file('review.json'), ...args]);
+  const run = await runDbCheck([
+    '--dir',
+    repo.root,
+    '--dev-url',
+    dev,
+    '--report',
+    repo.file('review.md'),
+    '--json',
+    repo.file('review.json'),
+    ...args,
+  ]);
   return {
     ...run,
     markdown: readFileSync(repo.file('review.md'), 'utf8'),
@@ -56,11 +66,17 @@ describe('the review report', () => {
   beforeAll(async () => {
     target = await createDatabase(adminUrl);
     await adminQuery(target, `INSERT INTO authors (id, name) VALUES (1, 'Ursula K. Le Guin')`);
-    await adminQuery(
-      target,
-      `INSERT INTO books (title, author_id) SELECT t, 1 FROM unnest($1::text[]) AS t`,
-      [['Earthsea', 'The Dispossessed', 'Lavinia', 'Always Coming Home', 'The Lathe of Heaven', 'The Left Hand of Darkness', 'The Word for World Is Forest']],
-    );
+    await adminQuery(target, `INSERT INTO books (title, author_id) SELECT t, 1 FROM unnest($1::text[]) AS t`, [
+      [
+        'Earthsea',
+        'The Dispossessed',
+        'Lavinia',
+        'Always Coming Home',
+        'The Lathe of Heaven',
+        'The Left Hand of Darkness',
+        'The Word for World Is Forest',
+      ],
+    ]);
   });
   afterAll(async () => {
     await dropDatabase(adminUrl, target);
@@ -69,7 +85,9 @@ describe('the review report', () => {
   });
 
   it('for a narrowing change on a table with rows: rows touched, a failing rehearsal, then a passing one that rewrites the table', async () => {
-    const file = await schemaChange('narrow_title', (s) => s.replace('title      varchar(200) NOT NULL', 'title      varchar(20) NOT NULL'));
+    const file = await schemaChange('narrow_title', (s) =>
+      s.replace('title      varchar(200) NOT NULL', 'title      varchar(20) NOT NULL'),
+    );
 
     const first = await report(['--url', target]);
     expect(first.code).toBe(1); // the gate refuses the narrowing
@@ -86,13 +104,18 @@ describe('the review report', () => {
     expect(failing.error).toMatch(/value too long for type character varying\(20\)/);
     // It failed at once and released its lock: the lock its kind takes is shown, marked as not seen.
     expect(failing.locks).toContainEqual(expect.objectContaining({ relation: 'books', mode: 'AccessExclusiveLock' }));
-    expect(first.markdown).toMatch(/AccessExclusiveLock on `books` \(blocks every read and write of it(; expected for this statement, not seen)?\)/);
+    expect(first.markdown).toMatch(
+      /AccessExclusiveLock on `books` \(blocks every read and write of it(; expected for this statement, not seen)?\)/,
+    );
     expect(first.markdown).toContain(`\`${file}:${narrowing.line}\``);
     expect(first.markdown).toMatch(/Rehearsal \*\*failed\*\*: value too long/);
     // The copy is gone; the target is untouched.
     const copies = await adminQuery(adminUrl, `SELECT datname FROM pg_database WHERE datname LIKE '%rehearsal%'`);
     expect(copies.rows).toEqual([]);
-    const { rows } = await adminQuery(target, `SELECT character_maximum_length AS n FROM information_schema.columns WHERE table_name = 'books' AND column_name = 'title'`);
+    const { rows } = await adminQuery(
+      target,
+      `SELECT character_maximum_length AS n FROM information_schema.columns WHERE table_name = 'books' AND column_name = 'title'`,
+    );
     expect(rows[0].n).toBe(200);
 
     // The data fixed first, as the report says: now the rehearsal runs, and shows the rewrite and its lock.
@@ -104,9 +127,18 @@ describe('the review report', () => {
     expect(alter.error).toBeUndefined();
     expect(alter.ms).toBeGreaterThan(0);
     expect(alter.rewrites).toContainEqual(expect.objectContaining({ relation: 'books', kind: 'table' }));
-    expect(alter.locks).toContainEqual(expect.objectContaining({ relation: 'books', mode: 'AccessExclusiveLock', blocks: 'blocks every read and write of it', measured: true }));
+    expect(alter.locks).toContainEqual(
+      expect.objectContaining({
+        relation: 'books',
+        mode: 'AccessExclusiveLock',
+        blocks: 'blocks every read and write of it',
+        measured: true,
+      }),
+    );
     expect(second.json.migrations[0]!.findings.find((f) => f.source === 'bookshelf')!.rows.join()).toMatch(/0 of 7 non-null values/);
-    expect(second.markdown).toMatch(/\| \d+ \| `ALTER TABLE "books" ALTER COLUMN "title" TYPE character varying\(20\)[^|]*` \| [\d.]+ ms \| AccessExclusiveLock on `books`[^|]*\| \*\*yes\*\*: table `books`/);
+    expect(second.markdown).toMatch(
+      /\| \d+ \| `ALTER TABLE "books" ALTER COLUMN "title" TYPE character varying\(20\)[^|]*` \| [\d.]+ ms \| AccessExclusiveLock on `books`[^|]*\| \*\*yes\*\*: table `books`/,
+    );
     expect(second.markdown).toMatch(/Rehearsal ran every statement in \d+ ms; \*\*rewrote books\*\*; ACCESS EXCLUSIVE lock on books/);
     // The API: a shorter maxLength for a book's title breaks clients that send longer ones.
     expect(second.json.api.status).toBe('done');

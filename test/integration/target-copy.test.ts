@@ -27,7 +27,10 @@ describe('the copy of the target', () => {
     });
     expect(seen).toEqual([{ name: 'N. K. Jemisin' }]);
     expect(await copies()).toEqual([]);
-    const { rowCount } = await adminQuery(target, `SELECT 1 FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'bio'`);
+    const { rowCount } = await adminQuery(
+      target,
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'authors' AND column_name = 'bio'`,
+    );
     expect(rowCount).toBe(1);
   });
 

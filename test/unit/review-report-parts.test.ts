@@ -19,7 +19,10 @@ describe('statements', () => {
   });
 
   it('knows the lock each statement kind takes (the fallback when a lock could not be seen)', () => {
-    expect(expectedLock('ALTER TABLE "books" ALTER COLUMN "title" TYPE varchar(20)')).toEqual({ relation: 'books', mode: 'AccessExclusiveLock' });
+    expect(expectedLock('ALTER TABLE "books" ALTER COLUMN "title" TYPE varchar(20)')).toEqual({
+      relation: 'books',
+      mode: 'AccessExclusiveLock',
+    });
     expect(expectedLock('CREATE INDEX CONCURRENTLY i ON books (title)')).toEqual({ relation: 'books', mode: 'ShareUpdateExclusiveLock' });
     expect(expectedLock('CREATE INDEX i ON books (title)')).toEqual({ relation: 'books', mode: 'ShareLock' });
     expect(expectedLock('ALTER TABLE books VALIDATE CONSTRAINT c')).toEqual({ relation: 'books', mode: 'ShareUpdateExclusiveLock' });
@@ -81,7 +84,9 @@ const report: ReviewReport = {
   api: {
     status: 'done',
     base: 'origin/main',
-    breaking: [{ level: 'error', operation: 'POST', path: '/books', text: 'decreased the max length', id: 'request-property-max-length-decreased' }],
+    breaking: [
+      { level: 'error', operation: 'POST', path: '/books', text: 'decreased the max length', id: 'request-property-max-length-decreased' },
+    ],
     other: [{ level: 'info', operation: 'GET', path: '/books', text: 'changed something', id: 'x' }],
   },
   checks: [{ name: 'lint newest migrations', status: 'fail', reason: 'refused' }],
@@ -90,10 +95,17 @@ const report: ReviewReport = {
 describe('the Markdown', () => {
   it('leads with the verdict, keeps table cells whole and lists breaking API changes before the others', () => {
     const markdown = reviewMarkdown(report);
-    expect(markdown.split('\n').slice(0, 4)).toEqual(['<!-- bookshelf:review-report -->', '## Migration review', '', '❌ **db:check failed**: lint newest migrations']);
+    expect(markdown.split('\n').slice(0, 4)).toEqual([
+      '<!-- bookshelf:review-report -->',
+      '## Migration review',
+      '',
+      '❌ **db:check failed**: lint newest migrations',
+    ]);
     expect(markdown).toContain('- Rehearsal ran every statement in 12 ms; **rewrote books**; ACCESS EXCLUSIVE lock on books');
     expect(markdown).toContain('| 1 | `ALTER TABLE "books" ALTER COLUMN "title" TYPE character varying(20) USING a \\|\\| b` | 4.2 ms |');
-    expect(markdown).toContain('- ❌ refused `20261205000000_narrow.sql:1` narrows "books"."title" (bookshelf narrowing). If intended: `-- bookshelf:allow narrowing` in the file.');
+    expect(markdown).toContain(
+      '- ❌ refused `20261205000000_narrow.sql:1` narrows "books"."title" (bookshelf narrowing). If intended: `-- bookshelf:allow narrowing` in the file.',
+    );
     expect(markdown).toContain('  - "books"."title": 2 of 7 non-null values would be changed');
     expect(markdown.indexOf('**Breaking**')).toBeLessThan(markdown.indexOf('**Other changes**'));
     expect(markdown).toContain('- ❌ error `POST /books`: decreased the max length (request-property-max-length-decreased)');

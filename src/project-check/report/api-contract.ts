@@ -52,7 +52,9 @@ async function documentAt(projectRoot: string, ref: string, dir: string): Promis
   try {
     return await documentOf(dir);
   } catch (error) {
-    throw new Error(`the API document at ${ref} could not be built: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+    throw new Error(`the API document at ${ref} could not be built: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`, {
+      cause: error,
+    });
   }
 }
 
@@ -70,9 +72,11 @@ interface OasdiffChange {
 }
 
 async function oasdiffJson(binary: string, command: 'breaking' | 'changelog', old: string, now: string): Promise<OasdiffChange[]> {
-  const { stdout } = await run(binary, [command, old, now, '--format', 'json'], { maxBuffer: 1 << 26 }).catch((error: Error & { stderr?: string }) => {
-    throw new Error(`oasdiff ${command} failed: ${error.stderr?.trim() || error.message}`);
-  });
+  const { stdout } = await run(binary, [command, old, now, '--format', 'json'], { maxBuffer: 1 << 26 }).catch(
+    (error: Error & { stderr?: string }) => {
+      throw new Error(`oasdiff ${command} failed: ${error.stderr?.trim() || error.message}`, { cause: error });
+    },
+  );
   return (JSON.parse(stdout || '[]') as OasdiffChange[] | null) ?? [];
 }
 

@@ -55,7 +55,12 @@ export function watchLocks(monitor: pg.Client, pid: number): { stop: () => Promi
 }
 
 /** A lock known from the statement kind, not seen (expected-locks.ts). */
-export const unmeasuredLock = (relation: string, mode: string): LockHeld => ({ relation, mode, blocks: blocks[mode] ?? '', measured: false });
+export const unmeasuredLock = (relation: string, mode: string): LockHeld => ({
+  relation,
+  mode,
+  blocks: blocks[mode] ?? '',
+  measured: false,
+});
 
 /** The strongest lock per relation, named, strongest first. */
 export function strongestLocks(raw: RawLock[], names: Map<number, string>): LockHeld[] {

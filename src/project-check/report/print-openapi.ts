@@ -14,9 +14,12 @@ const app = (await import(pathToFileURL(path.join(root, 'src', 'http', 'app.ts')
   routes: (db: unknown) => unknown[];
 };
 /** Documentation needs the routes, not a database: any query would throw. */
-const noDatabase = new Proxy({}, {
-  get: () => {
-    throw new Error('documentation only: no database');
+const noDatabase = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('documentation only: no database');
+    },
   },
-});
+);
 process.stdout.write(`${JSON.stringify(app.apiDocument(app.routes(noDatabase)), null, 2)}\n`);

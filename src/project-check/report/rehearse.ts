@@ -35,7 +35,14 @@ export async function rehearse(copyUrl: string, files: MigrationFile[], isNew: (
     const pid = (await main.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     for (const file of files) {
       const statements = splitStatements(file.text).filter((statement) => !statement.metaCommand);
-      const report: RehearsedFile = { file: file.name, new: isNew(file.name), transaction: !file.noTransaction, statements: [], notRun: 0, heldUntilCommit: [] };
+      const report: RehearsedFile = {
+        file: file.name,
+        new: isNew(file.name),
+        transaction: !file.noTransaction,
+        statements: [],
+        notRun: 0,
+        heldUntilCommit: [],
+      };
       rehearsed.push(report);
       if (failed) {
         report.notRun = statements.length;
@@ -55,7 +62,13 @@ export async function rehearse(copyUrl: string, files: MigrationFile[], isNew: (
       }
       if (report.transaction) {
         // After a failure the transaction is aborted: names come from the other connection (relations it made are gone anyway).
-        report.heldUntilCommit = strongestLocks(held, await relationNames(failed ? monitor : main, held.map((lock) => lock.oid)));
+        report.heldUntilCommit = strongestLocks(
+          held,
+          await relationNames(
+            failed ? monitor : main,
+            held.map((lock) => lock.oid),
+          ),
+        );
         await main.query(failed ? 'ROLLBACK' : 'COMMIT');
       }
     }
@@ -81,7 +94,10 @@ async function runOne(main: pg.Client, monitor: pg.Client, pid: number, sql: str
   const known = new Set(heldBefore.map((lock) => `${lock.oid}:${lock.mode}`));
   const fresh = raw.filter((lock) => !known.has(`${lock.oid}:${lock.mode}`));
   // After an error the transaction is aborted (its locks held until ROLLBACK): name them from the other connection.
-  const names = await relationNames(error ? monitor : main, fresh.map((lock) => lock.oid));
+  const names = await relationNames(
+    error ? monitor : main,
+    fresh.map((lock) => lock.oid),
+  );
   const locks: LockHeld[] = strongestLocks(fresh, names);
   const expected = expectedLock(sql);
   // A failed statement released its locks before they could be seen; so may one outside a transaction that ended between two samples.

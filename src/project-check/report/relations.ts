@@ -17,7 +17,9 @@ export async function relationFiles(client: pg.Client): Promise<Map<number, Rela
       WHERE c.relkind IN ('r', 'm', 'i') AND c.relfilenode <> 0
         AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`,
   );
-  return new Map(rows.map((row) => [row.oid, { oid: row.oid, name: row.name, kind: row.relkind === 'i' ? 'index' : 'table', filenode: row.filenode }]));
+  return new Map(
+    rows.map((row) => [row.oid, { oid: row.oid, name: row.name, kind: row.relkind === 'i' ? 'index' : 'table', filenode: row.filenode }]),
+  );
 }
 
 /**
@@ -26,7 +28,10 @@ export async function relationFiles(client: pg.Client): Promise<Map<number, Rela
  * binary-compatible, a volatile default, VACUUM FULL, CLUSTER, TRUNCATE):
  * every row copied under the lock the statement holds.
  */
-export async function rewrittenSince(client: pg.Client, before: Map<number, RelationFile>): Promise<{ rewrites: Rewrite[]; after: Map<number, RelationFile> }> {
+export async function rewrittenSince(
+  client: pg.Client,
+  before: Map<number, RelationFile>,
+): Promise<{ rewrites: Rewrite[]; after: Map<number, RelationFile> }> {
   const after = await relationFiles(client);
   const changed = [...after.values()].filter((rel) => before.has(rel.oid) && before.get(rel.oid)!.filenode !== rel.filenode);
   const rewrites: Rewrite[] = [];
@@ -34,7 +39,10 @@ export async function rewrittenSince(client: pg.Client, before: Map<number, Rela
     const { rows } = await client.query<{ size: string }>(`SELECT pg_size_pretty(pg_relation_size($1::oid)) AS size`, [rel.oid]);
     rewrites.push({ relation: rel.name, kind: rel.kind, size: rows[0]!.size });
   }
-  return { rewrites: rewrites.sort((a, b) => (a.kind === b.kind ? a.relation.localeCompare(b.relation) : a.kind === 'table' ? -1 : 1)), after };
+  return {
+    rewrites: rewrites.sort((a, b) => (a.kind === b.kind ? a.relation.localeCompare(b.relation) : a.kind === 'table' ? -1 : 1)),
+    after,
+  };
 }
 
 /** Names for oids, as this session sees them (relations it just made included). */

@@ -49,8 +49,16 @@ export async function buildReview(options: ReviewOptions): Promise<ReviewReport>
   try {
     const all = migrationFiles(copy.root);
     const scoped = scope.latest > 0 ? all.slice(-scope.latest) : [];
-    const judged = options.verdict && sameFiles(options.verdict.files, scoped.map((file) => file.name)) ? options.verdict : undefined;
-    const verdict = judged ?? (scoped.length ? await gateMigrations(copy.root, devUrl, scope.latest, root) : { blockers: [], warnings: [] });
+    const judged =
+      options.verdict &&
+      sameFiles(
+        options.verdict.files,
+        scoped.map((file) => file.name),
+      )
+        ? options.verdict
+        : undefined;
+    const verdict =
+      judged ?? (scoped.length ? await gateMigrations(copy.root, devUrl, scope.latest, root) : { blockers: [], warnings: [] });
     const findings: Finding[] = [...verdict.blockers, ...verdict.warnings].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 
     const migrations: MigrationReport[] = [];
@@ -88,7 +96,12 @@ export async function buildReview(options: ReviewOptions): Promise<ReviewReport>
   }
 }
 
-async function rehearsal(options: ReviewOptions, workingRoot: string, all: MigrationFile[], scoped: MigrationFile[]): Promise<Section<Rehearsal>> {
+async function rehearsal(
+  options: ReviewOptions,
+  workingRoot: string,
+  all: MigrationFile[],
+  scoped: MigrationFile[],
+): Promise<Section<Rehearsal>> {
   if (scoped.length === 0) return { status: 'skipped', reason: 'no new migration to rehearse' };
   if (!options.targetUrl && !options.rehearseOn) {
     return { status: 'skipped', reason: 'no target: pass --url <database> (e.g. a Neon branch of production) or --rehearse-on <copy>' };
@@ -104,7 +117,8 @@ async function rehearsal(options: ReviewOptions, workingRoot: string, all: Migra
     return { status: 'done', on: where, ...run };
   };
   try {
-    if (options.rehearseOn) return await on(options.rehearseOn, `${redactSecrets(options.rehearseOn)} (--rehearse-on: the migrations are now applied there)`);
+    if (options.rehearseOn)
+      return await on(options.rehearseOn, `${redactSecrets(options.rehearseOn)} (--rehearse-on: the migrations are now applied there)`);
     return await withTargetCopy(options.targetUrl!, (copyUrl) =>
       on(copyUrl, 'a temporary copy of the target (CREATE DATABASE … TEMPLATE), dropped afterwards'),
     );

@@ -40,6 +40,7 @@ export async function withTargetCopy<T>(targetUrl: string, work: (copyUrl: strin
           : message;
     throw new Error(
       `could not copy the target for the rehearsal: ${why}. Give a copy to rehearse on instead: --rehearse-on <url> (e.g. a Neon branch of the target).`,
+      { cause: error },
     );
   }
   const copyUrl = new URL(targetUrl);

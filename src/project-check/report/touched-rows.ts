@@ -30,7 +30,10 @@ export function tableOfStatement(sql: string): string | null {
   const patterns = [
     new RegExp(String.raw`^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?${identifier}`, 'i'),
     new RegExp(String.raw`^(?:DROP|TRUNCATE)\s+TABLE\s+(?:IF\s+EXISTS\s+)?${identifier}`, 'i'),
-    new RegExp(String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")+"|[\w$]+)?\s*ON\s+(?:ONLY\s+)?${identifier}`, 'i'),
+    new RegExp(
+      String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")+"|[\w$]+)?\s*ON\s+(?:ONLY\s+)?${identifier}`,
+      'i',
+    ),
     new RegExp(String.raw`^(?:UPDATE|DELETE\s+FROM)\s+(?:ONLY\s+)?${identifier}`, 'i'),
   ];
   for (const pattern of patterns) {
