@@ -107,6 +107,7 @@ describe('the Markdown', () => {
       '- ❌ refused `20261205000000_narrow.sql:1` narrows "books"."title" (bookshelf narrowing). If intended: `-- bookshelf:allow narrowing` in the file.',
     );
     expect(markdown).toContain('  - "books"."title": 2 of 7 non-null values would be changed');
+    expect(markdown).toContain('Held until COMMIT, about 4.2 ms on this copy: AccessExclusiveLock on `books`.');
     expect(markdown.indexOf('**Breaking**')).toBeLessThan(markdown.indexOf('**Other changes**'));
     expect(markdown).toContain('- ❌ error `POST /books`: decreased the max length (request-property-max-length-decreased)');
   });

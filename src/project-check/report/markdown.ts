@@ -107,7 +107,11 @@ function rehearsalLines(file: RehearsedFile, rehearsal: Rehearsal): string[] {
   }
   if (file.notRun) lines.push(`| | ${file.notRun} more statement(s) not run after the failure | | | |`);
   if (file.transaction && file.heldUntilCommit.length) {
-    lines.push('', `Held until COMMIT: ${file.heldUntilCommit.map((l) => `${l.mode} on \`${l.relation}\``).join(', ')}.`);
+    const held = Math.round(file.statements.reduce((sum, s) => sum + s.ms, 0) * 10) / 10;
+    lines.push(
+      '',
+      `Held until COMMIT, about ${held} ms on this copy: ${file.heldUntilCommit.map((l) => `${l.mode} on \`${l.relation}\``).join(', ')}.`,
+    );
   }
   return lines;
 }
