@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectedLock } from '../../src/project-check/report/expected-locks.ts';
+import { strongestLocks } from '../../src/project-check/report/lock-watch.ts';
 import { reviewMarkdown } from '../../src/project-check/report/markdown.ts';
 import type { ReviewReport } from '../../src/project-check/report/model.ts';
 import { tableOfStatement, tableOfStatementAt } from '../../src/project-check/report/touched-rows.ts';
@@ -31,6 +32,25 @@ describe('statements', () => {
       mode: 'ShareRowExclusiveLock',
     });
     expect(expectedLock('CREATE TABLE t (id int)')).toBeNull();
+  });
+});
+
+describe('locks', () => {
+  it('keeps the strongest lock per relation, strongest first, and leaves out relations that lived only inside the statement', () => {
+    const names = new Map([
+      [1, 'books'],
+      [2, 'authors'],
+    ]);
+    const raw = [
+      { oid: 1, mode: 'AccessShareLock' },
+      { oid: 2, mode: 'RowExclusiveLock' },
+      { oid: 1, mode: 'AccessExclusiveLock' },
+      { oid: 3, mode: 'AccessExclusiveLock' }, // a rewrite's new heap, dropped by the time names are read
+    ];
+    expect(strongestLocks(raw, names)).toEqual([
+      { relation: 'books', mode: 'AccessExclusiveLock', blocks: 'blocks every read and write of it', measured: true },
+      { relation: 'authors', mode: 'RowExclusiveLock', blocks: 'blocks schema changes, not reads or writes', measured: true },
+    ]);
   });
 });
 

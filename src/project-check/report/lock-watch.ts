@@ -62,7 +62,12 @@ export const unmeasuredLock = (relation: string, mode: string): LockHeld => ({
   measured: false,
 });
 
-/** The strongest lock per relation, named, strongest first. */
+/**
+ * The strongest lock per relation, named, strongest first. A relation that
+ * has no name by the time it is asked for existed only inside the statement
+ * (the new heap of a table rewrite, swapped in and dropped): nobody else can
+ * wait on it, so it is left out.
+ */
 export function strongestLocks(raw: RawLock[], names: Map<number, string>): LockHeld[] {
   const best = new Map<number, string>();
   for (const { oid, mode } of raw) {
@@ -70,6 +75,7 @@ export function strongestLocks(raw: RawLock[], names: Map<number, string>): Lock
     if (current === undefined || strength.indexOf(mode) < strength.indexOf(current)) best.set(oid, mode);
   }
   return [...best.entries()]
-    .map(([oid, mode]) => ({ relation: names.get(oid) ?? `relation ${oid} (gone)`, mode, blocks: blocks[mode] ?? '', measured: true }))
+    .filter(([oid]) => names.has(oid))
+    .map(([oid, mode]) => ({ relation: names.get(oid)!, mode, blocks: blocks[mode] ?? '', measured: true }))
     .sort((a, b) => strength.indexOf(a.mode) - strength.indexOf(b.mode) || a.relation.localeCompare(b.relation));
 }
