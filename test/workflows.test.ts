@@ -25,5 +25,5 @@ describe('schema-change workflows (test/workflows/*.txtar)', () => {
     const dev = await createDatabase(adminUrl, { empty: true });
     cleanups.push(repo.dispose, () => dropDatabase(adminUrl, url), () => dropDatabase(adminUrl, dev));
     await runScript(path.join(dir, script), { work: repo.root, url, dev });
-  });
+  }, 600_000); // the team stories (two branches, a merge, a sync and back) replay migrations many times
 });

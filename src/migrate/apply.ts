@@ -7,6 +7,7 @@ import { CommandError } from '../errors/user-error.ts';
 import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { defaultEnv } from '../config/env.ts';
 import { backoffMs, failedVersion, isLockTimeout, withLockTimeout } from './lock-timeout.ts';
+import { describeUnknownRevisions, unknownRevisions } from './applied-revisions.ts';
 
 export interface ApplyOptions {
   /** The scratch (dev) database the gate replays migrations in; needed when any is pending. */
@@ -43,6 +44,8 @@ export class GateRefusal extends CommandError {
  */
 export async function judgePending(url: string, options: ApplyOptions): Promise<{ pending: string[]; verdict: GateVerdict | null }> {
   const root = options.root ?? repoRoot;
+  const unknown = await gateStep(() => unknownRevisions(url, migrationFiles(root).map((file) => file.name)));
+  if (unknown.length > 0) throw new CommandError(describeUnknownRevisions(unknown));
   const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
   const dev = requireDev(options, `the migration gate checks the ${pending.length} pending migration(s) on a scratch database before they run`);
