@@ -8,6 +8,7 @@ import { CommandError } from '../errors/user-error.ts';
 import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { runClientTypes } from '../project/client-types.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
+import { generatedFolders, restoringOnFailure } from '../project/restore-on-failure.ts';
 
 /**
  * `npm run db:diff -- <name>`: lets Atlas write the migration from migrations/
@@ -24,15 +25,24 @@ export default async function dbDiff(args: string[]): Promise<void> {
   const dev = requireDev(targets);
   // What bookshelf leaves out of schema.sql (a pg_dump file's \restrict, OWNER TO, ...), said once.
   for (const note of describeIgnored(schemaSource(readFileSync(path.join(repoRoot, 'schema.sql'), 'utf8')))) console.log(note);
-  const written = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
-  if (!written) return;
-
-  console.log('regenerating zapatos types');
-  await typesFromMigrations(dev, typesDir, false);
-  console.log('regenerating the typed client (src/client/api-types.ts)');
-  const client = await runClientTypes(repoRoot, 'write');
-  if (client.code !== 0) {
-    throw new CommandError(`The migration is written, but the typed client's types are not:\n${client.output}\nFix that, then run \`npm run client:types\`.`);
-  }
-  console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
+  // All or nothing: a failure on the way (even in the types or the typed client, after the migration was written)
+  // leaves the project as it was, src/client/ included.
+  const written = await restoringOnFailure(
+    repoRoot,
+    async () => {
+      const file = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
+      if (file) {
+        console.log('regenerating zapatos types');
+        await typesFromMigrations(dev, typesDir, false);
+        console.log('regenerating the typed client (src/client/api-types.ts)');
+        const client = await runClientTypes(repoRoot, 'write');
+        if (client.code !== 0) {
+          throw new CommandError(`The typed client's types could not be written:\n${client.output}\nFix that, then run \`npm run db:diff\` again.`);
+        }
+      }
+      return file;
+    },
+    [...generatedFolders, path.join('src', 'client')],
+  );
+  if (written) console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
 }

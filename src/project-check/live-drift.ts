@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
 import { readCatalog } from '../catalog/read.ts';
+import { UncomparedObjectsError } from '../catalog/uncompared.ts';
+import { withoutPopulatedness } from '../catalog/populated.ts';
 import { catalogOfMigrations } from '../catalog/states.ts';
 import { atlas, failureLine } from '../atlas/run.ts';
 import { targetFlags } from '../atlas/flags.ts';
@@ -46,8 +48,16 @@ export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUr
     const sql = diff.stdout.trim();
     const atlasDrift = sql === 'Schemas are synced, no changes to be made.' ? [] : sql.split('\n');
     // Everything else (views, functions, triggers, partitions, ...): Postgres' catalogs of both.
-    const applied = appliedRoot ? await catalogOfMigrations(devUrl, appliedRoot) : new Map();
-    const differences = compareCatalogs(applied, await readCatalog(liveUrl, { excludeTables }));
+    let differences;
+    try {
+      // The live database first: objects there that the catalog does not compare make "no drift" unsayable.
+      const live = await readCatalog(liveUrl, { excludeTables, uncompared: { source: 'the live database' } });
+      const applied = appliedRoot ? await catalogOfMigrations(devUrl, appliedRoot) : new Map();
+      differences = compareCatalogs(withoutPopulatedness(applied), withoutPopulatedness(live)); // REFRESH in production is not drift
+    } catch (error) {
+      if (error instanceof UncomparedObjectsError) return fail(name, `cannot tell drift: ${error.summary}`, [...error.details, pendingNote]);
+      throw error;
+    }
     const at = Current.startsWith('No ') ? 'no migration applied' : `at ${Current}`;
     if (atlasDrift.length === 0 && differences.length === 0) return pass(name, `no drift (${at}); ${pendingNote}`);
     return fail(name, `drift: the live database (${at}) was changed outside migrations/`, [
