@@ -161,7 +161,8 @@ function pathRegex(template: string): RegExp {
     .split(/(\{\w+\})/)
     .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}/?$`, 'i');
+  // Case-sensitive, as the server's routes are (issue 20: /AUTHORS is not /authors).
+  return new RegExp(`^${source}/?$`);
 }
 
 const validators = new Map<string, Promise<ResponseValidator>>();
