@@ -20,7 +20,7 @@ import { nonBlank, text } from './text.ts';
  * returned, accepted and documented with no edit; to keep clients from
  * writing one, add its name here: the one line.
  */
-export const readOnly = ['created_at'] as const; // set by the database (DEFAULT now())
+const readOnly = ['created_at'] as const; // set by the database (DEFAULT now())
 
 type Tables = typeof tables;
 export type TableName = keyof Tables;

@@ -20,7 +20,7 @@ const bodyErrors: Record<string, (error: { message: string; limit?: number }) =>
   'stream.encoding.set': () => new HttpProblem(500, 'Internal Server Error'),
 };
 
-export function toProblem(error: unknown): HttpProblem {
+function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   const type = (error as { type?: unknown })?.type;
   if (typeof type === 'string' && bodyErrors[type]) return bodyErrors[type](error as { message: string });

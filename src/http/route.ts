@@ -25,7 +25,7 @@ export interface HeaderSpec {
   schema: { type: 'string' | 'integer'; pattern?: string; minimum?: number };
 }
 
-export interface ResponseSpec {
+interface ResponseSpec {
   description: string;
   schema?: Schema;
   headers?: Record<string, HeaderSpec>;

@@ -60,7 +60,7 @@ export const NewBook = insertShape('books').openapi('NewBook');
 
 export const BookChanges = updateShape('books').openapi('BookChanges', { minProperties: 1 });
 
-export const FieldError = z
+const FieldError = z
   .object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })
   .openapi('FieldError');
 

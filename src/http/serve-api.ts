@@ -15,7 +15,7 @@ import { setSecurityHeaders } from './security-headers.ts';
 import { sendJson } from './send.ts';
 
 /** A path served by a later middleware (the OpenAPI document, the docs page), and its methods. */
-export interface ServedElsewhere {
+interface ServedElsewhere {
   path: string;
   methods: string[];
 }

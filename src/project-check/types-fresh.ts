@@ -5,7 +5,7 @@ import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 
 const name = 'zapatos types fresh';
-export const typesFile = path.join('src', 'db', 'zapatos', 'schema.d.ts');
+const typesFile = path.join('src', 'db', 'zapatos', 'schema.d.ts');
 const typesDir = path.join('src', 'db', 'zapatos');
 
 /**

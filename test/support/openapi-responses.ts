@@ -168,7 +168,7 @@ function pathRegex(template: string): RegExp {
 const validators = new Map<string, Promise<ResponseValidator>>();
 
 /** The validator for the document a server serves at `${baseUrl}/openapi.json` (fetched once per server). */
-export function validatorFor(baseUrl: string): Promise<ResponseValidator> {
+function validatorFor(baseUrl: string): Promise<ResponseValidator> {
   let validator = validators.get(baseUrl);
   if (!validator) {
     validator = fetch(`${baseUrl}/openapi.json`)
