@@ -12,7 +12,7 @@ import { call, startAppOnNewDatabase, type TestApp } from '../support/app.ts';
  * (redocly.yaml, .spectral.yaml: each rule switched off there says why).
  */
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '..', '..');
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
 
 let app: TestApp;

@@ -29,7 +29,7 @@ import { parseTxtar } from '../support/txtar.ts';
  * objects made by hand in a live database are reported as drift.
  */
 const adminUrl = inject('adminUrl');
-const corpus = path.join(import.meta.dirname, 'schema-corpus');
+const corpus = path.join(import.meta.dirname, '..', 'schema-corpus');
 const cases = readdirSync(corpus).filter((file) => file.endsWith('.txtar')).sort();
 let dev: string;
 
