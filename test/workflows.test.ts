@@ -19,7 +19,8 @@ afterEach(async () => {
 });
 
 describe('schema-change workflows (test/workflows/*.txtar)', () => {
-  it.each(scripts)('%s', async (script) => {
+  // A story runs Atlas, db:check and the API many times: minutes on a busy machine.
+  it.each(scripts)('%s', { timeout: 400_000 }, async (script) => {
     const repo = scratchRepo();
     const url = await createDatabase(adminUrl, { empty: true });
     const dev = await createDatabase(adminUrl, { empty: true });

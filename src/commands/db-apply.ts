@@ -6,6 +6,7 @@ import { redactSecrets } from '../config/redact.ts';
 import { applyMigrations, GateRefusal, judgePending } from '../db/migrate.ts';
 import { resolveTargets } from '../db/targets.ts';
 import { atlasOrThrow, CommandError } from './atlas.ts';
+import { npmTookDryRun } from './npm-dry-run.ts';
 import { targetFlags } from './target-flags.ts';
 
 const usage = 'Usage: npm run db:apply -- [--dry-run]';
@@ -56,6 +57,10 @@ function countRows(url: string, findings: Finding[]): Promise<string[]> {
 }
 
 function parseFlags(args: string[]): boolean {
+  if (npmTookDryRun()) {
+    console.log('db:apply: npm took --dry-run as its own flag (npm_config_dry_run=true): running as `npm run db:apply -- --dry-run`.');
+    return true;
+  }
   try {
     return parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } }).values['dry-run'] ?? false;
   } catch (error) {

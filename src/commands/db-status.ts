@@ -1,9 +1,26 @@
+import { repoRoot } from '../atlas/locate.mjs';
+import { env } from '../config/env.ts';
 import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow } from './atlas.ts';
-import { targetFlags } from './target-flags.ts';
+import { migrationStatus } from '../migrate/status.ts';
+import { CommandError } from './atlas.ts';
 
-/** `npm run db:status`: which migrations the database has, which are pending. */
+/**
+ * `npm run db:status`: which migrations the database has and which are
+ * pending, and (src/migrate/status.ts) files Atlas would skip, versions it
+ * applied that migrations/ lacks, a migration that stopped part way. Exits 1
+ * when any of those is found.
+ */
 export default async function dbStatus(): Promise<void> {
   const targets = await resolveTargets((line) => console.log(line));
-  await atlasOrThrow(['migrate', 'status', ...targetFlags(targets)]);
+  const { problems } = await migrationStatus({
+    root: repoRoot,
+    url: targets.migrate,
+    dev: targets.dev,
+    excludeTables: env().SCHEMA_EXCLUDE,
+    echo: true,
+  });
+  if (problems.length === 0) return;
+  console.log('');
+  for (const line of problems) console.log(line);
+  throw new CommandError('db:status: this database is not where its migrations say (see above); nothing was changed.');
 }

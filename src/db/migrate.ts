@@ -7,6 +7,7 @@ import { atlas, CommandError } from '../commands/atlas.ts';
 import { explainAtlasFailure } from '../commands/atlas-output.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import { env } from '../config/env.ts';
+import { assertAppliesInOrder } from '../migrate/out-of-order.ts';
 import { backoffMs, failedVersion, isLockTimeout, withLockTimeout } from './lock-timeout.ts';
 import { seed } from './seed.ts';
 
@@ -45,6 +46,9 @@ export class GateRefusal extends CommandError {
  */
 export async function judgePending(url: string, options: ApplyOptions): Promise<{ pending: string[]; verdict: GateVerdict | null }> {
   const root = options.root ?? repoRoot;
+  // Atlas skips a file older than the last applied version, silently; and reads
+  // an unreadable revisions table as "nothing applied". Both stop here.
+  await gateStep(() => assertAppliesInOrder(root, url));
   const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
   if (!options.dev) {

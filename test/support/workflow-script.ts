@@ -5,6 +5,7 @@ import { atlas } from '../../src/commands/atlas.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { atlasUrl } from '../../src/db/targets.ts';
+import { migrationStatus } from '../../src/migrate/status.ts';
 import pg from 'pg';
 import { call, startApp } from './app.ts';
 import { runToEnd } from './process.ts';
@@ -24,6 +25,7 @@ import { parseTxtar } from './txtar.ts';
  *   atlas <args>              the real Atlas, in $WORK
  *   api <METHOD> <path> [json] the API (src/http) on $URL, one request; output: status, then body
  *   db-check [args]           npm run db:check -- --dir $WORK --dev-url $DEV [args]
+ *   db-status                 what npm run db:status says about $URL (Atlas's status, then skipped/unknown/partial migrations); fails when it finds any
  *   db-apply                  the apply path of npm run db:apply (the gate, then Atlas with lock_timeout) on $URL, with $WORK's migrations
  *   sql <statement>           one statement on $URL; output: the command tag and row count, then the rows as JSON
  *   types                     zapatos types from $WORK's migrations into $WORK/src/db
@@ -63,6 +65,14 @@ export const commands: Record<string, Command> = {
   'db-check': async (ctx, args) => {
     const run = await runDbCheck(['--dir', ctx.work, '--dev-url', ctx.dev, ...args]);
     return { ok: run.code === 0, output: run.output };
+  },
+  'db-status': async (ctx) => {
+    try {
+      const { atlas: status, problems } = await migrationStatus({ root: ctx.work, url: ctx.url, dev: ctx.dev });
+      return { ok: problems.length === 0, output: [status, ...problems].join('\n') };
+    } catch (error) {
+      return { ok: false, output: (error as Error).message };
+    }
   },
   'db-apply': async (ctx) => {
     const lines: string[] = [];
