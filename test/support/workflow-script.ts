@@ -5,6 +5,7 @@ import { atlas } from '../../src/commands/atlas.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
 import { atlasUrl } from '../../src/db/targets.ts';
+import { resolveMigration } from '../../src/migrate/resolve.ts';
 import { migrationStatus } from '../../src/migrate/status.ts';
 import pg from 'pg';
 import { call, startApp } from './app.ts';
@@ -26,6 +27,7 @@ import { parseTxtar } from './txtar.ts';
  *   api <METHOD> <path> [json] the API (src/http) on $URL, one request; output: status, then body
  *   db-check [args]           npm run db:check -- --dir $WORK --dev-url $DEV [args]
  *   db-status                 what npm run db:status says about $URL (Atlas's status, then skipped/unknown/partial migrations); fails when it finds any
+ *   db-resolve <version> --applied|--rolled-back   npm run db:resolve on $URL, with $WORK's migrations
  *   db-apply                  the apply path of npm run db:apply (the gate, then Atlas with lock_timeout) on $URL, with $WORK's migrations
  *   sql <statement>           one statement on $URL; output: the command tag and row count, then the rows as JSON
  *   types                     zapatos types from $WORK's migrations into $WORK/src/db
@@ -70,6 +72,16 @@ export const commands: Record<string, Command> = {
     try {
       const { atlas: status, problems } = await migrationStatus({ root: ctx.work, url: ctx.url, dev: ctx.dev });
       return { ok: problems.length === 0, output: [status, ...problems].join('\n') };
+    } catch (error) {
+      return { ok: false, output: (error as Error).message };
+    }
+  },
+  'db-resolve': async (ctx, [version = '', flag = '']) => {
+    try {
+      const as = flag === '--applied' ? 'applied' : flag === '--rolled-back' ? 'rolled-back' : null;
+      if (!as) throw new Error(`db-resolve needs --applied or --rolled-back, not "${flag}"`);
+      const lines = await resolveMigration({ root: ctx.work, url: ctx.url, dev: ctx.dev, version, as });
+      return { ok: true, output: lines.join('\n') };
     } catch (error) {
       return { ok: false, output: (error as Error).message };
     }
