@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommandError } from '../commands/atlas.ts';
+import { redactSecrets } from '../config/redact.ts';
 import { withClient } from '../db/client.ts';
 
 /**
@@ -70,6 +71,13 @@ export class RevisionsUnreadable extends CommandError {
  */
 export async function readRevisions(url: string, projectRoot: string): Promise<Revision[]> {
   const schema = revisionsSchema(projectRoot);
+  return readFrom(url, schema).catch((error: unknown) => {
+    if (error instanceof CommandError) throw error;
+    throw new CommandError(`cannot read which migrations ${redactSecrets(url)} has applied: ${redactSecrets((error as Error).message)}`);
+  });
+}
+
+async function readFrom(url: string, schema: string): Promise<Revision[]> {
   return withClient(url, async (client) => {
     try {
       const { rows } = await client.query<{

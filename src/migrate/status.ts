@@ -1,5 +1,4 @@
-import { atlas, CommandError } from '../commands/atlas.ts';
-import { explainAtlasFailure } from '../commands/atlas-output.ts';
+import { atlasOrThrow } from '../commands/atlas.ts';
 import { targetFlags } from '../commands/target-flags.ts';
 import { compareTarget, describeSkipped, describeUnknown } from './out-of-order.ts';
 import { describePartial, inspectPartial } from './partial-migration.ts';
@@ -26,13 +25,10 @@ export interface StatusOptions {
  */
 export async function migrationStatus(options: StatusOptions): Promise<{ atlas: string; problems: string[] }> {
   const comparison = await compareTarget(options.root, options.url);
-  const run = await atlas(['migrate', 'status', ...targetFlags({ migrate: options.url, dev: options.dev })], {
+  const run = await atlasOrThrow(['migrate', 'status', ...targetFlags({ migrate: options.url, dev: options.dev })], {
     echo: options.echo ?? false,
     cwd: options.root,
   });
-  if (run.code !== 0) {
-    throw new CommandError(`atlas migrate status failed (exit ${run.code})\n${explainAtlasFailure(run.stderr, run.cwd) ?? run.stderr.trim()}`, run.code);
-  }
   const problems: string[] = [];
   if (comparison.skipped.length) problems.push(...describeSkipped(comparison.skipped, comparison.lastApplied ?? ''));
   if (comparison.unknown.length) problems.push(...describeUnknown(comparison.unknown));
