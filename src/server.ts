@@ -2,15 +2,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createLogger } from './config/logger.ts';
-import { databaseProblem } from './config/database-check.ts';
-import { env, type Env } from './config/env.ts';
+import { databaseProblem } from './postgres/connection-problem.ts';
+import type { Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
-import { writeAccess } from './config/write-access.ts';
+import { writeAccess } from './http/write-access.ts';
 import { assertCanListen, listenError } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
-import { applyMigrations, seedIfEmpty } from './db/migrate.ts';
+import { applyMigrations } from './migrate/apply.ts';
+import { seedIfEmpty } from './db/seed.ts';
 import { createPool } from './db/pool.ts';
-import { resolveTargets } from './db/targets.ts';
+import { resolveTargets } from './postgres/targets.ts';
 import { createApp } from './http/app.ts';
 import { createHttpServer } from './http/http-server.ts';
 
@@ -27,20 +28,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Env = env(), logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+export async function startServer(config: Env, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const auth = writeAccess(config); // refuses an open remote database before anything starts
   await assertCanListen(config.PORT, config.HOST);
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (targets.embedded || config.MIGRATE_ON_START) {
-    logger.info({ url: redactSecrets(targets.migrate) }, 'applying pending migrations');
-    await applyMigrations(targets.migrate, {
+    const { applied } = await applyMigrations(targets.migrate, {
       dev: targets.dev,
       log: (line) => logger.info(line),
       lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
       lockRetries: config.MIGRATION_LOCK_RETRIES,
       retryDelayMs: config.MIGRATION_LOCK_RETRY_DELAY_MS,
     });
+    if (applied.length > 0) logger.info({ url: redactSecrets(targets.migrate), applied }, `applied ${applied.length} migration(s)`);
   }
   const pool = createPool({
     url: targets.app,

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { repoRoot } from '../src/atlas/locate.mjs';
+import { repoRoot } from '../src/project/paths.mjs';
 import { freePort } from './support/free-port.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 import { runEntrypoint, type RunningProcess } from './support/process.ts';

@@ -3,7 +3,8 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtBinary, cliVersion, pinnedVersion, repoRoot } from '../src/atlas/locate.mjs';
+import { repoRoot } from '../src/project/paths.mjs';
+import { builtBinary, cliVersion, pinnedVersion } from '../src/atlas/locate.mjs';
 import { applyEdits, edits } from '../src/atlas/library-patches.mjs';
 import { atLeast, capabilities, opensPostgres16, parseVersion } from '../src/atlas/version.mjs';
 

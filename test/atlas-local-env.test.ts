@@ -1,8 +1,9 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { builtBinary, repoRoot } from '../src/atlas/locate.mjs';
-import { embeddedCredentials } from '../src/db/embedded.ts';
+import { repoRoot } from '../src/project/paths.mjs';
+import { builtBinary } from '../src/atlas/locate.mjs';
+import { embeddedCredentials } from '../src/postgres/embedded.ts';
 import { ownMigratedCluster, type MigratedCluster } from './support/cluster.ts';
 import { runToEnd } from './support/process.ts';
 import { scratchRepo } from './support/scratch-repo.ts';

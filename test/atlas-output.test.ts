@@ -2,9 +2,9 @@ import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { missingAnalyzers } from '../src/check/lint.ts';
-import { atlas, atlasOrThrow, failureLine } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { missingAnalyzers } from '../src/gate/lint.ts';
+import { atlas, atlasOrThrow, failureLine } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 import { scratchRepo } from './support/scratch-repo.ts';
 

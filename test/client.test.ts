@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import createClient from 'openapi-fetch';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { paths } from '../src/client/api-types.ts';
-import { clientTypes, typesPath } from '../src/client/generate.ts';
+import { clientTypes, typesPath } from '../src/commands/client-types.ts';
 import { startAppOnNewDatabase, type TestApp } from './support/app.ts';
 
 /**

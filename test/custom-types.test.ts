@@ -2,12 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { generateTypes } from '../src/db/generate-types.ts';
+import { generateTypes } from '../src/codegen/generate-types.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 
 /**
  * Columns of types zapatos does not know get real TypeScript types from
- * src/db/custom-types.ts (domains from their base type), written into the
+ * src/codegen/custom-types.ts (domains from their base type), written into the
  * generated folder with a do-not-edit header; a type with no mapping stops
  * db:types with its name, instead of an `any` in a file that says "please
  * edit". Composite and range types are their text form, a string.
@@ -35,7 +35,7 @@ const custom = (file: string) => readFileSync(path.join(out, 'zapatos', 'custom'
 
 it('a base type with no mapping stops, naming it and where to add it', async () => {
   await expect(generateTypes(url, out, () => {}, { tsvector: 'string' })).rejects.toThrow(
-    'The schema uses Postgres type(s) that have no TypeScript type: hstore. Add each to src/db/custom-types.ts',
+    'The schema uses Postgres type(s) that have no TypeScript type: hstore. Add each to src/codegen/custom-types.ts',
   );
 });
 

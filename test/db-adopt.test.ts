@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { repoRoot } from '../src/atlas/locate.mjs';
-import { checkProject } from '../src/check/check-project.ts';
+import { repoRoot } from '../src/project/paths.mjs';
+import { checkProject } from '../src/project-check/check-project.ts';
 import { runToEnd } from './support/process.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 

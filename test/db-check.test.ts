@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { checkProject } from '../src/check/check-project.ts';
-import type { CheckResult } from '../src/check/result.ts';
-import { atlasOrThrow } from '../src/commands/atlas.ts';
+import { checkProject } from '../src/project-check/check-project.ts';
+import type { CheckResult } from '../src/project-check/result.ts';
+import { atlasOrThrow } from '../src/atlas/run.ts';
 import { typesFromMigrations } from '../src/commands/db-types.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 import { runDbCheck, scratchRepo } from './support/scratch-repo.ts';
 

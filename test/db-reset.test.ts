@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, expect, inject, it } from 'vitest';
-import { embeddedCredentials, embeddedUrl, stopEmbedded } from '../src/db/embedded.ts';
+import { embeddedCredentials, embeddedUrl, stopEmbedded } from '../src/postgres/embedded.ts';
 import { ownCluster } from './support/cluster.ts';
 import { runEntrypoint } from './support/process.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import pg from 'pg';
-import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded } from '../src/db/embedded.ts';
+import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded } from '../src/postgres/embedded.ts';
 import { parseEnv } from '../src/config/env.ts';
 import { ownCluster } from './support/cluster.ts';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { atlasOrThrow } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { atlasOrThrow } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 import { runEntrypoint, runToEnd } from './support/process.ts';
 import { scratchRepo } from './support/scratch-repo.ts';

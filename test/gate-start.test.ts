@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
-import { atlasOrThrow } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
-import { embeddedCredentials, embeddedUrl } from '../src/db/embedded.ts';
-import { databaseNames } from '../src/db/targets.ts';
+import { atlasOrThrow } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
+import { embeddedCredentials, embeddedUrl } from '../src/postgres/embedded.ts';
+import { databaseNames } from '../src/postgres/targets.ts';
 import { ownCluster } from './support/cluster.ts';
 import { adminQuery } from './support/postgres.ts';
 import { runEntrypoint } from './support/process.ts';

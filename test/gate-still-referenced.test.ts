@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { formatFinding, type Finding } from '../src/check/finding.ts';
-import { gateMigrations } from '../src/check/gate.ts';
-import { atlasOrThrow } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { formatFinding, type Finding } from '../src/gate/finding.ts';
+import { gateMigrations } from '../src/gate/gate.ts';
+import { atlasOrThrow } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 import { scratchRepo } from './support/scratch-repo.ts';
 

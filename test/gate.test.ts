@@ -1,16 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { formatFinding } from '../src/check/finding.ts';
-import { gateMigrations } from '../src/check/gate.ts';
-import { squawkRules } from '../src/check/squawk-rules.ts';
+import { formatFinding } from '../src/gate/finding.ts';
+import { gateMigrations } from '../src/gate/gate.ts';
+import { squawkRules } from '../src/gate/squawk-rules.ts';
 import { readmePath } from '../src/commands/api-docs.ts';
-import { atlasOrThrow } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { atlasOrThrow } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 import { scratchRepo } from './support/scratch-repo.ts';
 
 /**
- * The migration gate (src/check/gate.ts), one case per hazard: a migration
+ * The migration gate (src/gate/gate.ts), one case per hazard: a migration
  * written into a scratch copy of the repository (after the committed ones,
  * and after `before`, a migration that sets the stage), then judged by the
  * real Atlas, the real squawk and the catalog of a real Postgres.

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/atlas/locate.mjs';
+import { repoRoot } from '../src/project/paths.mjs';
 import { parseEnv } from '../src/config/env.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { atlas, atlasOrThrow, type AtlasRun } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { atlas, atlasOrThrow, type AtlasRun } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 import { call, startApp } from './support/app.ts';
 import { scratchRepo } from './support/scratch-repo.ts';

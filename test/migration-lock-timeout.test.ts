@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { atlasOrThrow, CommandError } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { atlasOrThrow } from '../src/atlas/run.ts';
+import { CommandError } from '../src/errors/user-error.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { parseEnv } from '../src/config/env.ts';
-import { applyMigrations } from '../src/db/migrate.ts';
-import { withLockTimeout } from '../src/db/lock-timeout.ts';
+import { applyMigrations } from '../src/migrate/apply.ts';
+import { withLockTimeout } from '../src/migrate/lock-timeout.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 import { scratchRepo } from './support/scratch-repo.ts';

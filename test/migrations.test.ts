@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../src/atlas/locate.mjs';
-import { atlas } from '../src/commands/atlas.ts';
+import { repoRoot } from '../src/project/paths.mjs';
+import { atlas } from '../src/atlas/run.ts';
 import { typesFromMigrations } from '../src/commands/db-types.ts';
-import { atlasUrl } from '../src/db/targets.ts';
+import { atlasUrl } from '../src/atlas/flags.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 
 const adminUrl = inject('adminUrl');

@@ -3,8 +3,8 @@ import { inspect } from 'node:util';
 import { sql } from '@databases/pg';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atlas } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
+import { atlas } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
 import { createPool } from '../src/db/pool.ts';
 import { startTlsPostgres, type TlsPostgres } from './support/tls.ts';
 
@@ -54,7 +54,7 @@ describe('our pool (createPool) against a TLS-only Postgres', () => {
     expect((result as Error).message).toMatch(/verify|certificate/i);
   });
 
-  it('sslmode=require verifies the certificate too (see src/db/tls.ts)', async () => {
+  it('sslmode=require verifies the certificate too (see src/postgres/tls.ts)', async () => {
     const result = await connect(server.url('postgres', { sslmode: 'require', sslrootcert: server.certs.wrongCa }));
     expect(result).toBeInstanceOf(Error);
     expect((result as Error).message).toMatch(/verify|certificate/i);

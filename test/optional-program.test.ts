@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/atlas/locate.mjs';
+import { repoRoot } from '../src/project/paths.mjs';
 import { CHROMIUM, decideOptionalProgram, findProgram, PGBOUNCER } from './support/optional-program.ts';
 import { runToEnd } from './support/process.ts';
 

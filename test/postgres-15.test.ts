@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { repoRoot } from '../src/atlas/locate.mjs';
-import { checkProject } from '../src/check/check-project.ts';
-import { embeddedUrl, ensureDatabases } from '../src/db/embedded.ts';
+import { repoRoot } from '../src/project/paths.mjs';
+import { checkProject } from '../src/project-check/check-project.ts';
+import { embeddedUrl, ensureDatabases } from '../src/postgres/embedded.ts';
 import { call, startApp, type TestApp } from './support/app.ts';
 import { ownMigratedCluster, type MigratedCluster } from './support/cluster.ts';
 import { adminQuery } from './support/postgres.ts';

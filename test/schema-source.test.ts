@@ -4,11 +4,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadSchemaFile } from '../src/catalog/load-schema.ts';
 import { readCatalog } from '../src/catalog/read.ts';
-import { schemaSource, writeSchemaSource } from '../src/catalog/schema-source.ts';
-import { splitStatements } from '../src/catalog/sql-statements.ts';
-import { atlas } from '../src/commands/atlas.ts';
-import { targetFlags } from '../src/commands/target-flags.ts';
-import { onEmptyScratchDatabase } from '../src/db/scratch.ts';
+import { schemaSource, writeSchemaSource } from '../src/project/schema-source.ts';
+import { splitStatements } from '../src/project/sql-statements.ts';
+import { atlas } from '../src/atlas/run.ts';
+import { targetFlags } from '../src/atlas/flags.ts';
+import { onEmptyScratchDatabase } from '../src/postgres/scratch.ts';
 import { adminQuery, createDatabase, dropDatabase } from './support/postgres.ts';
 import { scratchRepo } from './support/scratch-repo.ts';
 

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { sql } from '@databases/pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../src/atlas/locate.mjs';
+import { repoRoot } from '../src/project/paths.mjs';
 import { createPool } from '../src/db/pool.ts';
 import { createApp } from '../src/http/app.ts';
 import { call, startAppOnNewDatabase, type JsonResponse, type TestApp } from './support/app.ts';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { parseEnv } from '../src/config/env.ts';
-import { embeddedCredentials, embeddedUrl } from '../src/db/embedded.ts';
+import { embeddedCredentials, embeddedUrl } from '../src/postgres/embedded.ts';
 import { ownCluster } from './support/cluster.ts';
 import { createDatabase, dropDatabase } from './support/postgres.ts';
 import { runEntrypoint } from './support/process.ts';

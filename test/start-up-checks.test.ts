@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { stopEmbedded } from '../src/db/embedded.ts';
+import { stopEmbedded } from '../src/postgres/embedded.ts';
 import { freePort } from './support/free-port.ts';
 import { withDatabase } from './support/postgres.ts';
 import { runEntrypoint } from './support/process.ts';

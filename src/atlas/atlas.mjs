@@ -3,12 +3,11 @@
 // update checks off. Reads .env like the npm scripts, so that atlas.hcl's
 // `local` env sees the same EMBEDDED_PG_PORT (real variables win).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { atlasEnv, locateAtlas, repoRoot } from './locate.mjs';
+import { atlasEnv, locateAtlas } from './locate.mjs';
+import { loadDotenv } from '../config/dotenv.mjs';
+import { repoRoot } from '../project/paths.mjs';
 
-const dotenv = path.join(repoRoot, '.env');
-if (existsSync(dotenv)) process.loadEnvFile(dotenv);
+loadDotenv(repoRoot);
 
 const found = locateAtlas();
 if (found.path === null) {

@@ -15,7 +15,8 @@ import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, renameSync, rm
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyEdits, edits, patchLabel } from './library-patches.mjs';
-import { atlasEnv, builtBinary, goModDir, locateAtlas, missingAtlasMessage, pinnedVersion, repoRoot, versionOf } from './locate.mjs';
+import { atlasEnv, builtBinary, goModDir, locateAtlas, missingAtlasMessage, pinnedVersion, versionOf } from './locate.mjs';
+import { repoRoot } from '../project/paths.mjs';
 
 const log = (line) => console.log(`[atlas] ${line}`);
 const libraryCopy = path.join(repoRoot, '.atlas', 'lib', 'atlas');

@@ -1,4 +1,3 @@
-export declare const repoRoot: string;
 export declare const goModDir: string;
 export declare const cliVersion: string;
 export declare const pinnedVersion: string;

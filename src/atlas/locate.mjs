@@ -10,19 +10,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../project/paths.mjs';
 import { patchLabel } from './library-patches.mjs';
 import { minimumVersion, opensPostgres16, parseVersion } from './version.mjs';
 
-/** The checkout this code runs from: the nearest directory above with src/atlas/go.mod (also from a bundle in dist/). */
-function findRepoRoot(start) {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'src', 'atlas', 'go.mod'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no src/atlas/go.mod above ${start}`);
-  }
-}
-
-export const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const goModDir = path.join(repoRoot, 'src', 'atlas');
 
 const goMod = () => readFileSync(path.join(goModDir, 'go.mod'), 'utf8');

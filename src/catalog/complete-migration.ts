@@ -1,15 +1,16 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeWorkingCopy } from '../check/working-copy.ts';
-import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
-import { targetFlags } from '../commands/target-flags.ts';
-import { resetScratchDatabase } from '../db/scratch.ts';
+import { makeWorkingCopy } from './working-copy.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { targetFlags } from '../atlas/flags.ts';
+import { resetScratchDatabase } from '../postgres/scratch.ts';
 import { compareCatalogs, describeDifference } from './compare.ts';
 import { hashMigrations, newMigration, removeMigration } from './migration-file.ts';
 import type { Catalog } from './object.ts';
 import { planAfterAtlas, planBeforeAtlas } from './plan.ts';
 import { readCatalog } from './read.ts';
-import { runScript, ScriptError } from './run-script.ts';
+import { runScript, ScriptError } from '../postgres/run-script.ts';
 import { ManualChange } from './statements.ts';
 import { catalogOfMigrations } from './states.ts';
 
@@ -86,7 +87,7 @@ async function complete(root: string, devUrl: string, file: string, atlasSql: st
     const before = planBeforeAtlas(old, declared);
     // The state after Atlas's statements, the quick way: the file so far as one script on top of `old`.
     try {
-      await runScript(devUrl, compose(atlasSql, before, []), `migrations/${file}`);
+      await runScript(devUrl, compose(atlasSql, before, []), `migrations/${file}`, { locate: false });
     } catch (error) {
       if (!(error instanceof ScriptError)) throw error;
       return await giveUp(`db:diff could not complete the migration: ${error.message}`);

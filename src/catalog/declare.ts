@@ -1,5 +1,5 @@
-import { atlasOrThrow } from '../commands/atlas.ts';
-import { atlasUrl } from '../db/targets.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { atlasUrl } from '../atlas/flags.ts';
 import type { Catalog, CatalogObject } from './object.ts';
 import { readCatalog } from './read.ts';
 

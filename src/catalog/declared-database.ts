@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { resetScratchDatabase } from '../db/scratch.ts';
+import { resetScratchDatabase } from '../postgres/scratch.ts';
 import { loadSchemaFile } from './load-schema.ts';
-import { connectClient } from '../db/client.ts';
+import { connectClient } from '../postgres/client.ts';
 
 /**
  * A second scratch database beside the dev database (`<dev>_schema`, made on
@@ -44,6 +44,7 @@ async function createIfMissing(devUrl: string, declaredUrl: string): Promise<voi
       throw new Error(
         `could not create the scratch database ${name} beside the dev database (${(error as Error).message}): ` +
           `create it once by hand (CREATE DATABASE ${name}), empty, like the dev database`,
+        { cause: error },
       );
     }
   } finally {

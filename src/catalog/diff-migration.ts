@@ -1,11 +1,12 @@
-import { atlasOrThrow, CommandError } from '../commands/atlas.ts';
-import { atlasUrl } from '../db/targets.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { atlasUrl } from '../atlas/flags.ts';
 import { completeMigration } from './complete-migration.ts';
 import { withSchemaLoaded } from './declared-database.ts';
-import { SchemaFileError } from './load-schema.ts';
+import { ScriptError } from '../postgres/run-script.ts';
 import { migrationFiles } from './migration-file.ts';
 import { readCatalog } from './read.ts';
-import { resetScratchDatabase } from '../db/scratch.ts';
+import { resetScratchDatabase } from '../postgres/scratch.ts';
 
 export interface DiffOptions {
   /** The project: atlas.hcl, schema.sql, migrations/. */
@@ -32,7 +33,7 @@ export async function diffMigration({ root, devUrl, name, atlasFlags, echo = tru
     await atlasOrThrow(['migrate', 'diff', name, '--to', atlasUrl(declaredUrl), ...atlasFlags], { echo, cwd: root });
     return readCatalog(declaredUrl);
   }).catch((error: unknown) => {
-    if (error instanceof SchemaFileError) throw new CommandError(`${error.message}\n(fix schema.sql and run the command again)`);
+    if (error instanceof ScriptError) throw new CommandError(`${error.message}\n(fix schema.sql and run the command again)`);
     throw error;
   });
   const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));

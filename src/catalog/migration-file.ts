@@ -1,14 +1,14 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { migrationNames } from '../project/migration-files.ts';
 import path from 'node:path';
-import { atlasOrThrow } from '../commands/atlas.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
 
 /**
  * The files of a project's migrations/ directory, through Atlas where
  * atlas.sum is involved: a new file is made by `atlas migrate new` and every
  * change is followed by `atlas migrate hash`, so atlas.sum always matches.
  */
-export const migrationFiles = (root: string) =>
-  new Set(readdirSync(path.join(root, 'migrations')).filter((file) => file.endsWith('.sql')));
+export const migrationFiles = (root: string) => new Set(migrationNames(root));
 
 /** Atlas's flag for the directory (no database is involved). */
 const dirFlag = ['--dir', 'file://migrations'];

@@ -1,6 +1,6 @@
 import type { Catalog, CatalogObject } from './object.ts';
 import { queries } from './queries.ts';
-import { connectClient } from '../db/client.ts';
+import { connectClient } from '../postgres/client.ts';
 
 /**
  * Everything a database's schemas hold, read from Postgres' own catalogs

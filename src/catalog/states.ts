@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { atlasOrThrow } from '../commands/atlas.ts';
-import { targetFlags } from '../commands/target-flags.ts';
-import { onEmptyScratchDatabase } from '../db/scratch.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { targetFlags } from '../atlas/flags.ts';
+import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
 import { loadSchemaFile } from './load-schema.ts';
 import type { Catalog } from './object.ts';
 import { readCatalog } from './read.ts';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Queryable } from '@databases/pg';
-import { repoRoot } from '../atlas/locate.mjs';
+import { repoRoot } from '../project/paths.mjs';
 import { apiDocument, routes } from '../http/app.ts';
 
 /**

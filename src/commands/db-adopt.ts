@@ -1,18 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../atlas/locate.mjs';
+import { repoRoot } from '../project/paths.mjs';
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
 import { declareSchema } from '../catalog/declare.ts';
 import { readCatalog } from '../catalog/read.ts';
 import { catalogOfMigrations, catalogOfSchemaFile } from '../catalog/states.ts';
-import { env } from '../config/env.ts';
+import { projectConfig } from './context.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow, CommandError } from './atlas.ts';
+import { commandTargets } from './context.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { CommandError } from '../errors/user-error.ts';
 import { typesFromMigrations } from './db-types.ts';
-import { requireDev, targetFlags } from './target-flags.ts';
+import { requireDev, targetFlags } from '../atlas/flags.ts';
+import { migrationNames } from '../project/migration-files.ts';
 
 const usage = 'Usage: npm run db:adopt -- [--url <database>] [--dev-url <scratch db>] [--dir <project>]';
 
@@ -29,11 +31,11 @@ const usage = 'Usage: npm run db:adopt -- [--url <database>] [--dev-url <scratch
  */
 export default async function dbAdopt(args: string[]): Promise<void> {
   const flags = parse(args);
-  const config = env();
+  const config = projectConfig();
   const root = path.resolve(flags.dir ?? repoRoot);
   const liveUrl = flags.url ?? config.DIRECT_DATABASE_URL ?? config.DATABASE_URL;
   if (!liveUrl) throw new CommandError(`db:adopt needs the database to adopt: --url <url>, or set DATABASE_URL.\n${usage}`, 2);
-  const existing = existsSync(path.join(root, 'migrations')) ? readdirSync(path.join(root, 'migrations')).filter((f) => f.endsWith('.sql')) : [];
+  const existing = migrationNames(root);
   if (existing.length > 0) {
     throw new CommandError(
       `migrations/ already holds ${existing.length} migration(s): db:adopt starts a project from an existing database. ` +
@@ -41,7 +43,7 @@ export default async function dbAdopt(args: string[]): Promise<void> {
       2,
     );
   }
-  const dev = flags.devUrl ?? requireDev(await resolveTargets((line) => console.log(line)));
+  const dev = flags.devUrl ?? requireDev(await commandTargets());
   const excludeTables = config.SCHEMA_EXCLUDE;
   console.log(`adopting ${redactSecrets(liveUrl)}${excludeTables.length ? ` (leaving out ${excludeTables.join(', ')})` : ''}`);
 

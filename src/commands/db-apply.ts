@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
-import { dataImpact } from '../check/data-impact.ts';
-import type { Finding } from '../check/finding.ts';
-import { describeVerdict } from '../check/gate.ts';
+import { dataImpact } from '../gate/data-impact.ts';
+import type { Finding } from '../gate/finding.ts';
+import { describeVerdict } from '../gate/gate.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { applyMigrations, GateRefusal, judgePending } from '../db/migrate.ts';
-import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow, CommandError } from './atlas.ts';
+import { applyMigrations, GateRefusal, judgePending } from '../migrate/apply.ts';
+import { commandTargets } from './context.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { targetFlags } from '../atlas/flags.ts';
 import { npmTookDryRun } from './npm-dry-run.ts';
-import { targetFlags } from './target-flags.ts';
 
 const usage = 'Usage: npm run db:apply -- [--dry-run]';
 
@@ -20,7 +21,7 @@ const usage = 'Usage: npm run db:apply -- [--dry-run]';
  */
 export default async function dbApply(args: string[] = []): Promise<void> {
   const dryRun = parseFlags(args);
-  const targets = await resolveTargets((line) => console.log(line));
+  const targets = await commandTargets();
   const options = { dev: targets.dev, echo: true, log: (line: string) => console.log(line), showWarnings: true };
   if (!dryRun) {
     try {

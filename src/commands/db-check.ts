@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkProject } from '../check/check-project.ts';
-import type { CheckResult } from '../check/result.ts';
-import { env } from '../config/env.ts';
+import { checkProject } from '../project-check/check-project.ts';
+import type { CheckResult } from '../project-check/result.ts';
+import { projectConfig } from './context.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { resolveTargets } from '../db/targets.ts';
-import { CommandError } from './atlas.ts';
-import { requireDev } from './target-flags.ts';
+import { commandTargets } from './context.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { requireDev } from '../atlas/flags.ts';
 
 const usage = `Usage: npm run db:check -- [--dir <project>] [--url <live db> | --env neon] [--dev-url <scratch db>]
                              [--latest <n> | --git-base <ref>]`;
@@ -26,7 +26,7 @@ export default async function dbCheck(args: string[]): Promise<void> {
     devUrl,
     targetUrl,
     lint: { latest: flags.latest, gitBase: flags.gitBase },
-    excludeTables: env().SCHEMA_EXCLUDE,
+    excludeTables: projectConfig().SCHEMA_EXCLUDE,
     onResult: printResult,
   });
   const failed = results.filter((result) => result.status === 'fail');
@@ -76,17 +76,17 @@ function parseFlags(args: string[]): Flags {
 
 /** The dev (scratch) database, and the live database if one was named. */
 async function resolveCheckTargets(flags: Flags): Promise<{ devUrl: string; targetUrl?: string | undefined }> {
-  const config = env();
+  const config = projectConfig();
   if (flags.env === 'neon') {
     const targetUrl = flags.url ?? config.DIRECT_DATABASE_URL ?? config.DATABASE_URL;
     if (!targetUrl) throw new CommandError('--env neon: set DIRECT_DATABASE_URL (or DATABASE_URL).', 2);
     return { devUrl: flags.devUrl ?? requireDev({ dev: config.ATLAS_DEV_URL }), targetUrl };
   }
   if (config.DATABASE_URL) {
-    const targets = await resolveTargets(() => {}, config);
+    const targets = await commandTargets(() => {}, config);
     return { devUrl: flags.devUrl ?? requireDev(targets), targetUrl: flags.url ?? targets.migrate };
   }
   // The embedded default: its scratch database, and no live target unless --url.
-  const devUrl = flags.devUrl ?? config.ATLAS_DEV_URL ?? requireDev(await resolveTargets((line) => console.log(line), config));
+  const devUrl = flags.devUrl ?? config.ATLAS_DEV_URL ?? requireDev(await commandTargets(undefined, config));
   return { devUrl, targetUrl: flags.url };
 }

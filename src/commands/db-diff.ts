@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../atlas/locate.mjs';
-import { describeIgnored, schemaSource } from '../catalog/schema-source.ts';
+import { repoRoot } from '../project/paths.mjs';
+import { describeIgnored, schemaSource } from '../project/schema-source.ts';
 import { diffMigration } from '../catalog/diff-migration.ts';
-import { resolveTargets } from '../db/targets.ts';
-import { CommandError } from './atlas.ts';
-import { requireDev, targetFlags } from './target-flags.ts';
+import { commandTargets } from './context.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
 
 /**
@@ -18,7 +18,7 @@ export default async function dbDiff(args: string[]): Promise<void> {
   if (!name || rest.length > 0 || !/^[a-z0-9_]+$/i.test(name)) {
     throw new CommandError('Usage: npm run db:diff -- <name>   (letters, digits and _; e.g. add_country_to_author)', 2);
   }
-  const targets = await resolveTargets((line) => console.log(line));
+  const targets = await commandTargets();
   const dev = requireDev(targets);
   // What bookshelf leaves out of schema.sql (a pg_dump file's \restrict, OWNER TO, ...), said once.
   for (const note of describeIgnored(schemaSource(readFileSync(path.join(repoRoot, 'schema.sql'), 'utf8')))) console.log(note);

@@ -1,6 +1,6 @@
-import { repoRoot } from '../atlas/locate.mjs';
+import { repoRoot } from '../project/paths.mjs';
 import { newMigration } from '../catalog/migration-file.ts';
-import { CommandError } from './atlas.ts';
+import { CommandError } from '../errors/user-error.ts';
 
 /**
  * `npm run db:new -- <name>`: an empty migration, already in atlas.sum, for

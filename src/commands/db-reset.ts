@@ -1,12 +1,14 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { env } from '../config/env.ts';
+import { projectConfig } from './context.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { stopEmbedded } from '../db/embedded.ts';
-import { applyMigrations, seedIfEmpty } from '../db/migrate.ts';
+import { stopEmbedded } from '../postgres/embedded.ts';
+import { applyMigrations } from '../migrate/apply.ts';
+import { seedIfEmpty } from '../db/seed.ts';
 import { createPool } from '../db/pool.ts';
-import { embeddedCluster, resolveTargets } from '../db/targets.ts';
-import { CommandError } from './atlas.ts';
+import { embeddedCluster } from '../postgres/targets.ts';
+import { commandTargets } from './context.ts';
+import { CommandError } from '../errors/user-error.ts';
 
 /**
  * `npm run db:reset`: throws the LOCAL embedded database away and starts
@@ -16,7 +18,7 @@ import { CommandError } from './atlas.ts';
  * cluster (a mistyped EMBEDDED_PG_DIR must not cost someone their files).
  */
 export default async function dbReset(): Promise<void> {
-  const config = env();
+  const config = projectConfig();
   if (config.DATABASE_URL) {
     throw new CommandError(
       `DATABASE_URL is set (${redactSecrets(config.DATABASE_URL)}): db:reset only wipes the local embedded database, never another one.\n` +
@@ -42,7 +44,7 @@ export default async function dbReset(): Promise<void> {
     console.log(`nothing to delete: ${dataDir} does not exist`);
   }
 
-  const targets = await resolveTargets((line) => console.log(line), config);
+  const targets = await commandTargets(undefined, config);
   await applyMigrations(targets.migrate, { dev: targets.dev, echo: true, log: (line) => console.log(line) });
   const pool = createPool({ url: targets.app, size: 1 });
   try {

@@ -1,10 +1,10 @@
 import { createPool } from '../db/pool.ts';
 import { seed } from '../db/seed.ts';
-import { resolveTargets } from '../db/targets.ts';
+import { commandTargets } from './context.ts';
 
 /** `npm run db:seed`: loads the guide's authors and books (safe to repeat). */
 export default async function dbSeed(): Promise<void> {
-  const targets = await resolveTargets((line) => console.log(line));
+  const targets = await commandTargets();
   const pool = createPool({ url: targets.app, size: 1 });
   try {
     const { authorsAdded, booksAdded } = await seed(pool);

@@ -1,8 +1,7 @@
-import { repoRoot } from '../atlas/locate.mjs';
-import { env } from '../config/env.ts';
-import { resolveTargets } from '../db/targets.ts';
+import { CommandError } from '../errors/user-error.ts';
 import { migrationStatus } from '../migrate/status.ts';
-import { CommandError } from './atlas.ts';
+import { repoRoot } from '../project/paths.mjs';
+import { commandTargets, projectConfig } from './context.ts';
 
 /**
  * `npm run db:status`: which migrations the database has and which are
@@ -11,12 +10,12 @@ import { CommandError } from './atlas.ts';
  * when any of those is found.
  */
 export default async function dbStatus(): Promise<void> {
-  const targets = await resolveTargets((line) => console.log(line));
+  const targets = await commandTargets();
   const { problems } = await migrationStatus({
     root: repoRoot,
     url: targets.migrate,
     dev: targets.dev,
-    excludeTables: env().SCHEMA_EXCLUDE,
+    excludeTables: projectConfig().SCHEMA_EXCLUDE,
     echo: true,
   });
   if (problems.length === 0) return;

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { repoRoot } from '../atlas/locate.mjs';
-import { generateTypes } from '../db/generate-types.ts';
-import { onEmptyScratchDatabase } from '../db/scratch.ts';
-import { resolveTargets } from '../db/targets.ts';
-import { atlasOrThrow } from './atlas.ts';
-import { requireDev, targetFlags } from './target-flags.ts';
+import { repoRoot } from '../project/paths.mjs';
+import { generateTypes } from '../codegen/generate-types.ts';
+import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
+import { commandTargets } from './context.ts';
+import { atlasOrThrow } from '../atlas/run.ts';
+import { requireDev, targetFlags } from '../atlas/flags.ts';
 
 export const typesDir = path.join(repoRoot, 'src', 'db');
 
@@ -23,7 +23,7 @@ export async function typesFromMigrations(devUrl: string, outDir: string, echo =
 
 /** `npm run db:types`: regenerates src/db/zapatos/schema.d.ts. */
 export default async function dbTypes(): Promise<void> {
-  const targets = await resolveTargets((line) => console.log(line));
+  const targets = await commandTargets();
   await typesFromMigrations(requireDev(targets), typesDir);
   console.log(`zapatos types written to ${path.relative(process.cwd(), path.join(typesDir, 'zapatos', 'schema.d.ts'))}`);
 }

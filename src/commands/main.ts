@@ -1,9 +1,5 @@
-import { SchemaFileError } from '../catalog/load-schema.ts';
-import { SchemaSourceError } from '../catalog/schema-source.ts';
-import { ConfigError } from '../config/env.ts';
-import { UnmappedTypeError } from '../db/generate-types.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { CommandError } from './atlas.ts';
+import { exitCodeOf, formatUserError } from '../errors/user-error.ts';
 
 /** `tsx src/commands/main.ts <command> [args]`: what the `db:*` npm scripts run. */
 const commands: Record<string, () => Promise<{ default: (args: string[]) => Promise<void> }>> = {
@@ -30,10 +26,9 @@ if (!load) {
 try {
   await (await load()).default(args);
 } catch (error) {
-  const known = [CommandError, ConfigError, SchemaSourceError, SchemaFileError, UnmappedTypeError].some((type) => error instanceof type);
-  const message = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`error: ${redactSecrets(message)}`);
+  // A UserError (errors/user-error.ts) is a message and what to do; anything else is a bug and shows its stack.
+  console.error(`error: ${redactSecrets(formatUserError(error))}`);
   // Exit now, with the code: nothing left open (a pool, a timer) may keep a
   // failed command alive or change how it ends.
-  process.exit(error instanceof CommandError ? error.exitCode : 1);
+  process.exit(exitCodeOf(error));
 }

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '../atlas/locate.mjs';
-import { embeddedMajors, type EmbeddedMajor } from '../db/embedded-majors.ts';
+import { UserError } from '../errors/user-error.ts';
+import { loadDotenv } from './dotenv.mjs';
+import { embeddedMajors, type EmbeddedMajor } from './embedded-majors.ts';
 
 /**
  * Everything bookshelf reads from the environment, validated once.
@@ -132,8 +131,12 @@ export type Env = z.infer<typeof schema>;
 /** Every variable bookshelf reads (the README lists them all). */
 export const configVariables = Object.keys(schema.shape) as (keyof Env)[];
 
-export class ConfigError extends Error {
+/** A variable that cannot work: every bad one is named, exit 1 before anything starts. */
+export class ConfigError extends UserError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super(message, { code: 'CONFIG_INVALID' });
+  }
 }
 
 /** Parses an environment; every bad variable is named in one error. */
@@ -148,12 +151,18 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
 
 let loaded: Env | undefined;
 
-/** The validated environment of this process (loads `.env` on first use). */
-export function env(): Env {
+/**
+ * The validated environment of this process, with `<root>/.env` loaded first
+ * (real variables win). Only entry points call it (src/main.ts, the commands);
+ * everything below takes its configuration as a parameter.
+ */
+export function env(root: string): Env {
   if (!loaded) {
-    const dotenv = path.join(repoRoot, '.env');
-    if (existsSync(dotenv)) process.loadEnvFile(dotenv);
+    loadDotenv(root);
     loaded = parseEnv(process.env);
   }
   return loaded;
 }
+
+/** The defaults, for callers (tests, benches) that pass no configuration of their own. */
+export const defaultEnv: Env = parseEnv({});

@@ -46,7 +46,7 @@ function urlEnd(text: string, start: number): number {
 }
 
 /** A host list with optional ports, then the path, query or fragment (or nothing): no credentials. */
-const hostsOnly = /^(?:\[[^\]\s]*\]|[^:/?#@\s,\[]*)(?::\d*)?(?:,(?:\[[^\]\s]*\]|[^:/?#@\s,\[]*)(?::\d*)?)*(?:[/?#]|$)/;
+const hostsOnly = /^(?:\[[^\]\s]*\]|[^:/?#@\s,[]*)(?::\d*)?(?:,(?:\[[^\]\s]*\]|[^:/?#@\s,[]*)(?::\d*)?)*(?:[/?#]|$)/;
 
 /**
  * The index (relative to the URL body) of the `@` that ends the credentials

@@ -1,7 +1,7 @@
 import databasesPg, { type ConnectionPool } from '@databases/pg';
 import { redactSecrets } from '../config/redact.ts';
 import { nameStatementsOn } from './named-statements.ts';
-import { tlsOptions } from './tls.ts';
+import { tlsOptions } from '../postgres/tls.ts';
 
 /**
  * The one connection pool of the process (@databases/pg).

@@ -1,4 +1,4 @@
-import type { ConnectionPool } from '@databases/pg';
+import { sql, type ConnectionPool } from '@databases/pg';
 import * as db from 'zapatos/db';
 import { run } from './run.ts';
 import { seedAuthors } from './seed-data.ts';
@@ -34,4 +34,12 @@ export async function seed(pool: ConnectionPool): Promise<SeedResult> {
     }
     return { authorsAdded, booksAdded };
   });
+}
+
+/** Seeds the guide's data only into a database with no authors yet. */
+export async function seedIfEmpty(pool: ConnectionPool): Promise<boolean> {
+  const [row] = await pool.query(sql`SELECT EXISTS (SELECT 1 FROM authors) AS any`);
+  if (row?.any) return false;
+  await seed(pool);
+  return true;
 }

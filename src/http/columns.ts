@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tables } from '../db/zapatos/api-shapes.ts';
-import type { ColumnShape } from '../db/generate-api-shapes.ts';
+import type { ColumnShape } from '../db/column-shape.ts';
 import { nonBlank, text } from './text.ts';
 
 /**

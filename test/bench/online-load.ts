@@ -46,7 +46,7 @@ export function startOnlineLoad({ baseUrl, authorIds, maxBookId, lanes, everyMs 
     for (let i = lane; running; i++) {
       const { kind, path, init } = requests[i % requests.length]!();
       const start = performance.now();
-      let ok = false;
+      let ok: boolean;
       let status = 0;
       try {
         const response = await fetch(baseUrl + path, init);

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../../src/atlas/locate.mjs';
+import { repoRoot } from '../../src/project/paths.mjs';
 import { processCpuSeconds } from './cpu.ts';
 import { startCpuSplit } from './cpu-split.ts';
 import { summariseProfile } from './cpuprofile.ts';

@@ -1,12 +1,12 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../../src/atlas/locate.mjs';
-import { checkProject } from '../../src/check/check-project.ts';
+import { repoRoot } from '../../src/project/paths.mjs';
+import { checkProject } from '../../src/project-check/check-project.ts';
 import { diffMigration } from '../../src/catalog/diff-migration.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
-import { targetFlags } from '../../src/commands/target-flags.ts';
-import { embeddedCredentials, embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
+import { targetFlags } from '../../src/atlas/flags.ts';
+import { embeddedCredentials, embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/postgres/embedded.ts';
 import { freePort } from '../support/free-port.ts';
 
 /**

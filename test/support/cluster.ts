@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
-import type { EmbeddedMajor } from '../../src/db/embedded-majors.ts';
+import { embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/postgres/embedded.ts';
+import { applyMigrations } from '../../src/migrate/apply.ts';
+import type { EmbeddedMajor } from '../../src/config/embedded-majors.ts';
 import { freePort } from './free-port.ts';
+import { reapWhenGone } from './reaper.ts';
 
 /**
- * A Postgres cluster of one test file's own (src/db/embedded.ts, in a temp
+ * A Postgres cluster of one test file's own (src/postgres/embedded.ts, in a temp
  * dir, on a free 127.0.0.1 port), for tests that do what the shared cluster
  * must not suffer: restart it, or run it with other server settings (TLS
  * only). Its password is random, so a test can assert it never leaks into
@@ -29,8 +30,9 @@ export async function ownCluster({
   major,
   password = `pw-${randomBytes(9).toString('hex')}`,
 }: { settings?: (dir: string) => Record<string, string>; major?: EmbeddedMajor; password?: string } = {}): Promise<OwnCluster> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-cluster-'));
+  const dir = mkdtempSync(path.join(process.env.BOOKSHELF_TEST_TMPDIR ?? tmpdir(), 'bookshelf-cluster-'));
   chmodSync(dir, 0o755);
+  reapWhenGone(path.join(dir, 'pg'), dir);
   const cluster: EmbeddedCluster = {
     dataDir: path.join(dir, 'pg'),
     port: await freePort(),

@@ -3,9 +3,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { embeddedCredentials, embeddedUrl, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/db/embedded.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
+import { embeddedCredentials, embeddedUrl, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/postgres/embedded.ts';
+import { applyMigrations } from '../../src/migrate/apply.ts';
 import { adminQuery, TEMPLATE_DB, withDatabase } from './postgres.ts';
+import { reapWhenGone } from './reaper.ts';
 
 /**
  * One Postgres for the whole run: TEST_DATABASE_URL (a server we may create
@@ -33,9 +34,10 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let dir: string | undefined;
   if (!adminUrl) {
-    dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-test-'));
+    dir = mkdtempSync(path.join(process.env.BOOKSHELF_TEST_TMPDIR ?? tmpdir(), 'bookshelf-test-'));
     chmodSync(dir, 0o755);
     cluster = { dataDir: path.join(dir, 'pg'), port: await freePort(), ...embeddedCredentials };
+    reapWhenGone(cluster.dataDir, dir); // an interrupted run (Ctrl-C, `| head`) runs no teardown
     await startEmbedded(cluster);
     adminUrl = embeddedUrl(cluster, 'postgres');
   }

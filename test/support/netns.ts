@@ -28,7 +28,7 @@ async function ip(args: string[]): Promise<string> {
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`ip ${args.join(' ')} failed: ${stderr || (error as Error).message}\n` +
-      'This test needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and iproute2 to create a network namespace.');
+      'This test needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and iproute2 to create a network namespace.', { cause: error });
   }
 }
 

@@ -128,7 +128,7 @@ log_disconnections = 0
         return;
       } catch (error) {
         await client.end().catch(() => {});
-        if (Date.now() - started > 15_000) throw new Error(`pgbouncer did not come up: ${(error as Error).message}\n${log()}`);
+        if (Date.now() - started > 15_000) throw new Error(`pgbouncer did not come up: ${(error as Error).message}\n${log()}`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { repoRoot } from '../../src/atlas/locate.mjs';
+import { repoRoot } from '../../src/project/paths.mjs';
 
 /**
  * Runs a project entrypoint (e.g. src/main.ts) in its own Node process, as

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../../src/atlas/locate.mjs';
+import { repoRoot } from '../../src/project/paths.mjs';
 import { runToEnd } from './process.ts';
 
 /** What a scratch copy of the repository holds: the schema workflow's files. */

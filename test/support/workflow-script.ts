@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../src/atlas/locate.mjs';
-import { atlas } from '../../src/commands/atlas.ts';
+import { repoRoot } from '../../src/project/paths.mjs';
+import { atlas } from '../../src/atlas/run.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
-import { applyMigrations } from '../../src/db/migrate.ts';
-import { atlasUrl } from '../../src/db/targets.ts';
+import { applyMigrations } from '../../src/migrate/apply.ts';
+import { atlasUrl } from '../../src/atlas/flags.ts';
 import { resolveMigration } from '../../src/migrate/resolve.ts';
 import { migrationStatus } from '../../src/migrate/status.ts';
 import pg from 'pg';

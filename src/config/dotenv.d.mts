@@ -1,0 +1,1 @@
+export declare function loadDotenv(root: string): void;

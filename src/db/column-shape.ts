@@ -1,0 +1,26 @@
+/**
+ * What the API knows of one column, as `npm run db:types` writes it into
+ * src/db/zapatos/api-shapes.ts (src/codegen/generate-api-shapes.ts) and
+ * src/http/columns.ts turns into validation and the OpenAPI document. The
+ * runtime reads this type; it never imports the generator.
+ */
+export interface ColumnShape {
+  /** Postgres' type name (of a domain: its base type's), e.g. int4, varchar, timestamptz, an enum's name. */
+  type: string;
+  /** For arrays: the element type. */
+  element?: string;
+  nullable: boolean;
+  /** The database fills it when omitted (a default, identity or generated column). */
+  hasDefault: boolean;
+  /** Identity or generated: the database always sets it. */
+  serverSet?: true;
+  /** varchar(n)/char(n): n. */
+  maxLength?: number;
+  /** numeric(p, s). */
+  precision?: number;
+  scale?: number;
+  /** An enum's values, in order. */
+  values?: string[];
+  /** Part of a foreign key: an id, so at least 1. */
+  references?: true;
+}

@@ -1,0 +1,133 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { locateAtlas } from '../atlas/locate.mjs';
+import { capabilities } from '../atlas/version.mjs';
+import { atlas, failureLine } from '../atlas/run.ts';
+import { targetFlags } from '../atlas/flags.ts';
+import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
+import type { Finding } from './finding.ts';
+import { lineAt } from '../project/sql-statements.ts';
+import { migrationFiles, type MigrationFile } from '../project/migration-files.ts';
+import { splitNewObjectsPrefix } from './new-objects-prefix.ts';
+
+/**
+ * Atlas's analyzers whose findings fail the gate (by diagnostic code
+ * prefix). Atlas itself only errors on destructive ones; the others it
+ * merely reports, so they are judged here. concurrent_index (PG) and naming
+ * (NM) findings are shown but do not fail (squawk judges index builds).
+ */
+const blocking: Record<string, string> = {
+  DS: 'destructive',
+  MF: 'data_depend',
+  BC: 'incompatible',
+  CD: 'condrop',
+};
+const analyzers: Record<string, string> = { ...blocking, PG: 'concurrent_index', NM: 'naming' };
+
+interface LintFile {
+  Name: string;
+  Text?: string;
+  Error?: string;
+  Reports?: { Text: string; Diagnostics?: { Pos: number; Text: string; Code: string }[] }[];
+}
+
+/**
+ * `atlas migrate lint` on the newest `latest` files, as findings. Opt-out:
+ * `-- atlas:nolint <analyzer>` as the file's first line (then an empty line)
+ * or on the line above the statement.
+ *
+ * Each file is linted on its own, in a copy of migrations/ where the file's
+ * leading statements that only create new objects (new-objects-prefix.ts:
+ * nothing Atlas's blocking analyzers can flag) run as a file of their own
+ * before it: Atlas inspects the whole schema after every statement it lints,
+ * so a 500-table first migration would otherwise take many minutes.
+ */
+export async function atlasLintFindings(projectRoot: string, devUrl: string, latest: number): Promise<Finding[]> {
+  if (latest === 0) return [];
+  const all = migrationFiles(projectRoot);
+  const findings: Finding[] = [];
+  for (let i = Math.max(0, all.length - latest); i < all.length; i++) {
+    findings.push(...(await lintOne(projectRoot, devUrl, all.slice(0, i), all[i]!)));
+  }
+  return findings;
+}
+
+async function lintOne(projectRoot: string, devUrl: string, before: MigrationFile[], file: MigrationFile): Promise<Finding[]> {
+  const copy = mkdtempSync(path.join(tmpdir(), 'bookshelf-lint-'));
+  try {
+    mkdirSync(path.join(copy, 'migrations'));
+    copyFileSync(path.join(projectRoot, 'atlas.hcl'), path.join(copy, 'atlas.hcl'));
+    for (const earlier of before) copyFileSync(earlier.path, path.join(copy, 'migrations', earlier.name));
+    const split = splitNewObjectsPrefix(file.text);
+    if (split.statements > 0) {
+      const version = file.name.split('_')[0]!;
+      // `<version>.0_…` sorts just before `<version>_…`: the prefix runs first, as part of the base.
+      writeFileSync(path.join(copy, 'migrations', `${version}.0_new_objects.sql`), `${split.prefix}\n`);
+    }
+    writeFileSync(path.join(copy, 'migrations', file.name), split.rest);
+    const hash = await atlas(['migrate', 'hash', ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: copy });
+    if (hash.code !== 0) throw new Error(`atlas migrate hash failed: ${failureLine(hash)}`);
+    const run = await onEmptyScratchDatabase(devUrl, () =>
+      atlas(['migrate', 'lint', ...targetFlags({ migrate: devUrl, dev: devUrl }), '--latest', '1', '--format', '{{ json .Files }}'], {
+        echo: false,
+        cwd: copy,
+      }),
+    );
+    return findingsOf(run, file);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function findingsOf(run: Awaited<ReturnType<typeof atlas>>, file: MigrationFile): Finding[] {
+  let files: LintFile[];
+  try {
+    files = JSON.parse(run.stdout.trim() || 'null') ?? [];
+  } catch {
+    throw new Error(`atlas migrate lint failed: ${failureLine(run)}`);
+  }
+  const findings: Finding[] = [];
+  for (const linted of files) {
+    if (linted.Error && !linted.Reports?.length) {
+      findings.push({ file: file.name, line: 1, source: 'atlas', rule: 'error', level: 'fail', message: linted.Error, optOut: '' });
+    }
+    for (const report of linted.Reports ?? []) {
+      for (const d of report.Diagnostics ?? []) {
+        const prefix = d.Code.slice(0, 2);
+        const analyzer = analyzers[prefix] ?? prefix;
+        findings.push({
+          file: file.name,
+          line: lineAt(file.text, d.Pos), // the linted text keeps every offset of the real file
+          source: 'atlas',
+          rule: `${d.Code}, ${analyzer}`,
+          level: blocking[prefix] ? 'fail' : 'warn',
+          message: d.Text,
+          optOut: `-- atlas:nolint ${analyzer}`,
+        });
+      }
+    }
+  }
+  if (findings.length === 0 && run.code !== 0) throw new Error(`atlas migrate lint failed: ${failureLine(run)}`);
+  return findings;
+}
+
+/**
+ * What the Atlas that runs cannot check, said rather than passed over in
+ * silence: open-source Atlas dropped its concurrent-index analyzer in
+ * v0.22.0 and its naming analyzer in v0.32.0.
+ */
+export function missingAnalyzers(): string[] {
+  const found = locateAtlas();
+  if (found.path === null) return [];
+  const can = capabilities(found.version);
+  const notes: string[] = [];
+  if (!can.concurrentIndexAnalyzer) {
+    notes.push(
+      `note: Atlas ${found.version} has no concurrent-index analyzer (PG101-PG103): a CREATE/DROP INDEX without CONCURRENTLY, ` +
+        'which blocks writes to the table while it builds, is not reported by Atlas here (squawk still reports it).',
+    );
+  }
+  if (!can.namingAnalyzer) notes.push(`note: Atlas ${found.version} has no naming analyzer (NM): index and constraint names are not checked.`);
+  return notes;
+}
