@@ -25,5 +25,5 @@ try {
   } else {
     logger.fatal(redactSecrets(error instanceof Error ? error.message : String(error)));
   }
-  process.exit(error instanceof UserError ? error.exitCode : 1);
+  process.exit(1);
 }

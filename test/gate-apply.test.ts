@@ -168,7 +168,7 @@ describe('a migrating npm start runs the same gate', () => {
   it('MIGRATE_ON_START=1 without a scratch database says what to set, and applies nothing', async () => {
     const server = runEntrypoint(repo.file('src', 'main.ts'), { DATABASE_URL: live, MIGRATE_ON_START: '1', PORT: '0', HOST: '127.0.0.1' });
     expect((await server.exited).code).toBe(1);
-    expect(server.output()).toContain('1 migration(s) pending, and the migration gate needs a scratch database');
+    expect(server.output()).toContain('the migration gate checks the 1 pending migration(s) on a scratch database before they run');
     expect(server.output()).toContain('set ATLAS_DEV_URL');
     expect(await state()).toEqual(untouched);
   });

@@ -7,11 +7,15 @@ export function targetFlags(targets: { migrate: string; dev?: string | undefined
   return flags;
 }
 
-export function requireDev(targets: { dev?: string | undefined }): string {
+/**
+ * The scratch (dev) database, or a CommandError saying why it is needed and how to set it.
+ * `why` names the step, e.g. "the migration gate checks the 2 pending migration(s) there before they run".
+ */
+export function requireDev(targets: { dev?: string | undefined }, why = 'Atlas diffs and replays migrations there'): string {
   if (!targets.dev) {
     throw new CommandError(
-      'ATLAS_DEV_URL is not set. With DATABASE_URL set, Atlas needs an empty scratch database of its own ' +
-        '(e.g. a Neon branch): set ATLAS_DEV_URL to it.',
+      `ATLAS_DEV_URL is not set. With DATABASE_URL set, ${why}: set ATLAS_DEV_URL to an empty scratch database of its own ` +
+        'that Atlas may wipe (on Neon: a branch), never one with data.',
       2,
     );
   }

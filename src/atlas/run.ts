@@ -73,11 +73,19 @@ export function atlas(args: string[], { echo = true, cwd = repoRoot }: AtlasOpti
 export async function atlasOrThrow(args: string[], options?: AtlasOptions): Promise<AtlasRun> {
   const result = await atlas(args, options);
   if (result.code !== 0) {
-    const explained = explainAtlasFailure(result.stderr, result.cwd);
-    const detail = explained ? `\n${explained}` : options?.echo === false ? `\n${(result.stderr || result.stdout).trim()}` : '';
-    throw new CommandError(`atlas ${args[0]} ${args[1] ?? ''} failed (exit ${result.code})${detail}`.replace(/\s+\(/, ' ('), result.code);
+    throw new CommandError(`atlas ${args[0]} ${args[1] ?? ''} failed (exit ${result.code})`.replace(/\s+\(/, ' (') + failureDetail(result, options?.echo ?? true), result.code);
   }
   return result;
+}
+
+/**
+ * What to show under "atlas … failed": the project's explanation of Atlas's error, else Atlas's own output
+ * when it was not already shown (echo off); each on its own line.
+ */
+export function failureDetail(run: AtlasRun, echoed: boolean): string {
+  const explained = explainAtlasFailure(run.stderr, run.cwd);
+  if (explained) return `\n${explained}`;
+  return echoed ? '' : `\n${(run.stderr || run.stdout).trim()}`;
 }
 
 /** Why a run failed, in one line: the project's explanation, else the last line Atlas printed (to stderr, else stdout). */

@@ -2,9 +2,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkProject } from '../project-check/check-project.ts';
 import type { CheckResult } from '../project-check/result.ts';
-import { projectConfig } from './context.ts';
+import { commandTargets, projectConfig } from './context.ts';
+import { assertReachable } from '../postgres/reachable.ts';
 import { redactSecrets } from '../config/redact.ts';
-import { commandTargets } from './context.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { requireDev } from '../atlas/flags.ts';
 
@@ -19,6 +19,8 @@ const usage = `Usage: npm run db:check -- [--dir <project>] [--url <live db> | -
 export default async function dbCheck(args: string[]): Promise<void> {
   const flags = parseFlags(args);
   const { devUrl, targetUrl } = await resolveCheckTargets(flags);
+  if (targetUrl) await assertReachable(targetUrl, flags.url ? '--url' : 'DATABASE_URL');
+  await assertReachable(devUrl, flags.devUrl ? '--dev-url' : 'ATLAS_DEV_URL');
   const root = path.resolve(flags.dir ?? process.cwd());
   console.log(`db:check ${root}${targetUrl ? ` (live: ${redactSecrets(targetUrl)})` : ''}`);
   const results = await checkProject({

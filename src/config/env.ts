@@ -11,7 +11,11 @@ const postgresUrl = z
   .string()
   .trim()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// or postgresql:// URL')
-  .refine((value) => URL.canParse(value), 'is not a valid URL');
+  .refine(
+    (value) => URL.canParse(value),
+    'is not a valid URL. If the user or password holds one of : / @ # ? % [ ] or a space, percent-encode it ' +
+      "(/ is %2F, : is %3A, @ is %40, # is %23): node -p 'encodeURIComponent(process.argv[1])' 'the-password'",
+  );
 
 /** A whole number in [min, max]; the message says so, instead of zod's "expected number, received NaN". */
 function integer(min: number, max: number) {

@@ -2,10 +2,9 @@ import { repoRoot } from '../project/paths.mjs';
 import { describeVerdict, gateMigrations, type GateVerdict } from '../gate/gate.ts';
 import { migrationFiles } from '../project/migration-files.ts';
 import { pendingMigrations } from './pending.ts';
-import { atlas } from '../atlas/run.ts';
+import { atlas, failureDetail } from '../atlas/run.ts';
 import { CommandError } from '../errors/user-error.ts';
-import { explainAtlasFailure } from '../atlas/output.ts';
-import { targetFlags } from '../atlas/flags.ts';
+import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { defaultEnv } from '../config/env.ts';
 import { assertAppliesInOrder } from './out-of-order.ts';
 import { backoffMs, failedVersion, isLockTimeout, withLockTimeout } from './lock-timeout.ts';
@@ -50,18 +49,12 @@ export async function judgePending(url: string, options: ApplyOptions): Promise<
   await gateStep(() => assertAppliesInOrder(root, url));
   const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
-  if (!options.dev) {
-    throw new CommandError(
-      `${pending.length} migration(s) pending, and the migration gate needs a scratch database to check them before they run: ` +
-        'set ATLAS_DEV_URL to an empty database Atlas may wipe (on Neon: a branch).',
-      2,
-    );
-  }
+  const dev = requireDev(options, `the migration gate checks the ${pending.length} pending migration(s) on a scratch database before they run`);
   const names = migrationFiles(root).map((file) => file.name);
   // Pending files are the newest ones (Atlas applies in order), so the gate
   // judges from the oldest pending file to the end.
   const latest = names.length - Math.max(0, names.indexOf(pending[0]!));
-  return { pending, verdict: await gateStep(() => gateMigrations(root, options.dev!, latest)) };
+  return { pending, verdict: await gateStep(() => gateMigrations(root, dev, latest)) };
 }
 
 /** A gate step that cannot run (Atlas refuses the directory, the dev database is away) stops the apply with its reason. */
@@ -117,9 +110,7 @@ async function applyWithBoundedLocks(url: string, root: string, options: ApplyOp
     const file = version ? migrationFiles(root).find((candidate) => candidate.name.startsWith(version)) : undefined;
     const statement = /executing statement "((?:[^"\\]|\\.)*)"/.exec(run.stderr)?.[1]?.replace(/\\(.)/g, '$1');
     if (!isLockTimeout(output)) {
-      const explained = explainAtlasFailure(run.stderr, run.cwd);
-      const detail = explained ? `\n${explained}` : options.echo ? '' : `\n${(run.stderr || run.stdout).trim()}`;
-      throw new CommandError(`atlas migrate apply failed (exit ${run.code})${detail}`, run.code);
+      throw new CommandError(`atlas migrate apply failed (exit ${run.code})${failureDetail(run, options.echo ?? false)}`, run.code);
     }
     const waited = `${file?.name ?? 'a migration'} waited longer than lock_timeout (${lockTimeoutMs} ms) for a lock` +
       (statement ? ` (${statement})` : ' (Atlas\'s own lock: another apply is running)');
