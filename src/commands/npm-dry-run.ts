@@ -5,8 +5,6 @@
  * migration would be applied for real. A command that changes a database
  * treats this as its own --dry-run.
  */
-export function npmTookDryRun(
-  environment: NodeJS.ProcessEnv = process.env,
-): boolean {
-  return environment.npm_config_dry_run === "true";
+export function npmTookDryRun(environment: NodeJS.ProcessEnv = process.env): boolean {
+  return environment.npm_config_dry_run === 'true';
 }

@@ -1,11 +1,6 @@
-import { migrationNames, versionOf } from "../project/migration-files.ts";
-import { CommandError } from "../errors/user-error.ts";
-import {
-  isBaseline,
-  isPartial,
-  readRevisions,
-  type Revision,
-} from "./revisions.ts";
+import { migrationNames, versionOf } from '../project/migration-files.ts';
+import { CommandError } from '../errors/user-error.ts';
+import { isBaseline, isPartial, readRevisions, type Revision } from './revisions.ts';
 
 /**
  * migrations/ against a target's revisions, file by file. Atlas v0.13.1
@@ -30,14 +25,9 @@ export interface RevisionsComparison {
 }
 
 /** Compares file names (migrations/*.sql) with the target's revisions. Versions compare as Atlas sorts them: as text. */
-export function compareWithRevisions(
-  fileNames: string[],
-  revisions: Revision[],
-): RevisionsComparison {
+export function compareWithRevisions(fileNames: string[], revisions: Revision[]): RevisionsComparison {
   const files = [...fileNames].sort();
-  const appliedVersions = new Set(
-    revisions.map((revision) => revision.version),
-  );
+  const appliedVersions = new Set(revisions.map((revision) => revision.version));
   const versions = [...appliedVersions].sort();
   const lastApplied = versions.at(-1) ?? null;
   const baseline =
@@ -47,34 +37,26 @@ export function compareWithRevisions(
       .sort()
       .at(-1) ?? null;
   const fileVersions = new Set(files.map(versionOf));
-  const done = (name: string) =>
-    appliedVersions.has(versionOf(name)) ||
-    (baseline !== null && versionOf(name) <= baseline);
-  const before = (name: string) =>
-    lastApplied !== null && versionOf(name) <= lastApplied;
+  const done = (name: string) => appliedVersions.has(versionOf(name)) || (baseline !== null && versionOf(name) <= baseline);
+  const before = (name: string) => lastApplied !== null && versionOf(name) <= lastApplied;
   return {
     lastApplied,
     skipped: files.filter((name) => before(name) && !done(name)),
     pending: files.filter((name) => !before(name)),
-    unknown: revisions.filter(
-      (revision) => !fileVersions.has(revision.version),
-    ),
+    unknown: revisions.filter((revision) => !fileVersions.has(revision.version)),
     expected: files.filter(before),
     partial: revisions.find(isPartial) ?? null,
   };
 }
 
 /** What to do about files Atlas skips, one line a file, then the ways out. */
-export function describeSkipped(
-  skipped: string[],
-  lastApplied: string,
-): string[] {
+export function describeSkipped(skipped: string[], lastApplied: string): string[] {
   return [
     `${skipped.length} migration file(s) sort before ${lastApplied}, the last version this database applied, and were never applied to it; ` +
       'Atlas never runs such a file (it reports "Already at latest version"):',
     ...skipped.map((name) => `  migrations/${name}`),
     "Give each a version after the applied ones: `npm run db:rebase` (moves this branch's new migrations after the base branch's), " +
-      "or by hand `git mv migrations/<old>.sql migrations/<new version>_<name>.sql` with a version later than " +
+      'or by hand `git mv migrations/<old>.sql migrations/<new version>_<name>.sql` with a version later than ' +
       `${lastApplied}, then \`npx atlas migrate hash --env local\`; then \`npm run db:apply\`.`,
   ];
 }
@@ -83,11 +65,8 @@ export function describeSkipped(
 export function describeUnknown(unknown: Revision[]): string[] {
   return [
     `this database applied ${unknown.length} migration(s) that migrations/ does not have (another branch's, or a deleted file):`,
-    ...unknown.map(
-      (revision) =>
-        `  ${revision.version}${revision.description ? ` (${revision.description})` : ""}`,
-    ),
-    "Merge the branch that has them (then `npm run db:rebase` if versions interleave), restore the file(s) " +
+    ...unknown.map((revision) => `  ${revision.version}${revision.description ? ` (${revision.description})` : ''}`),
+    'Merge the branch that has them (then `npm run db:rebase` if versions interleave), restore the file(s) ' +
       '(`git log --all -- "migrations/<version>_*"`), or on the local database `npm run db:reset`.',
   ];
 }
@@ -99,26 +78,19 @@ export function describeUnknown(unknown: Revision[]): string[] {
  */
 class SkippedMigrations extends CommandError {
   constructor(readonly comparison: RevisionsComparison) {
-    super(
-      `refusing to apply: nothing was applied.\n${describeSkipped(comparison.skipped, comparison.lastApplied ?? "").join("\n")}`,
-    );
+    super(`refusing to apply: nothing was applied.\n${describeSkipped(comparison.skipped, comparison.lastApplied ?? '').join('\n')}`);
   }
 }
 
 /** Refuses to apply onto a database that ran migrations this checkout does not have. */
 class UnknownRevisions extends CommandError {
   constructor(readonly comparison: RevisionsComparison) {
-    super(
-      `refusing to apply: nothing was applied.\n${describeUnknown(comparison.unknown).join("\n")}`,
-    );
+    super(`refusing to apply: nothing was applied.\n${describeUnknown(comparison.unknown).join('\n')}`);
   }
 }
 
 /** migrations/ of `projectRoot` against the revisions of the database at `url`. */
-export async function compareTarget(
-  projectRoot: string,
-  url: string,
-): Promise<RevisionsComparison> {
+export async function compareTarget(projectRoot: string, url: string): Promise<RevisionsComparison> {
   const revisions = await readRevisions(url, projectRoot);
   return compareWithRevisions(migrationNames(projectRoot), revisions);
 }
@@ -128,10 +100,7 @@ export async function compareTarget(
  * run on top of migrations this checkout lacks; also when the role cannot
  * read the revisions (RevisionsUnreadable).
  */
-export async function assertAppliesInOrder(
-  projectRoot: string,
-  url: string,
-): Promise<RevisionsComparison> {
+export async function assertAppliesInOrder(projectRoot: string, url: string): Promise<RevisionsComparison> {
   const comparison = await compareTarget(projectRoot, url);
   if (comparison.skipped.length > 0) throw new SkippedMigrations(comparison);
   if (comparison.unknown.length > 0) throw new UnknownRevisions(comparison);

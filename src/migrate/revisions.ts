@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { CommandError } from "../errors/user-error.ts";
-import { redactSecrets } from "../config/redact.ts";
-import { withClient } from "../postgres/client.ts";
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CommandError } from '../errors/user-error.ts';
+import { redactSecrets } from '../config/redact.ts';
+import { withClient } from '../postgres/client.ts';
 
 /**
  * One row of Atlas's revisions table: what a target database has applied.
@@ -28,12 +28,10 @@ export interface Revision {
 const baselineBit = 1;
 
 /** A baseline revision stands for every file up to its version (`atlas migrate apply --baseline`, db:adopt). */
-export const isBaseline = (revision: Revision): boolean =>
-  (revision.type & baselineBit) !== 0;
+export const isBaseline = (revision: Revision): boolean => (revision.type & baselineBit) !== 0;
 
 /** The revision of a file that stopped part way (its error is recorded, or not all statements ran). */
-export const isPartial = (revision: Revision): boolean =>
-  revision.error !== "" || revision.applied < revision.total;
+export const isPartial = (revision: Revision): boolean => revision.error !== '' || revision.applied < revision.total;
 
 /**
  * Where Atlas keeps the revisions: the schema named by `revisions_schema` in
@@ -41,16 +39,13 @@ export const isPartial = (revision: Revision): boolean =>
  * same name), so it is found whatever `search_path` the URL carries.
  */
 export function revisionsSchema(projectRoot: string): string {
-  let hcl = "";
+  let hcl = '';
   try {
-    hcl = readFileSync(path.join(projectRoot, "atlas.hcl"), "utf8");
+    hcl = readFileSync(path.join(projectRoot, 'atlas.hcl'), 'utf8');
   } catch {
     // No project file: Atlas's own default schema for a schema-scoped URL is the URL's; ours is named in atlas.hcl.
   }
-  return (
-    /^\s*revisions_schema\s*=\s*"([^"]+)"/m.exec(hcl)?.[1] ??
-    "atlas_schema_revisions"
-  );
+  return /^\s*revisions_schema\s*=\s*"([^"]+)"/m.exec(hcl)?.[1] ?? 'atlas_schema_revisions';
 }
 
 /** The role cannot read the revisions table: which migrations the database has is unknown (not "none"). */
@@ -74,16 +69,11 @@ class RevisionsUnreadable extends CommandError {
  * is an error (RevisionsUnreadable), never an empty list: Atlas itself reads
  * that case as "no migration applied yet" and would replay everything.
  */
-export async function readRevisions(
-  url: string,
-  projectRoot: string,
-): Promise<Revision[]> {
+export async function readRevisions(url: string, projectRoot: string): Promise<Revision[]> {
   const schema = revisionsSchema(projectRoot);
   return readFrom(url, schema).catch((error: unknown) => {
     if (error instanceof CommandError) throw error;
-    throw new CommandError(
-      `cannot read which migrations ${redactSecrets(url)} has applied: ${redactSecrets((error as Error).message)}`,
-    );
+    throw new CommandError(`cannot read which migrations ${redactSecrets(url)} has applied: ${redactSecrets((error as Error).message)}`);
   });
 }
 
@@ -107,26 +97,19 @@ async function readFrom(url: string, schema: string): Promise<Revision[]> {
         type: Number(row.type),
         applied: Number(row.applied),
         total: Number(row.total),
-        error: row.error ?? "",
-        errorStatement: row.error_stmt ?? "",
+        error: row.error ?? '',
+        errorStatement: row.error_stmt ?? '',
       }));
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === "42P01" || code === "3F000") return []; // no table (or schema): Atlas never ran here
-      if (code === "42501") {
-        const { rows } = await client.query<{ role: string }>(
-          "SELECT current_user AS role",
-        );
-        throw new RevisionsUnreadable(
-          schema,
-          rows[0]?.role ?? "?",
-          (error as Error).message,
-        );
+      if (code === '42P01' || code === '3F000') return []; // no table (or schema): Atlas never ran here
+      if (code === '42501') {
+        const { rows } = await client.query<{ role: string }>('SELECT current_user AS role');
+        throw new RevisionsUnreadable(schema, rows[0]?.role ?? '?', (error as Error).message);
       }
       throw error;
     }
   });
 }
 
-const quoteIdent = (name: string): string =>
-  /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+const quoteIdent = (name: string): string => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);

@@ -1,11 +1,7 @@
-import { atlasOrThrow } from "../atlas/run.ts";
-import { targetFlags } from "../atlas/flags.ts";
-import {
-  compareTarget,
-  describeSkipped,
-  describeUnknown,
-} from "./out-of-order.ts";
-import { describePartial, inspectPartial } from "./partial-migration.ts";
+import { atlasOrThrow } from '../atlas/run.ts';
+import { targetFlags } from '../atlas/flags.ts';
+import { compareTarget, describeSkipped, describeUnknown } from './out-of-order.ts';
+import { describePartial, inspectPartial } from './partial-migration.ts';
 
 export interface StatusOptions {
   /** The project whose migrations/ to compare. */
@@ -27,46 +23,25 @@ export interface StatusOptions {
  * read first, so a role that cannot read them is told so (RevisionsUnreadable)
  * where Atlas would say "No migration applied yet".
  */
-export async function migrationStatus(
-  options: StatusOptions,
-): Promise<{ atlas: string; problems: string[] }> {
+export async function migrationStatus(options: StatusOptions): Promise<{ atlas: string; problems: string[] }> {
   const comparison = await compareTarget(options.root, options.url);
-  const run = await atlasOrThrow(
-    [
-      "migrate",
-      "status",
-      ...targetFlags({ migrate: options.url, dev: options.dev }),
-    ],
-    {
-      echo: options.echo ?? false,
-      cwd: options.root,
-    },
-  );
+  const run = await atlasOrThrow(['migrate', 'status', ...targetFlags({ migrate: options.url, dev: options.dev })], {
+    echo: options.echo ?? false,
+    cwd: options.root,
+  });
   const problems: string[] = [];
-  if (comparison.skipped.length)
-    problems.push(
-      ...describeSkipped(comparison.skipped, comparison.lastApplied ?? ""),
-    );
-  if (comparison.unknown.length)
-    problems.push(...describeUnknown(comparison.unknown));
+  if (comparison.skipped.length) problems.push(...describeSkipped(comparison.skipped, comparison.lastApplied ?? ''));
+  if (comparison.unknown.length) problems.push(...describeUnknown(comparison.unknown));
   if (comparison.partial) {
     if (options.dev) {
       problems.push(
-        ...describePartial(
-          await inspectPartial(
-            options.root,
-            options.dev,
-            options.url,
-            comparison.partial,
-            options.excludeTables,
-          ),
-        ),
+        ...describePartial(await inspectPartial(options.root, options.dev, options.url, comparison.partial, options.excludeTables)),
       );
     } else {
       const { version, applied, total, error } = comparison.partial;
       problems.push(
         `migration ${version} stopped part way: ${applied} of ${total} statement(s) ran (${error}). ` +
-          "Set ATLAS_DEV_URL to compare the database with the states before and after it.",
+          'Set ATLAS_DEV_URL to compare the database with the states before and after it.',
       );
     }
   }

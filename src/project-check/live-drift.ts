@@ -23,7 +23,12 @@ const name = 'live database';
  * (drift). Pending migrations are reported, not failed: applying them is
  * the deploy's job (npm run db:apply).
  */
-export async function checkLiveDrift(workingRoot: string, devUrl: string, liveUrl: string, excludeTables: string[] = []): Promise<CheckResult> {
+export async function checkLiveDrift(
+  workingRoot: string,
+  devUrl: string,
+  liveUrl: string,
+  excludeTables: string[] = [],
+): Promise<CheckResult> {
   let revisions: RevisionsComparison;
   try {
     revisions = await compareTarget(workingRoot, liveUrl);

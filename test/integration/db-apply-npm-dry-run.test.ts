@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { repoRoot } from "../../src/project/paths.mjs";
-import {
-  adminQuery,
-  createDatabase,
-  dropDatabase,
-} from "../support/postgres.ts";
-import { runToEnd } from "../support/process.ts";
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { repoRoot } from '../../src/project/paths.mjs';
+import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
+import { runToEnd } from '../support/process.ts';
 
 /**
  * `npm run db:apply --dry-run`, without `--`: npm takes --dry-run as its own
@@ -13,7 +9,7 @@ import { runToEnd } from "../support/process.ts";
  * migrations used to be applied for real; db:apply must take it as its own
  * --dry-run and apply nothing.
  */
-const adminUrl = inject("adminUrl");
+const adminUrl = inject('adminUrl');
 let url: string;
 let dev: string;
 beforeAll(async () => {
@@ -25,8 +21,8 @@ afterAll(async () => {
   await dropDatabase(adminUrl, dev);
 });
 
-describe("npm run db:apply --dry-run (npm eats the flag)", () => {
-  it("applies nothing and says why", { timeout: 180_000 }, async () => {
+describe('npm run db:apply --dry-run (npm eats the flag)', () => {
+  it('applies nothing and says why', { timeout: 180_000 }, async () => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: url,
@@ -34,16 +30,12 @@ describe("npm run db:apply --dry-run (npm eats the flag)", () => {
     };
     delete env.DIRECT_DATABASE_URL;
     delete env.npm_config_dry_run; // npm sets it below, from the command line
-    const run = await runToEnd("npm", ["run", "db:apply", "--dry-run"], {
+    const run = await runToEnd('npm', ['run', 'db:apply', '--dry-run'], {
       cwd: repoRoot,
       env,
     });
-    expect(run.output).toMatch(
-      /npm took --dry-run as its own flag \(npm_config_dry_run=true\)/,
-    );
-    expect(run.output).toMatch(
-      /db:apply --dry-run: the migration gate accepts 2 pending migration\(s\); nothing was applied\./,
-    );
+    expect(run.output).toMatch(/npm took --dry-run as its own flag \(npm_config_dry_run=true\)/);
+    expect(run.output).toMatch(/db:apply --dry-run: the migration gate accepts 2 pending migration\(s\); nothing was applied\./);
     expect(run.code).toBe(0);
     const { rows } = await adminQuery(
       url,
@@ -52,10 +44,7 @@ describe("npm run db:apply --dry-run (npm eats the flag)", () => {
     );
     expect(rows).toEqual([]); // no authors, no books
     // Atlas's status creates its (empty) revisions table; no migration is recorded in it.
-    const revisions = await adminQuery(
-      url,
-      "SELECT count(*)::int AS n FROM atlas_schema_revisions.atlas_schema_revisions",
-    );
+    const revisions = await adminQuery(url, 'SELECT count(*)::int AS n FROM atlas_schema_revisions.atlas_schema_revisions');
     expect(revisions.rows[0].n).toBe(0);
   });
 });
