@@ -8,7 +8,7 @@ import { startAppOnNewDatabase, type TestApp } from './support/app.ts';
 /**
  * A typed client, generated from the document (openapi-typescript →
  * src/client/api-types.ts) and run with openapi-fetch against the real
- * server: what the README shows. `npm test` type-checks this file first
+ * server: what docs/api.md shows. `npm test` type-checks this file first
  * (tsc), so the calls below are checked against the document's types, and
  * the @ts-expect-error lines prove the types refuse what the server refuses.
  */

@@ -19,12 +19,11 @@ afterEach(async () => {
 });
 
 describe('schema-change workflows (test/workflows/*.txtar)', () => {
-  // A story runs Atlas, db:check and the API many times: minutes on a busy machine.
-  it.each(scripts)('%s', { timeout: 400_000 }, async (script) => {
+  it.each(scripts)('%s', async (script) => {
     const repo = scratchRepo();
     const url = await createDatabase(adminUrl, { empty: true });
     const dev = await createDatabase(adminUrl, { empty: true });
     cleanups.push(repo.dispose, () => dropDatabase(adminUrl, url), () => dropDatabase(adminUrl, dev));
     await runScript(path.join(dir, script), { work: repo.root, url, dev });
-  });
+  }, 600_000); // the team stories (two branches, a merge, a sync and back) replay migrations many times
 });

@@ -43,7 +43,7 @@ export async function declareSchema(liveUrl: string, excludeTables: string[] = [
   ];
   return [
     '-- Declared from an existing database by `npm run db:adopt`; from now on, edit this file and run',
-    '-- `npm run db:diff -- <name>` (see README).',
+    '-- `npm run db:diff -- <name>` (see docs/schema-loop.md).',
     'SET check_function_bodies = false; -- function bodies may name tables created further down',
     '',
     ...before.map((object) => object.definition),

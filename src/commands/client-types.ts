@@ -7,7 +7,7 @@ import { apiDocument, routes } from '../http/app.ts';
 /**
  * `npm run client:types`: writes src/client/api-types.ts, the TypeScript
  * types of the OpenAPI document (openapi-typescript), for a typed client
- * (openapi-fetch; see the README). `--check` only compares and fails when
+ * (openapi-fetch; see docs/api.md). `--check` only compares and fails when
  * the file is stale (test/client.test.ts checks the same).
  */
 export const typesPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'api-types.ts');

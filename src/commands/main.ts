@@ -15,6 +15,9 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   check: () => import('./db-check.ts'),
   adopt: () => import('./db-adopt.ts'),
   reset: () => import('./db-reset.ts'),
+  rebase: () => import('./db-rebase.ts'),
+  revert: () => import('./db-revert.ts'),
+  sync: () => import('./db-sync.ts'),
 };
 
 const [name = '', ...args] = process.argv.slice(2);

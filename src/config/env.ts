@@ -132,7 +132,7 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-/** Every variable bookshelf reads (the README lists them all). */
+/** Every variable bookshelf reads (docs/configuration.md lists them all). */
 export const configVariables = Object.keys(schema.shape) as (keyof Env)[];
 
 /** A variable that cannot work: every bad one is named, exit 1 before anything starts. */

@@ -9,7 +9,7 @@ import v8 from 'node:v8';
  * the next full GC when the old generation reaches a multiple of what
  * survived the last one, up to 4× when the process is busy and the GCs are
  * fast; with a live heap of about 17 MB that multiple is most of the peak RSS
- * (see README, Performance). `percent` sets it to 1 + percent/100; 0 leaves
+ * (see docs/performance.md). `percent` sets it to 1 + percent/100; 0 leaves
  * V8's heuristic alone.
  *
  * V8 reads the flag at every full GC, so setting it after start-up takes

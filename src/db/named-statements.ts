@@ -5,7 +5,7 @@ import { pgFormat, sql, type ConnectionPool, type Queryable, type SQLQuery } fro
  * Named (protocol-level) prepared statements for the hot queries (run.ts
  * `prepare()`): Postgres parses and plans such a query once per connection
  * instead of on every request, which halves its CPU for the API's page
- * reads (README, Performance).
+ * reads (docs/performance.md).
  *
  * How: @databases/pg hands node-postgres the object its format gives; a
  * query whose format for Postgres carries a `name` becomes a named statement

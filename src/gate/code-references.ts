@@ -7,7 +7,7 @@ import { lineAt, splitStatements } from '../project/sql-statements.ts';
  * Migrations run before the new code is deployed, so the code running at
  * that moment is the old one: if it still reads or writes the column, every
  * such request fails (500) from the migration until the deploy. The safe
- * sequence is expand and contract (README): stop using the column in one
+ * sequence is expand and contract (docs/online-changes.md): stop using the column in one
  * release, drop it in a later one.
  *
  * A use is the column's name as a word on a line of a .ts file under src/

@@ -21,8 +21,13 @@ export async function dataImpact(targetUrl: string, findings: Finding[]): Promis
   if (subjects.length === 0) return [];
   return withClient(targetUrl, async (client) => {
     const lines: string[] = [];
+    const counted = new Set<string>();
     for (const { subject, rule } of subjects) {
       const { table, column, newType } = subject!;
+      // A DROP + ADD is also Atlas's dropped column (DS103): one count for one column's loss.
+      const once = `${table}.${column}.${newType?.display ?? 'lost'}`;
+      if (counted.has(once)) continue;
+      counted.add(once);
       const name = `"${table}"."${column}"`;
       const c = client.escapeIdentifier(column);
       const changes = newType ? changedValues(c, newType) : 'true';
@@ -35,7 +40,7 @@ export async function dataImpact(targetUrl: string, findings: Finding[]): Promis
              FROM ${client.escapeIdentifier(table)}`,
         );
         const { total, hit, example } = rows[0]!;
-        const what = rule === 'drop-add-column' ? 'would be lost' : 'would be changed or make the ALTER fail';
+        const what = rule === 'drop-add-column' || !newType ? 'would be lost' : 'would be changed or make the ALTER fail';
         lines.push(`rows: ${name}: ${hit} of ${total} non-null values ${what}${example !== null && newType ? ` (e.g. ${example})` : ''}`);
       } catch (error) {
         const code = (error as { code?: string }).code;

@@ -10,6 +10,7 @@ import type { Finding } from './finding.ts';
 import { lineAt } from '../project/sql-statements.ts';
 import { migrationFiles, type MigrationFile } from '../project/migration-files.ts';
 import { splitNewObjectsPrefix } from './new-objects-prefix.ts';
+import { droppedColumn } from '../gate/dropped-column.ts';
 
 /**
  * Atlas's analyzers whose findings fail the gate (by diagnostic code
@@ -104,6 +105,7 @@ function findingsOf(run: Awaited<ReturnType<typeof atlas>>, file: MigrationFile)
           level: blocking[prefix] ? 'fail' : 'warn',
           message: d.Text,
           optOut: `-- atlas:nolint ${analyzer}`,
+          ...(d.Code === 'DS103' ? subjectOf(droppedColumn(file.text, d.Pos, d.Text)) : {}),
         });
       }
     }
@@ -111,6 +113,8 @@ function findingsOf(run: Awaited<ReturnType<typeof atlas>>, file: MigrationFile)
   if (findings.length === 0 && run.code !== 0) throw new Error(`atlas migrate lint failed: ${failureLine(run)}`);
   return findings;
 }
+
+const subjectOf = (subject: Finding['subject']) => (subject ? { subject } : {});
 
 /**
  * What the Atlas that runs cannot check, said rather than passed over in

@@ -1,5 +1,5 @@
 /**
- * How the gate treats each squawk rule, and why (the README's table is this
+ * How the gate treats each squawk rule, and why (docs/safety.md's table is this
  * table). `fail` refuses the migration, `warn` prints it, `off` is not run.
  * A rule squawk adds later and this table does not know fails (safe default).
  * `advice` replaces squawk's text: what goes wrong in production, what to

@@ -28,7 +28,7 @@ export function stillReferencedFindings(projectRoot: string, files: MigrationFil
           `"${use.table}"."${use.column}" is ${use.change === 'drop' ? 'dropped' : 'renamed'}, and src/ still uses it (${shown}). ` +
           'Migrations run before the new code is deployed: from this migration until the deploy, every request of the running code ' +
           `that reads or writes "${use.column}" fails (500: column does not exist). Expand and contract instead: ` +
-          'release code that no longer uses the column first, and drop it in a later migration (README: Expand and contract).',
+          'release code that no longer uses the column first, and drop it in a later migration (docs/online-changes.md: Expand and contract).',
         optOut: '',
       };
     }),

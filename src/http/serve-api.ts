@@ -42,7 +42,7 @@ export interface ServeApiOptions {
  * logged when the response finishes, so they carry the same headers and get
  * the same line. One middleware instead of five, and one table lookup
  * instead of Express's walk over every route, is what the CPU profile of
- * `npm run bench` asked for (README, Performance).
+ * `npm run bench` asked for (docs/performance.md).
  */
 export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody, cors, guard }: ServeApiOptions): RequestHandler {
   const table = new RouteTable<AnyRoute>();

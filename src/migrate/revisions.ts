@@ -89,7 +89,7 @@ async function readFrom(url: string, schema: string): Promise<Revision[]> {
         error: string | null;
         error_stmt: string | null;
       }>(
-        `SELECT version, description, type, applied, total, error, error_stmt FROM ${quoteIdent(schema)}.atlas_schema_revisions ORDER BY version`,
+        `SELECT version, description, type, applied, total, error, error_stmt FROM ${quoteIdent(schema)}.atlas_schema_revisions WHERE version NOT LIKE '.%' ORDER BY version`,
       );
       return rows.map((row) => ({
         version: row.version,

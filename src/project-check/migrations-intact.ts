@@ -4,6 +4,7 @@ import { changedSince, gitBase } from './changed-migrations.ts';
 import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 import { explainSumMismatch } from './sum-diff.ts';
+import { hasConflictMarkers, sumConflictMessage } from '../project/sum-conflict.ts';
 
 const name = 'migrations intact';
 
@@ -21,6 +22,10 @@ export async function checkMigrationsIntact(
 ): Promise<CheckResult> {
   const sumPath = path.join(projectRoot, 'migrations', 'atlas.sum');
   const committed = existsSync(sumPath) ? readFileSync(sumPath, 'utf8') : undefined;
+  // A merge left git's markers in it: its lines are no file names, and the fix is not a restore.
+  if (committed !== undefined && hasConflictMarkers(committed)) {
+    return fail(name, sumConflictMessage, ['db:rebase puts this branch’s migrations after the base branch’s, writes atlas.sum anew and proves the result.']);
+  }
   const problems = explainSumMismatch(committed, freshSum);
   const ref = gitBase(projectRoot, base);
   if (ref) {

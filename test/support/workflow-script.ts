@@ -3,7 +3,11 @@ import path from 'node:path';
 import { repoRoot } from '../../src/project/paths.mjs';
 import { atlas } from '../../src/atlas/run.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
-import { applyMigrations } from '../../src/migrate/apply.ts';
+import { dataImpact } from '../../src/gate/data-impact.ts';
+import { applyMigrations, GateRefusal } from '../../src/migrate/apply.ts';
+import { rebaseMigrations } from '../../src/migrate/rebase.ts';
+import { revertMigrations } from '../../src/migrate/revert.ts';
+import { syncDatabase } from '../../src/migrate/sync.ts';
 import { atlasUrl } from '../../src/atlas/flags.ts';
 import { resolveMigration } from '../../src/migrate/resolve.ts';
 import { migrationStatus } from '../../src/migrate/status.ts';
@@ -28,7 +32,12 @@ import { parseTxtar } from './txtar.ts';
  *   db-check [args]           npm run db:check -- --dir $WORK --dev-url $DEV [args]
  *   db-status                 what npm run db:status says about $URL (Atlas's status, then skipped/unknown/partial migrations); fails when it finds any
  *   db-resolve <version> --applied|--rolled-back   npm run db:resolve on $URL, with $WORK's migrations
- *   db-apply                  the apply path of npm run db:apply (the gate, then Atlas with lock_timeout) on $URL, with $WORK's migrations
+ *   db-apply                  the apply path of npm run db:apply (the gate, then Atlas with lock_timeout) on $URL, with $WORK's migrations;
+ *                             a refusal counts the rows its findings would touch, as the command does
+ *   db-rebase [--base <ref>]  npm run db:rebase's work in $WORK (src/migrate/rebase.ts)
+ *   db-revert <version>       npm run db:revert's work in $WORK, rows counted in $URL (src/migrate/revert.ts)
+ *   db-sync                   npm run db:sync's work with $URL standing in for the local embedded database (src/migrate/sync.ts)
+ *   git <args>                git in $WORK (a fixed author; `git init` makes the scratch repo a repository)
  *   sql <statement>           one statement on $URL; output: the command tag and row count, then the rows as JSON
  *   types                     zapatos types from $WORK's migrations into $WORK/src/db
  *   tsc [tsconfig]            tsc --noEmit -p $WORK/<tsconfig> (default tsconfig.json)
@@ -92,8 +101,21 @@ export const commands: Record<string, Command> = {
       const { applied } = await applyMigrations(ctx.url, { dev: ctx.dev, root: ctx.work, showWarnings: true, log: (line) => lines.push(line) });
       return { ok: true, output: [...lines, `applied ${applied.length} migration(s): ${applied.join(', ')}`].join('\n') };
     } catch (error) {
-      return { ok: false, output: [...lines, (error as Error).message].join('\n') };
+      const rows = error instanceof GateRefusal ? await dataImpact(ctx.url, error.verdict.blockers) : [];
+      return { ok: false, output: [...lines, (error as Error).message, ...rows].join('\n') };
     }
+  },
+  'db-rebase': async (ctx, args) => {
+    const base = args[0] === '--base' ? args[1] : undefined;
+    return logged((log) => rebaseMigrations({ root: ctx.work, devUrl: ctx.dev, base, log }));
+  },
+  'db-revert': async (ctx, [version]) =>
+    logged((log) => revertMigrations({ root: ctx.work, devUrl: ctx.dev, version: version!, targetUrl: ctx.url, log })),
+  'db-sync': async (ctx) => logged((log) => syncDatabase({ root: ctx.work, url: ctx.url, devUrl: ctx.dev, log })),
+  git: async (ctx, args) => {
+    const identity = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+    const run = await runToEnd('git', args, { cwd: ctx.work, env: { ...process.env, ...identity, GIT_CONFIG_GLOBAL: '/dev/null' } });
+    return { ok: run.code === 0, output: run.output };
   },
   sql: async (ctx, [statement]) => {
     const client = new pg.Client({ connectionString: ctx.url });
@@ -138,6 +160,17 @@ export const commands: Record<string, Command> = {
   },
 };
 
+/** Runs one of the db:* commands' work, its log lines as the output; a failure's message ends the output. */
+async function logged(work: (log: (line: string) => void) => Promise<unknown>): Promise<{ ok: boolean; output: string }> {
+  const lines: string[] = [];
+  try {
+    await work((line) => lines.push(line));
+    return { ok: true, output: lines.join('\n') };
+  } catch (error) {
+    return { ok: false, output: [...lines, (error as Error).message].join('\n') };
+  }
+}
+
 /** Commands that only look: they keep the previous command's output for the next assertion. */
 const assertions = new Set(['output', 'grep', 'cmp']);
 
@@ -158,7 +191,9 @@ export async function runScript(file: string, ctx: Omit<ScriptContext, 'output'>
     const [name = '', ...args] = tokenize(negate ? line.slice(1) : line).map((word) => expand(word, vars));
     const command = commands[name];
     if (!command) throw new Error(`${path.basename(file)}:${index + 1}: unknown command "${name}"`);
+    const started = Date.now();
     const result = await command(state, args);
+    if (process.env.WORKFLOW_TRACE) console.log(`${path.basename(file)}:${index + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s  ${line}`);
     if (!assertions.has(name)) state.output = result.output ?? '';
     if (result.ok === negate) {
       const expected = negate ? 'to fail' : 'to succeed';
