@@ -70,7 +70,7 @@ async function replayWithout(root: string, devUrl: string, file: string | undefi
       await hashMigrations(copy.root);
     }
     await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: copy.root });
-    return await readCatalog(devUrl);
+    return await readCatalog(devUrl, { uncompared: { source: 'migrations/' } });
   } finally {
     copy.dispose();
   }
@@ -92,8 +92,8 @@ async function complete(root: string, devUrl: string, file: string, atlasSql: st
       if (!(error instanceof ScriptError)) throw error;
       return await giveUp(`db:diff could not complete the migration: ${error.message}`);
     }
-    const current = await readCatalog(devUrl);
-    const after = planAfterAtlas(current, declared);
+    const current = await readCatalog(devUrl, { uncompared: { source: `migrations/ with ${file}` } });
+    const after = planAfterAtlas(current, declared, old);
     if (!atlasSql && before.length === 0 && after.length === 0) return await giveUp(unexplained(old, declared));
     if (before.length > 0 || after.length > 0 || !atlasSql) {
       writeFileSync(filePath, compose(atlasSql, before, after));

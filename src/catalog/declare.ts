@@ -12,7 +12,7 @@ import { readCatalog } from './read.ts';
  * order, triggers, policies, row-level security, comments) after.
  */
 export async function declareSchema(liveUrl: string, excludeTables: string[] = []): Promise<string> {
-  const catalog = await readCatalog(liveUrl, { excludeTables });
+  const catalog = await readCatalog(liveUrl, { excludeTables, uncompared: { source: 'the database to adopt' } });
   const partitions = objectsOf(catalog, 'table').filter((table) => / PARTITION OF /.test(table.definition));
   const exclude = [...excludeTables, ...partitions.map((table) => table.name.replace(/^public\./, ''))].flatMap((name) => ['--exclude', name]);
   const inspected = await atlasOrThrow(['schema', 'inspect', '-u', atlasUrl(liveUrl), '--format', '{{ sql . "  " }}', ...exclude], {

@@ -30,8 +30,10 @@ export async function diffMigration({ root, devUrl, name, atlasFlags, echo = tru
   const before = migrationFiles(root);
   await resetScratchDatabase(devUrl); // Atlas wants it empty
   const declared = await withSchemaLoaded(devUrl, root, async (declaredUrl) => {
+    // First: a kind the catalog does not compare stops db:diff before Atlas writes a file (uncompared.ts).
+    const catalog = await readCatalog(declaredUrl, { uncompared: { source: 'schema.sql' } });
     await atlasOrThrow(['migrate', 'diff', name, '--to', atlasUrl(declaredUrl), ...atlasFlags], { echo, cwd: root });
-    return readCatalog(declaredUrl);
+    return catalog;
   }).catch((error: unknown) => {
     if (error instanceof ScriptError) throw new CommandError(`${error.message}\n(fix schema.sql and run the command again)`);
     throw error;

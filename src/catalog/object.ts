@@ -42,6 +42,21 @@ export interface CatalogObject {
   inherited?: true;
   /** A view's or materialized view's output columns (`name type`), in order. */
   columns?: string[];
+  /** A column's parts, so a difference in one of them can be altered in place (corrections.ts). */
+  column?: ColumnParts;
+}
+
+export interface ColumnParts {
+  table: string;
+  /** Quoted as SQL needs. */
+  name: string;
+  /** format_type: `timestamp(6) without time zone`. */
+  type: string;
+  /** The DEFAULT expression, if any (not a generated column's). */
+  default: string | null;
+  notNull: boolean;
+  /** Collation, generated expression and identity: what corrections.ts does not alter. */
+  fixed: string;
 }
 
 /** Objects by `kind name`. */

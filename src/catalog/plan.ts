@@ -2,6 +2,8 @@ import { describeDifference } from './compare.ts';
 import { creationOrder, dropOrder, requirements, withDependents } from './dependencies.ts';
 import type { Catalog, CatalogObject, ObjectKind } from './object.ts';
 import { createStatement, dropStatement, ManualChange, returnType, rowSecurityChange } from './statements.ts';
+import { populatednessChange } from './populated.ts';
+import { correctionInPlace, renamedConstraints } from './corrections.ts';
 
 /**
  * What db:diff writes around Atlas's own statements, for the objects Atlas
@@ -70,17 +72,25 @@ export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
 
 /**
  * `current`: migrations/ replayed with the new file holding the "before"
- * half and Atlas's statements; `declared`: schema.sql loaded.
+ * half and Atlas's statements; `declared`: schema.sql loaded; `old`: the
+ * state before the new file (what it makes is new: corrections.ts).
  */
-export function planAfterAtlas(current: Catalog, declared: Catalog): string[] {
+export function planAfterAtlas(current: Catalog, declared: Catalog, old: Catalog = current): string[] {
   const created = new Map<string, string[]>(); // key in declared → its statements
+  const corrected = new Map<string, string[]>(); // key in both: what Atlas wrote otherwise, altered in place (before any drop)
   const dropped = new Set<string>(); // keys in current
   const rebuilt = new Set<string>(); // keys in both: dropped, then created anew
+  const renamed = renamedConstraints(current, declared);
 
   for (const key of [...new Set([...current.keys(), ...declared.keys()])].sort()) {
     const now = current.get(key);
     const wanted = declared.get(key);
-    if (now?.definition === wanted?.definition) continue;
+    if (now?.definition === wanted?.definition || renamed.settled.has(key)) continue;
+    const correction = now && wanted && !now.inherited ? correctionInPlace(now, wanted, !old.has(key)) : undefined;
+    if (correction) {
+      corrected.set(key, correction);
+      continue;
+    }
     if (!now) {
       if (!wanted!.inherited) created.set(key, [createStatement(wanted!)]); // inherited: comes with its partition
     } else if (!wanted) {
@@ -111,7 +121,9 @@ export function planAfterAtlas(current: Catalog, declared: Catalog): string[] {
   };
   const drops = dropOrder([...dropped].filter((key) => !goesWithOwner(key)), current).map((key) => dropStatement(current.get(key)!));
   const creates = creationOrder(created.keys(), declared).flatMap((key) => created.get(key)!);
-  return [...drops, ...creates];
+  // Corrections first: a column's default moves off the sequence Atlas made before that sequence is dropped.
+  const corrections = creationOrder(corrected.keys(), declared).flatMap((key) => corrected.get(key)!);
+  return [...renamed.statements, ...corrections, ...drops, ...creates];
 }
 
 const firstLine = (object: CatalogObject) => object.definition.split('\n')[0];
@@ -128,6 +140,7 @@ function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | un
     case 'view':
       return viewNeedsRebuild(now, wanted) ? undefined : [wanted.definition.replace(/^CREATE VIEW /, 'CREATE OR REPLACE VIEW ')];
     case 'materialized view':
+      return populatednessChange(now, wanted); // else dropped and created anew
     case 'trigger':
     case 'policy':
     case 'aggregate':
@@ -160,6 +173,7 @@ function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | un
 function viewNeedsRebuild(now: CatalogObject, wanted: CatalogObject | undefined): boolean {
   if (!wanted) return true;
   if (now.definition === wanted.definition) return false;
+  if (populatednessChange(now, wanted)) return false; // REFRESH, after Atlas's statements
   if (now.kind !== 'view' || wanted.kind !== 'view') return true;
   const before = now.columns ?? [];
   const after = wanted.columns ?? [];

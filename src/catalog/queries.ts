@@ -1,4 +1,5 @@
 import type { CatalogObject, ObjectKind } from './object.ts';
+import { materializedViewDefinition } from './populated.ts';
 
 /**
  * The catalog queries of read.ts, one per kind of object, each with how its
@@ -144,7 +145,7 @@ const aggregates: Query = {
 
 const relations: Query = {
   sql: `${inScope}
-    SELECT c.oid::regclass::text AS name, c.relkind AS kind, c.relpersistence AS persistence,
+    SELECT c.oid::regclass::text AS name, c.relkind AS kind, c.relpersistence AS persistence, c.relispopulated AS populated,
            c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
            c.relispartition AS partition, pg_get_expr(c.relpartbound, c.oid) AS bound,
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
@@ -168,7 +169,9 @@ const relations: Query = {
     if (row.kind === 'v' || row.kind === 'm') {
       const kind = row.kind === 'v' ? 'view' : 'materialized view';
       const uses = [...(row.uses_relations ?? []), ...(row.uses_functions ?? [])];
-      const [view] = one(kind, row.name, `CREATE ${kind.toUpperCase()} ${row.name}${withOptions} AS\n${row.query.trimEnd()}`, uses);
+      const create = `CREATE ${kind.toUpperCase()} ${row.name}${withOptions} AS\n${row.query.trimEnd()}`;
+      const definition = row.kind === 'm' ? materializedViewDefinition(create, row.populated) : create;
+      const [view] = one(kind, row.name, definition, uses);
       return [{ ...view!, columns: row.view_columns ?? [] }];
     }
     const create = row.partition
@@ -216,10 +219,16 @@ const columns: Query = {
     ]
       .filter(Boolean)
       .join(' ');
-    return inheritedIf(
-      row.inherited,
-      one('column', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`, [row.rel, row.user_type].filter(Boolean)),
-    );
+    const [column] = one('column', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`, [row.rel, row.user_type].filter(Boolean));
+    const parts = {
+      table: row.rel,
+      name: row.name,
+      type: row.type,
+      default: row.generated === 's' ? null : row.expr,
+      notNull: row.not_null,
+      fixed: [row.collation, row.generated === 's' && row.expr, identity && `${identity} (${row.identity_options})`].filter(Boolean).join(' '),
+    };
+    return inheritedIf(row.inherited, [{ ...column!, column: parts }]);
   },
 };
 

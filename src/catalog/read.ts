@@ -1,6 +1,8 @@
 import type { Catalog, CatalogObject } from './object.ts';
 import { queries } from './queries.ts';
 import { connectClient } from '../postgres/client.ts';
+import { uncomparedObjects } from './census.ts';
+import { UncomparedObjectsError } from './uncompared.ts';
 
 /**
  * Everything a database's schemas hold, read from Postgres' own catalogs
@@ -19,14 +21,28 @@ export interface ReadOptions {
   excludeSchemas?: string[];
   /** Tables in `public` that schema.sql does not manage (SCHEMA_EXCLUDE, e.g. alembic_version), with all that hangs on them. */
   excludeTables?: string[];
+  /**
+   * Objects the reader does not read (census.ts) fail the read, naming them
+   * as held by `source` (default "the database"): a comparison of what was
+   * not read must never say "equal". `false` only for a caller that reports
+   * them itself.
+   */
+  uncompared?: { source: string } | false;
 }
 
 export const defaultExcludedSchemas = ['atlas_schema_revisions'];
 
-export async function readCatalog(url: string, { excludeSchemas = defaultExcludedSchemas, excludeTables = [] }: ReadOptions = {}): Promise<Catalog> {
+export async function readCatalog(
+  url: string,
+  { excludeSchemas = defaultExcludedSchemas, excludeTables = [], uncompared = { source: 'the database' } }: ReadOptions = {},
+): Promise<Catalog> {
   const client = await connectClient(url);
   try {
     await client.query(`SELECT pg_catalog.set_config('search_path', '', false)`);
+    if (uncompared) {
+      const found = await uncomparedObjects(client, excludeSchemas, excludeTables);
+      if (found.length > 0) throw new UncomparedObjectsError(found, uncompared.source);
+    }
     const objects: CatalogObject[] = [];
     for (const query of queries) {
       const { rows } = await client.query(query.sql, query.sql.includes("$1") ? [excludeSchemas] : []);

@@ -30,10 +30,14 @@ function onTable(object: CatalogObject): string {
 const tableStatement = (object: CatalogObject) => object.definition.split('\n')[0]!;
 
 const isPartition = (object: CatalogObject) => object.kind === 'table' && / PARTITION OF /.test(tableStatement(object));
+/** Atlas (search_path=public) inspects only `public`: a table of another schema is db:diff's to make (issue 19, A5). */
+const outsidePublic = (object: CatalogObject) => object.kind === 'table' && !object.name.startsWith('public.');
 
 export function createStatement(object: CatalogObject): string {
   switch (object.kind) {
     case 'table':
+      // Outside public: the table bare, then its columns and constraints as objects of their own (plan.ts orders them).
+      if (outsidePublic(object) && !/ PARTITION BY /.test(tableStatement(object))) return object.definition.replace(' (…)', ' ()');
       if (!isPartition(object)) throw new ManualChange(describe(object), 'Atlas did not create this table');
       return object.definition;
     default:
@@ -74,7 +78,7 @@ export function dropStatement(object: CatalogObject): string {
     case 'comment':
       return `COMMENT ON ${object.name} IS NULL;`;
     case 'table':
-      if (!isPartition(object)) throw new ManualChange(describe(object), 'Atlas did not drop this table');
+      if (!isPartition(object) && !outsidePublic(object)) throw new ManualChange(describe(object), 'Atlas did not drop this table');
       return `DROP TABLE ${object.name};`;
     default:
       throw new ManualChange(describe(object), `Atlas did not drop this ${object.kind}`);

@@ -13,18 +13,21 @@ import { readCatalog } from './read.ts';
  * `<root>/schema.sql` gives.
  */
 export async function catalogOfMigrations(devUrl: string, root: string): Promise<Catalog> {
-  return onScratch(devUrl, () =>
-    atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: root }),
+  return onScratch(
+    devUrl,
+    () => atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: root }),
+    'migrations/',
   );
 }
 
 export async function catalogOfSchemaFile(devUrl: string, root: string, file = 'schema.sql'): Promise<Catalog> {
-  return onScratch(devUrl, () => loadSchemaFile(devUrl, path.join(root, file)));
+  return onScratch(devUrl, () => loadSchemaFile(devUrl, path.join(root, file)), file);
 }
 
-function onScratch(devUrl: string, build: () => Promise<unknown>): Promise<Catalog> {
+/** `source`: what the state is called when it holds objects the catalog does not compare (uncompared.ts). */
+function onScratch(devUrl: string, build: () => Promise<unknown>, source: string): Promise<Catalog> {
   return onEmptyScratchDatabase(devUrl, async () => {
     await build();
-    return readCatalog(devUrl);
+    return readCatalog(devUrl, { uncompared: { source } });
   });
 }

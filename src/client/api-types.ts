@@ -176,7 +176,7 @@ export interface paths {
         };
         /**
          * The database answers
-         * @description Readiness: one `SELECT 1`; a 503 while the database is away.
+         * @description Readiness: one `SELECT 1` on the primary; a 503 while it is away. With read replicas, each one’s state too (a replica that is out does not make the server unready: its reads go to the primary).
          */
         get: operations["getReadiness"];
         put?: never;
@@ -249,6 +249,21 @@ export interface components {
         Status: {
             /** @enum {string} */
             status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ok";
+            /** @description Only when DATABASE_READ_URL is set: each read replica’s state. A replica out does not make the server unready. */
+            replicas?: {
+                /** @description 1-based, in DATABASE_READ_URL’s order */
+                replica: number;
+                /** @description Takes reads; false: reads go to the primary */
+                up: boolean;
+                /** @description Why it is out: down, lagging beyond DATABASE_READ_MAX_LAG_MS, not a standby */
+                reason?: string;
+                /** @description How far behind the primary it was at the last check */
+                lag_ms?: number;
+            }[];
         };
     };
     responses: {
@@ -856,7 +871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Status"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -864,7 +879,7 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             417: components["responses"]["ExpectationFailed"];
             431: components["responses"]["HeadersTooLarge"];
-            /** @description The database cannot be reached */
+            /** @description The database cannot be reached, or this instance is shutting down (SHUTDOWN_DELAY_MS) */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

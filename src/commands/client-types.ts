@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { apiDocument, routes } from '../http/app.ts';
+import { projectPath, repoRoot } from '../project/paths.mjs';
 
 /**
  * `npm run client:types`: writes src/client/api-types.ts, the TypeScript
@@ -10,7 +10,7 @@ import { apiDocument, routes } from '../http/app.ts';
  * (openapi-fetch; see docs/api.md). `--check` only compares and fails when
  * the file is stale (test/client.test.ts checks the same).
  */
-export const typesPath = path.join(path.dirname(fileURLToPath(import.meta.url)), 'api-types.ts');
+export const typesPath = projectPath(repoRoot, 'clientTypes');
 
 const banner = `/**
  * The bookshelf API's types, generated from its OpenAPI document by openapi-typescript

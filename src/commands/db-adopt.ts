@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from '../project/paths.mjs';
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
 import { declareSchema } from '../catalog/declare.ts';
+import { correctDeclaredSchema } from '../catalog/adopt-corrections.ts';
 import { readCatalog } from '../catalog/read.ts';
 import { catalogOfMigrations, catalogOfSchemaFile } from '../catalog/states.ts';
 import { projectConfig } from './context.ts';
@@ -47,8 +48,8 @@ export default async function dbAdopt(args: string[]): Promise<void> {
   const excludeTables = config.SCHEMA_EXCLUDE;
   console.log(`adopting ${redactSecrets(liveUrl)}${excludeTables.length ? ` (leaving out ${excludeTables.join(', ')})` : ''}`);
 
-  const live = await readCatalog(liveUrl, { excludeTables });
-  const schema = await declareSchema(liveUrl, excludeTables);
+  const live = await readCatalog(liveUrl, { excludeTables, uncompared: { source: 'the database to adopt' } });
+  const schema = await correctDeclaredSchema(await declareSchema(liveUrl, excludeTables), live, dev);
   const staging = mkdtempSync(path.join(tmpdir(), 'bookshelf-adopt-'));
   try {
     // 1. schema.sql gives exactly the database, before anything is written.

@@ -7,6 +7,7 @@ import { commandTargets } from './context.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { typesDir, typesFromMigrations } from './db-types.ts';
+import { restoringOnFailure } from '../project/restore-on-failure.ts';
 
 /**
  * `npm run db:diff -- <name>`: lets Atlas write the migration from migrations/
@@ -22,10 +23,14 @@ export default async function dbDiff(args: string[]): Promise<void> {
   const dev = requireDev(targets);
   // What bookshelf leaves out of schema.sql (a pg_dump file's \restrict, OWNER TO, ...), said once.
   for (const note of describeIgnored(schemaSource(readFileSync(path.join(repoRoot, 'schema.sql'), 'utf8')))) console.log(note);
-  const written = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
-  if (!written) return;
-
-  console.log('regenerating zapatos types');
-  await typesFromMigrations(dev, typesDir, false);
-  console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
+  // All or nothing: a failure on the way (even in the types, after the migration was written) leaves the project as it was.
+  const written = await restoringOnFailure(repoRoot, async () => {
+    const file = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
+    if (file) {
+      console.log('regenerating zapatos types');
+      await typesFromMigrations(dev, typesDir, false);
+    }
+    return file;
+  });
+  if (written) console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
 }

@@ -58,6 +58,27 @@ const schema = z.object({
   API_READS: z.enum(['public', 'token']).default('public'),
   /** Open writes to anyone without a token, against a remote database too (explicitly, never by default). */
   ALLOW_ANONYMOUS_WRITES: flag.default(false),
+  /**
+   * Read replicas, comma-separated (e.g. Neon read replica endpoints): GET requests read from them, everything
+   * else goes to DATABASE_URL. See docs/production.md (read-your-writes: the `x-read-after-lsn` header).
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(postgresUrl))
+    .default([]),
+  /** A replica lagging more than this behind the primary is taken out (reads go to the primary) until it catches up. */
+  DATABASE_READ_MAX_LAG_MS: integer(0, 3_600_000).default(5_000),
+  /** How long a read presenting `x-read-after-lsn` waits for a replica to replay it before it reads the primary. */
+  DATABASE_READ_WAIT_MS: integer(0, 60_000).default(500),
+  /** How often the replicas' state and lag are checked. */
+  DATABASE_READ_CHECK_MS: integer(50, 600_000).default(1_000),
+  /** Serve Prometheus metrics at /metrics on this port (a listener of its own, not the API's). Unset: metrics off. */
+  METRICS_PORT: integer(0, 65535).optional(),
+  /** The metrics listener's address: loopback by default; any other needs METRICS_TOKEN. */
+  METRICS_HOST: z.string().trim().default('127.0.0.1'),
+  /** A bearer token scrapes must send (`Authorization: Bearer …`), at least 16 characters; required off loopback. */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters (e.g. openssl rand -hex 32)').optional(),
   /** Apply pending migrations before serving, also when DATABASE_URL is set. */
   MIGRATE_ON_START: flag.default(false),
   /** Connections in the app's pool. */
@@ -102,6 +123,11 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: integer(1, 3_600_000).default(10_000),
   /** How long a client may take to send a whole request, body included (Node's default is 300 s); then a 408. */
   HTTP_REQUEST_TIMEOUT_MS: integer(1, 3_600_000).default(30_000),
+  /**
+   * On SIGTERM/SIGINT, how long to keep serving with /readyz failing and `Connection: close` on every answer before
+   * the listener closes: long enough for a load balancer to take the instance out (docs/production.md). 0: close at once.
+   */
+  SHUTDOWN_DELAY_MS: integer(0, 600_000).default(0),
   /** How long an idle keep-alive connection stays open; behind a proxy, make it longer than the proxy's. */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(1, 3_600_000).default(5_000),
   /**

@@ -30,6 +30,8 @@ import { pgFormat, sql, type ConnectionPool, type Queryable, type SQLQuery } fro
 export interface NamedStatementOptions {
   /** Called once if the pool stops naming statements, with what to do. */
   onOff?: (message: string) => void;
+  /** Called each time a named query failed for one of the reasons above and is sent again unnamed (metrics). */
+  onFallback?: ((reason: 'pooler' | 'result-type') => void) | undefined;
 }
 
 interface State {
@@ -37,13 +39,14 @@ interface State {
   /** Bumped when a migration changed a result type under prepared statements. */
   generation: number;
   onOff?: ((message: string) => void) | undefined;
+  onFallback?: ((reason: 'pooler' | 'result-type') => void) | undefined;
 }
 
 const pools = new WeakMap<Queryable, State>();
 
 /** Lets `pool` run prepared queries as named statements (createPool does, unless DATABASE_PREPARED_STATEMENTS=0). */
-export function nameStatementsOn(pool: ConnectionPool, { onOff }: NamedStatementOptions = {}): void {
-  pools.set(pool, { on: true, generation: 0, onOff });
+export function nameStatementsOn(pool: ConnectionPool, { onOff, onFallback }: NamedStatementOptions = {}): void {
+  pools.set(pool, { on: true, generation: 0, onOff, onFallback });
 }
 
 /** Whether `queryable` currently names its prepared queries (tests, diagnostics). */
@@ -114,7 +117,9 @@ export async function queryPrepared(queryable: Queryable, statement: Statement, 
       if (code === '0A000' && /cached plan must not change result type/.test(message ?? '')) {
         // Concurrent queries failing alike move on by one generation, not one each.
         if (state.generation === generation) state.generation++;
+        state.onFallback?.('result-type');
       } else if (code === '26000' || code === '42P05') {
+        state.onFallback?.('pooler');
         if (state.on) {
           state.on = false;
           state.onOff?.(pgbouncerAdvice);

@@ -1,6 +1,7 @@
 import databasesPg, { type ConnectionPool } from '@databases/pg';
 import { redactSecrets } from '../config/redact.ts';
 import { nameStatementsOn } from './named-statements.ts';
+import type { QueryHooks } from './query-spans.ts';
 import { tlsOptions } from '../postgres/tls.ts';
 
 /**
@@ -23,12 +24,25 @@ export interface PoolOptions {
   preparedStatements?: boolean;
   /** Called once if the pool finds it cannot keep prepared statements (a pooler without them), with what to do. */
   onPreparedStatementsOff?: (message: string) => void;
+  /** Called each time a prepared query is sent again unnamed (metrics). */
+  onPreparedStatementFallback?: (reason: 'pooler' | 'result-type') => void;
+  /** Per-query hooks: a span per query, failed queries counted (query-spans.ts). */
+  hooks?: QueryHooks;
 }
 
 // @databases/pg is CommonJS; under NodeNext its default export is `.default`.
 const createConnectionPool = databasesPg.default;
 
-export function createPool({ url, size = 10, onError, onQueryStart, preparedStatements = true, onPreparedStatementsOff }: PoolOptions): ConnectionPool {
+export function createPool({
+  url,
+  size = 10,
+  onError,
+  onQueryStart,
+  preparedStatements = true,
+  onPreparedStatementsOff,
+  onPreparedStatementFallback,
+  hooks,
+}: PoolOptions): ConnectionPool {
   const { connectionString, ssl } = tlsOptions(url);
   const pool = createConnectionPool({
     connectionString,
@@ -38,12 +52,13 @@ export function createPool({ url, size = 10, onError, onQueryStart, preparedStat
     connectionTimeoutMilliseconds: 5_000,
     queueTimeoutMilliseconds: 10_000,
     idleTimeoutMilliseconds: 30_000,
-    ...(onQueryStart ? { onQueryStart } : {}),
+    ...(hooks ?? {}),
+    ...(onQueryStart ? { onQueryStart: (query, formatted) => (hooks?.onQueryStart(query, formatted), onQueryStart()) } : {}),
     onError: (error) => {
       error.message = redactSecrets(error.message);
       onError?.(error);
     },
   });
-  if (preparedStatements) nameStatementsOn(pool, { onOff: onPreparedStatementsOff });
+  if (preparedStatements) nameStatementsOn(pool, { onOff: onPreparedStatementsOff, onFallback: onPreparedStatementFallback });
   return pool;
 }

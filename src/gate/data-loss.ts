@@ -135,7 +135,7 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
 }
 
 /** The rules a file opts out of: `-- bookshelf:allow rule [rule…]` lines. */
-function allowedRules(text: string): Set<string> {
+export function allowedRules(text: string): Set<string> {
   const rules = new Set<string>();
   for (const match of text.matchAll(/^[ \t]*--[ \t]*bookshelf:allow[ \t]+([\w \t-]+)$/gm)) {
     for (const rule of match[1]!.trim().split(/\s+/)) rules.add(rule);

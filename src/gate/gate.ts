@@ -5,6 +5,7 @@ import { atlasLintFindings } from './lint.ts';
 import { migrationFiles } from '../project/migration-files.ts';
 import { squawkFindings } from './squawk.ts';
 import { stillReferencedFindings } from './still-referenced.ts';
+import { timeoutSettingFindings } from '../gate/timeout-settings.ts';
 
 /**
  * The migration gate: the same checks wherever migrations are judged
@@ -13,7 +14,8 @@ import { stillReferencedFindings } from './still-referenced.ts';
  * - Atlas's analyzers (destructive, data-dependent, backward-incompatible, constraint drops);
  * - squawk (locks and table rewrites), as configured in squawk-rules.ts;
  * - our data-loss rules (narrowing type changes, DROP + ADD that is a rename);
- * - expand and contract: a warning for a column dropped or renamed that src/ still uses.
+ * - expand and contract: a warning for a column dropped or renamed that src/ still uses;
+ * - a file that sets its own lock_timeout / statement_timeout (src/gate/timeout-settings.ts).
  */
 export interface GateVerdict {
   /** The files judged, oldest first. */
@@ -45,6 +47,7 @@ export async function gateMigrations(projectRoot: string, devUrl: string, latest
     ...(await squawkFindings(scope)),
     ...(await dataLossFindings(projectRoot, devUrl, all, scope)),
     ...stillReferencedFindings(codeRoot, scope),
+    ...timeoutSettingFindings(scope),
   ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return {
     files: scope.map((file) => file.name),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Finding } from './finding.ts';
 import type { MigrationFile } from '../project/migration-files.ts';
 import { excludedSquawkRules, squawkRules } from './squawk-rules.ts';
+import { isSquawkNoise } from '../gate/squawk-noise.ts';
 
 /** The Postgres version squawk judges for (the embedded one, and the one Neon projects must use). */
 const pgVersion = '15';
@@ -22,6 +23,7 @@ interface SquawkReport {
  * in a transaction (the default) are linted as such, so a CONCURRENTLY build
  * without `-- atlas:txmode none` is caught; opt-outs are squawk's own
  * `-- squawk-ignore <rule>` (the statement below) and `-- squawk-ignore-file <rule>`.
+ * What is no hazard in its file (src/gate/squawk-noise.ts) is left out.
  */
 export async function squawkFindings(files: MigrationFile[]): Promise<Finding[]> {
   const inTransaction = files.filter((file) => !file.noTransaction);
@@ -31,7 +33,9 @@ export async function squawkFindings(files: MigrationFile[]): Promise<Finding[]>
     ...(outside.length ? await runSquawk(outside, false) : []),
   ];
   const findings: Finding[] = [];
+  const texts = new Map(files.map((file) => [file.path, file.text]));
   for (const report of reports) {
+    if (isSquawkNoise(texts.get(report.file) ?? '', report.rule_name, report.line)) continue;
     const policy = squawkRules[report.rule_name] ?? { level: 'fail' as const, why: 'a rule this gate does not know yet' };
     if (policy.level === 'off') continue;
     const help = report.help && report.help !== 'None' ? ` ${report.help}` : '';

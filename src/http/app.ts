@@ -8,6 +8,10 @@ import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { cors } from './cors.ts';
 import { openApiDocument, type DocumentOptions } from './openapi.ts';
 import { jsonBody } from './json-body.ts';
+import type { Metrics } from '../config/metrics.ts';
+import type { ReplicaSet } from '../db/read-replicas.ts';
+import { readRouting } from './read-routing.ts';
+import type { Drain } from './drain.ts';
 import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
@@ -28,10 +32,16 @@ export interface AppDeps {
   corsOrigins?: readonly string[];
   /** The document's servers, contact and license (PUBLIC_URL, API_CONTACT, API_LICENSE). */
   document?: DocumentOptions;
+  /** Prometheus metrics (METRICS_PORT); none: off. */
+  metrics?: Metrics;
+  /** Read replicas (DATABASE_READ_URL) and how long a read waits for one to catch up with the client's write. */
+  replicas?: { set: ReplicaSet; waitMs: number };
+  /** Set while the server drains before it stops (SHUTDOWN_DELAY_MS): /readyz fails, answers close their connection. */
+  drain?: Drain;
 }
 
-export function routes(db: Queryable): AnyRoute[] {
-  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db)];
+export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain): AnyRoute[] {
+  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db, replicas && (() => replicas.statuses()), drain)];
 }
 
 /** The OpenAPI document of the routes; `reads`: whether reads need a token too. */
@@ -55,6 +65,9 @@ export function createApp({
   auth = { tokens: [] },
   corsOrigins = [],
   document: documentOptions = {},
+  metrics,
+  replicas,
+  drain,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -62,7 +75,16 @@ export function createApp({
   // FastAPI answers /authors/ like /authors; so do we (not strict, not case sensitive).
   app.set('strict routing', false);
 
-  const all = routes(db);
+  const all = routes(db, replicas?.set, drain);
+  const reads = replicas
+    ? readRouting({
+        replicas: replicas.set,
+        routes: all,
+        replicaRoutes: replicas.set.pools.map((pool) => routes(pool, replicas.set, drain)),
+        waitMs: replicas.waitMs,
+        metrics,
+      })
+    : undefined;
   app.use(
     serveApi({
       routes: all,
@@ -74,6 +96,9 @@ export function createApp({
       cors: corsOrigins.length > 0 ? cors(corsOrigins) : undefined,
       // No tokens (the local embedded database): writes are open.
       guard: auth.tokens.length > 0 ? requireToken(auth) : undefined,
+      metrics,
+      reads,
+      drain,
     }),
   );
 

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 
-/** Headers a cross-origin page may read: pagination, created resource, retry hints, request id. */
-const exposed = 'Link, Location, Retry-After, Allow, X-Request-Id';
+/** Headers a cross-origin page may read: pagination, created resource, retry hints, request id, trace, a write's WAL position. */
+const exposed = 'Link, Location, Retry-After, Allow, X-Request-Id, Traceparent, X-Read-After-Lsn';
 const methods = 'GET, HEAD, POST, PATCH, DELETE, OPTIONS';
-const requestHeaders = 'Content-Type, X-Request-Id';
+const requestHeaders = 'Content-Type, X-Request-Id, Traceparent, X-Read-After-Lsn';
 
 /**
  * CORS for the configured origins only (CORS_ORIGINS); with none, no CORS

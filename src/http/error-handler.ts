@@ -2,7 +2,9 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';
 import { isDatabaseUnavailable } from './database-errors.ts';
+import { ShuttingDown } from './drain.ts';
 import { databaseUnavailable, HttpProblem } from './problems.ts';
+import { traceIdOf } from './request-trace.ts';
 import { sendJson } from './send.ts';
 
 /** Errors from express.json(), by their `type`. */
@@ -32,9 +34,9 @@ export function toProblem(error: unknown): HttpProblem {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && !(error instanceof ShuttingDown)) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      logger.error({ reqId: res.getHeader('x-request-id'), status: problem.status, err: redactSecrets(message) }, 'request failed');
+      logger.error({ reqId: res.getHeader('x-request-id'), traceId: traceIdOf(res.getHeader('traceparent')), status: problem.status, err: redactSecrets(message) }, 'request failed');
     }
     if (res.headersSent) return void res.destroy();
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);

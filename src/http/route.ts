@@ -54,6 +54,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   responses: Record<number, ResponseSpec>;
   /** false for routes that never touch the database (no 503). */
   database?: boolean;
+  /** A GET that must read the primary even when read replicas are configured (readiness is about the primary). */
+  readsPrimary?: boolean;
   handle: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, req: Request) => Promise<Reply>;
 }
 

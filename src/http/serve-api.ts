@@ -1,9 +1,13 @@
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { otherMethod } from './allowed-methods.ts';
+import type { Metrics } from '../config/metrics.ts';
 import type { Guard } from './auth.ts';
 import type { Cors } from './cors.ts';
+import type { Drain } from './drain.ts';
+import type { ReadRouting } from './read-routing.ts';
 import { logRequest, logWhenFinished, requestIdOf } from './request-log.ts';
+import { startRequestTrace } from './request-trace.ts';
 import { runRoute, type AnyRoute, type Reply } from './route.ts';
 import { RouteTable } from './route-table.ts';
 import { setSecurityHeaders } from './security-headers.ts';
@@ -25,7 +29,16 @@ export interface ServeApiOptions {
   readBody: RequestHandler;
   cors?: Cors | undefined;
   guard?: Guard | undefined;
+  /** Prometheus metrics (METRICS_PORT); undefined: metrics off, nothing counted. */
+  metrics?: Metrics | undefined;
+  /** Read replicas (DATABASE_READ_URL): where each GET reads, and the WAL position a write's answer carries. */
+  reads?: ReadRouting | undefined;
+  /** While set, every answer closes its connection (drain.ts). */
+  drain?: Drain | undefined;
 }
+
+/** The label of a request no route of the table served (404, 405, the docs): never the raw path, which the client chooses. */
+const unrouted = '(unrouted)';
 
 /**
  * The API in one middleware, in the order every request needs: a request id
@@ -44,7 +57,7 @@ export interface ServeApiOptions {
  * instead of Express's walk over every route, is what the CPU profile of
  * `npm run bench` asked for (docs/performance.md).
  */
-export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody, cors, guard }: ServeApiOptions): RequestHandler {
+export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody, cors, guard, metrics, reads, drain }: ServeApiOptions): RequestHandler {
   const table = new RouteTable<AnyRoute>();
   for (const route of routes) table.add(route.path, route.method, route);
   for (const { path, methods } of elsewhere) for (const method of methods) table.add(path, method);
@@ -52,13 +65,29 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
   return (req, res, next) => {
     const started = performance.now();
     const reqId = requestIdOf(req);
+    metrics?.inFlight.inc();
+    if (drain?.draining) res.shouldKeepAlive = false;
+    let route: AnyRoute | undefined = undefined; // set once the table has found it; read by done() and traced()
+    let trace: ReturnType<typeof startRequestTrace> | undefined;
+    const traced = () => (trace ??= startRequestTrace(req, route?.path));
+    /** The request's answer is out (or its connection gone): its span ends, its latency is observed. */
+    const done = (status: number) => {
+      trace?.end(status);
+      if (metrics) {
+        metrics.inFlight.dec();
+        metrics.requestDone(route?.path ?? unrouted, req.method, status, (performance.now() - started) / 1000);
+      }
+    };
     let handedOver = false;
     const handOver = () => {
       if (handedOver) return;
       handedOver = true;
+      const { header, traceId } = traced();
       setSecurityHeaders(res, securityHeaders);
       res.setHeader('x-request-id', reqId);
-      logWhenFinished(logger, reqId, req, res, started);
+      res.setHeader('traceparent', header);
+      logWhenFinished(logger, reqId, traceId, req, res, started);
+      res.once('close', () => done(res.statusCode));
     };
     const fail = (error: unknown) => {
       handOver();
@@ -85,18 +114,22 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
       const problem = guard?.(req);
       return problem ? next(problem) : next();
     }
-    const route = found.value;
+    route = found.value;
     req.params = found.params;
     const problem = guard?.(req);
     if (problem) return fail(problem);
 
+    const { traceId, header } = traced();
+    const answer = (reply: Reply) => {
+      send(res, reply, handedOver ? [] : [...securityHeaders, 'x-request-id', reqId, 'traceparent', header]);
+      if (!handedOver) {
+        logRequest(logger, reqId, traceId, req.method, path, res.statusCode, started);
+        done(res.statusCode);
+      }
+    };
+    const chosen = route;
     const run = () =>
-      runRoute(route, req)
-        .then((reply) => {
-          send(res, reply, handedOver ? [] : [...securityHeaders, 'x-request-id', reqId]);
-          if (!handedOver) logRequest(logger, reqId, req.method, path, res.statusCode, started);
-        })
-        .catch(fail);
+      trace!.within(() => (reads ? reads.run(chosen, req, runRoute) : runRoute(chosen, req))).then(answer).catch(fail);
     if (route.body) readBody(req, res, (error?: unknown) => (error ? fail(error) : void run()));
     else void run();
   };

@@ -76,10 +76,10 @@ async function gateStep<T>(step: () => Promise<T>): Promise<T> {
  * (GateRefusal) before anything runs; otherwise `atlas migrate apply`
  * against `url` (the direct URL on Neon).
  */
-export async function applyMigrations(url: string, options: ApplyOptions): Promise<{ applied: string[] }> {
+export async function applyMigrations(url: string, options: ApplyOptions): Promise<{ applied: string[]; warnings: number }> {
   const root = options.root ?? repoRoot;
   const { pending, verdict } = await judgePending(url, options);
-  if (!verdict) return { applied: [] };
+  if (!verdict) return { applied: [], warnings: 0 };
   if (verdict.blockers.length > 0) throw new GateRefusal(verdict);
   if (options.showWarnings) for (const line of describeVerdict(verdict)) options.log?.(line);
   const warnings = verdict.warnings.length;
@@ -88,7 +88,7 @@ export async function applyMigrations(url: string, options: ApplyOptions): Promi
       (warnings ? ` with ${warnings} warning(s)${options.showWarnings ? '' : ' (npm run db:apply -- --dry-run shows them)'}` : ''),
   );
   await applyWithBoundedLocks(url, root, options);
-  return { applied: pending };
+  return { applied: pending, warnings };
 }
 
 /**

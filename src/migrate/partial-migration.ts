@@ -1,4 +1,5 @@
 import { compareCatalogs, describeDifference, type Difference } from '../catalog/compare.ts';
+import { withoutPopulatedness } from '../catalog/populated.ts';
 import { readCatalog } from '../catalog/read.ts';
 import { splitStatements } from '../project/sql-statements.ts';
 import { catalogOfFiles } from '../catalog/state-of-files.ts';
@@ -53,8 +54,8 @@ export async function inspectPartial(
     revision,
     file: file.name,
     statements,
-    fromBefore: compareCatalogs(beforeState, live),
-    fromAfter: compareCatalogs(afterState, live),
+    fromBefore: compareCatalogs(withoutPopulatedness(beforeState), withoutPopulatedness(live)),
+    fromAfter: compareCatalogs(withoutPopulatedness(afterState), withoutPopulatedness(live)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { compareCatalogs, describeDifference, type Difference } from '../catalog/compare.ts';
+import { withoutPopulatedness } from '../catalog/populated.ts';
 import { readCatalog } from '../catalog/read.ts';
 import { catalogOfFiles } from '../catalog/state-of-files.ts';
 import { migrationNames, versionOf } from '../project/migration-files.ts';
@@ -71,8 +72,8 @@ export async function resolveMigration(options: ResolveOptions): Promise<string[
   const wanted = options.as === 'applied' ? [...before, file] : before;
   const state = options.as === 'applied' ? `after ${file}` : `before ${file}`;
   const differences: Difference[] = compareCatalogs(
-    await catalogOfFiles(dev, root, wanted),
-    await readCatalog(url, { excludeTables: options.excludeTables ?? [] }),
+    withoutPopulatedness(await catalogOfFiles(dev, root, wanted)),
+    withoutPopulatedness(await readCatalog(url, { excludeTables: options.excludeTables ?? [] })), // REFRESH is not schema
   );
   if (differences.length) {
     throw new CommandError(

@@ -1,4 +1,5 @@
 import { connectClient } from './client.ts';
+import { dropDatabaseWideObjects } from '../postgres/database-wide-objects.ts';
 
 /**
  * Empties a scratch database (Atlas's dev database) so that Atlas accepts it:
@@ -19,6 +20,7 @@ export async function resetScratchDatabase(url: string): Promise<void> {
     if (Number(populated.rows[0]?.n ?? 0) > 1000) {
       throw new Error(`Refusing to wipe ${client.database}: it holds data. The Atlas dev database must be a scratch database.`);
     }
+    await dropDatabaseWideObjects(client); // event triggers first: one could fire on the DROP SCHEMAs
     for (const { name } of rows) await client.query(`DROP SCHEMA ${client.escapeIdentifier(name)} CASCADE`);
     await client.query('CREATE SCHEMA public');
   } finally {

@@ -7,6 +7,7 @@ import { atlas, failureLine } from '../atlas/run.ts';
 import { targetFlags } from '../atlas/flags.ts';
 import { generateTypes } from '../codegen/generate-types.ts';
 import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
+import { UncomparedObjectsError } from '../catalog/uncompared.ts';
 
 /**
  * migrations/ replayed once on the scratch database, for every check that
@@ -19,6 +20,11 @@ export interface Replay {
   /** Why the replay failed (a file that does not run), if it did. */
   failure?: string;
   catalog?: Catalog;
+  /**
+   * Objects the replayed state holds that the catalog does not compare
+   * (src/catalog/census.ts): "migrations give schema.sql" fails on them.
+   */
+  uncompared?: UncomparedObjectsError;
   /** The generated zapatos folder, or why generating it failed. */
   types?: { dir: string } | { failure: string };
   dispose(): void;
@@ -31,12 +37,20 @@ export async function replayMigrations(workingRoot: string, devUrl: string): Pro
     return await onEmptyScratchDatabase(devUrl, async (): Promise<Replay> => {
       const run = await atlas(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: workingRoot });
       if (run.code !== 0) return { failure: failureLine(run), dispose };
-      const catalog = await readCatalog(devUrl);
+      let catalog: Catalog;
+      let uncompared: UncomparedObjectsError | undefined;
+      try {
+        catalog = await readCatalog(devUrl, { uncompared: { source: 'migrations/ (replayed)' } });
+      } catch (error) {
+        if (!(error instanceof UncomparedObjectsError)) throw error;
+        uncompared = error; // "migrations give schema.sql" fails on it; the other checks need the rest
+        catalog = await readCatalog(devUrl, { uncompared: false });
+      }
       const types = await generateTypes(devUrl, out).then(
         () => ({ dir: path.join(out, 'zapatos') }),
         (error: Error) => ({ failure: error.message }),
       );
-      return { catalog, types, dispose };
+      return { catalog, types, dispose, ...(uncompared ? { uncompared } : {}) };
     });
   } catch (error) {
     dispose();

@@ -4,6 +4,8 @@ import { catalogOfSchemaFile } from '../catalog/states.ts';
 import { atlas, failureLine } from '../atlas/run.ts';
 import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
 import { atlasUrl } from '../atlas/flags.ts';
+import { UncomparedObjectsError } from '../catalog/uncompared.ts';
+import type { Catalog } from '../catalog/object.ts';
 import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 
@@ -22,7 +24,15 @@ const synced = 'Schemas are synced, no changes to be made.';
  */
 export async function checkSchemaMatches(workingRoot: string, devUrl: string, replay: Replay): Promise<CheckResult> {
   if (replay.failure || !replay.catalog) return fail(name, `cannot compare: the migrations do not replay (${replay.failure})`);
-  const declared = await catalogOfSchemaFile(devUrl, workingRoot);
+  // Fail closed: what the catalog does not read, on either side, cannot be said to match (src/catalog/census.ts).
+  let declared: Catalog;
+  try {
+    declared = await catalogOfSchemaFile(devUrl, workingRoot);
+  } catch (error) {
+    if (error instanceof UncomparedObjectsError) return fail(name, error.summary, error.details);
+    throw error;
+  }
+  if (replay.uncompared) return fail(name, replay.uncompared.summary, replay.uncompared.details);
   const differences = compareCatalogs(replay.catalog, declared);
   if (differences.length === 0) {
     return pass(name, `replaying migrations/ gives exactly schema.sql (${declared.size} objects compared in Postgres' catalogs)`);

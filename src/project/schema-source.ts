@@ -16,6 +16,13 @@ import { lineAt, splitStatements } from './sql-statements.ts';
  * - `ALTER … OWNER TO`, `GRANT`, `REVOKE`, `ALTER DEFAULT PRIVILEGES`: owners
  *   and privileges are per environment (the roles need not exist on the
  *   scratch database), and bookshelf neither compares nor migrates them.
+ * - `INSERT` and `SELECT pg_catalog.setval(...)`: data, not schema (Rails
+ *   ends every structure.sql with `INSERT INTO "schema_migrations"`; issue 19,
+ *   D15: 1,107 such rows tripped the scratch database's "holds data" guard
+ *   half-way). bookshelf declares structure only; rows a migration must
+ *   write go in a migration of their own (npm run db:new).
+ * Other data statements (COPY, UPDATE, DELETE, TRUNCATE, MERGE: a full dump,
+ * not --schema-only) are refused by name before anything runs.
  * Other `SET` lines (statement_timeout, check_function_bodies, ...) stay:
  * they only shape the session that runs the file.
  */
@@ -40,7 +47,15 @@ const rules: { pattern: RegExp; why: string }[] = [
   { pattern: /^ALTER\s+[\s\S]*\sOWNER\s+TO\s/i, why: 'owners are per environment, not part of the declared schema' },
   { pattern: /^(GRANT|REVOKE)\s/i, why: 'privileges are per environment, not part of the declared schema' },
   { pattern: /^ALTER\s+DEFAULT\s+PRIVILEGES\s/i, why: 'privileges are per environment, not part of the declared schema' },
+  {
+    pattern: /^INSERT\s+INTO\s/i,
+    why: 'rows are data, not schema (e.g. Rails\' schema_migrations): bookshelf declares structure only; rows a migration must write go in one of their own (npm run db:new)',
+  },
+  { pattern: /^SELECT\s+(pg_catalog\.)?setval\s*\(/i, why: 'a sequence position is data, not schema' },
 ];
+
+/** Data statements that have no place in a schema file at all. */
+const refusedData = /^(COPY|UPDATE|DELETE|TRUNCATE|MERGE)\s/i;
 
 export function schemaSource(text: string, file = 'schema.sql'): SchemaSource {
   let out = text;
@@ -48,6 +63,13 @@ export function schemaSource(text: string, file = 'schema.sql'): SchemaSource {
   for (const statement of splitStatements(text)) {
     const rule = rules.find((candidate) => candidate.pattern.test(statement.text));
     if (!rule) {
+      if (refusedData.test(statement.text)) {
+        const line = lineAt(text, statement.start);
+        throw new SchemaSourceError(
+          `${file}:${line}: ${statement.text.split(/\s/)[0]!.toUpperCase()} is data, not schema: remove it (a pg_dump without --schema-only writes it; ` +
+            'dump again with pg_dump --schema-only). Nothing was run.',
+        );
+      }
       if (statement.metaCommand) {
         const line = lineAt(text, statement.start);
         throw new SchemaSourceError(

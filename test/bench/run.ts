@@ -166,7 +166,7 @@ async function main() {
         };
         const rss = stopSampling();
         let logLines: number | undefined;
-        if (server.name === 'ours') {
+        if (server.name.startsWith('ours')) {
           const text = readFileSync(logFile, 'utf8');
           logLines = text.length ? text.split('\n').length - 1 : 0;
           truncateSync(logFile);

@@ -10,7 +10,8 @@ import { freePort } from '../support/free-port.ts';
  * event loop with the load generator or with another. Each is bundled with
  * esbuild and run by plain node, as `npm start` runs ours (npm run build).
  */
-export const serverNames = ['ours', 'framework', 'bare', 'drizzle'] as const;
+/** `ours-metrics`: ours with Prometheus metrics on (METRICS_PORT), to measure what they cost. */
+export const serverNames = ['ours', 'ours-metrics', 'framework', 'bare', 'drizzle'] as const;
 export type ServerName = (typeof serverNames)[number];
 
 export interface BenchServer {
@@ -34,7 +35,7 @@ export interface StartOptions {
 
 export async function startServer(name: ServerName, { databaseUrl, logFile, poolSize, execArgv = [] }: StartOptions): Promise<BenchServer> {
   const port = await freePort();
-  const out = openSync(name === 'ours' ? logFile : '/dev/null', 'a');
+  const out = openSync(name.startsWith('ours') ? logFile : '/dev/null', 'a');
   const bundle = path.join(here, '..', '..', '.test-output', 'bench', `${name}.mjs`);
   await build({
     entryPoints: [path.join(here, 'servers', `${name}.ts`)],
@@ -59,7 +60,8 @@ export async function startServer(name: ServerName, { databaseUrl, logFile, pool
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       // Ours' own memory setting (src/config/heap.ts), to compare values in one run.
-      ...(name === 'ours' && process.env.HEAP_GROWTH_PERCENT ? { HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT } : {}),
+      ...(name.startsWith('ours') && process.env.HEAP_GROWTH_PERCENT ? { HEAP_GROWTH_PERCENT: process.env.HEAP_GROWTH_PERCENT } : {}),
+      ...(name === 'ours-metrics' ? { METRICS_PORT: '0' } : {}),
     },
   });
   closeSync(out);

@@ -1,11 +1,34 @@
 import { sql, type Queryable } from '@databases/pg';
 import { z } from 'zod';
+import { shuttingDown, type Drain } from '../drain.ts';
 import { databaseUnavailable } from '../problems.ts';
 import { defineRoute, type AnyRoute } from '../route.ts';
 
 const Status = z.object({ status: z.literal('ok') }).openapi('Status');
 
-export function healthRoutes(db: Queryable): AnyRoute[] {
+const Readiness = z
+  .object({
+    status: z.literal('ok'),
+    replicas: z
+      .array(
+        z.object({
+          replica: z.number().int().describe('1-based, in DATABASE_READ_URL’s order'),
+          up: z.boolean().describe('Takes reads; false: reads go to the primary'),
+          reason: z.string().optional().describe('Why it is out: down, lagging beyond DATABASE_READ_MAX_LAG_MS, not a standby'),
+          lag_ms: z.number().optional().describe('How far behind the primary it was at the last check'),
+        }),
+      )
+      .optional()
+      .describe('Only when DATABASE_READ_URL is set: each read replica’s state. A replica out does not make the server unready.'),
+  })
+  .openapi('Readiness');
+
+/** `replicas`: the read replicas' states (read-replicas.ts), when DATABASE_READ_URL is set. */
+export function healthRoutes(
+  db: Queryable,
+  replicas?: () => { replica: number; up: boolean; reason?: string | undefined; lagMs?: number | undefined }[],
+  drain?: Drain,
+): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -23,16 +46,27 @@ export function healthRoutes(db: Queryable): AnyRoute[] {
       path: '/readyz',
       operationId: 'getReadiness',
       summary: 'The database answers',
-      description: 'Readiness: one `SELECT 1`; a 503 while the database is away.',
+      description:
+        'Readiness: one `SELECT 1` on the primary; a 503 while it is away. With read replicas, each one’s state too ' +
+        '(a replica that is out does not make the server unready: its reads go to the primary).',
       tags: ['operations'],
-      responses: { 200: { description: 'Ready', schema: Status }, 503: { description: 'The database cannot be reached' } },
+      readsPrimary: true,
+      responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'The database cannot be reached, or this instance is shutting down (SHUTDOWN_DELAY_MS)' } },
       handle: async () => {
+        if (drain?.draining) throw shuttingDown();
         try {
           await db.query(sql`SELECT 1`);
         } catch {
           throw databaseUnavailable();
         }
-        return { body: { status: 'ok' } };
+        if (!replicas) return { body: { status: 'ok' } };
+        const states = replicas().map(({ replica, up, reason, lagMs }) => ({
+          replica,
+          up,
+          ...(reason === undefined ? {} : { reason }),
+          ...(lagMs === undefined ? {} : { lag_ms: lagMs }),
+        }));
+        return { body: { status: 'ok', replicas: states } };
       },
     }),
   ];

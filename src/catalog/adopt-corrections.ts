@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { compareCatalogs } from './compare.ts';
+import type { Catalog } from './object.ts';
+import { planAfterAtlas } from './plan.ts';
+import { ManualChange } from './statements.ts';
+import { catalogOfSchemaFile } from './states.ts';
+
+/**
+ * db:adopt's schema.sql, corrected where Atlas's inspection writes an object
+ * differently from the database (issue 19, A1–A8, the adopt route): the
+ * schema as written is loaded on the scratch database, compared with the
+ * database's catalog in Postgres' own terms, and the statements plan.ts
+ * writes for db:diff's own corrections (corrections.ts: timestamp(6),
+ * sequences and nextval defaults, NOT VALID / DEFERRABLE keys, renamed
+ * primary keys, storage options, UNLOGGED, tables outside public) are
+ * appended as a last section. db:adopt then verifies the result as before:
+ * what is still different stops it, named.
+ */
+export async function correctDeclaredSchema(schema: string, live: Catalog, devUrl: string): Promise<string> {
+  const staging = mkdtempSync(path.join(tmpdir(), 'bookshelf-adopt-correct-'));
+  try {
+    writeFileSync(path.join(staging, 'schema.sql'), schema);
+    const written = await catalogOfSchemaFile(devUrl, staging);
+    if (compareCatalogs(written, live).length === 0) return schema;
+    // Every object is new to a database made from schema.sql: sequences start where the database's say.
+    let corrections: string[];
+    try {
+      corrections = planAfterAtlas(written, live, new Map());
+    } catch (error) {
+      if (error instanceof ManualChange) return schema; // db:adopt's check then names every difference
+      throw error;
+    }
+    if (corrections.length === 0) return schema;
+    return [
+      schema.trimEnd(),
+      '',
+      "-- Where Atlas's inspection writes an object differently from the database (added by db:adopt)",
+      ...corrections,
+      '',
+    ].join('\n');
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
