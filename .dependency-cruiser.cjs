@@ -7,7 +7,7 @@ const layers = [
   ['errors'], // what a user is told when something they can fix goes wrong
   ['config'], // the environment, validated; logging and redaction
   ['project'], // the project's files: paths, migrations/, schema.sql, SQL text
-  ['atlas', 'postgres'], // the two programs we drive: the Atlas CLI and Postgres
+  ['atlas', 'postgres', 'go-tools'], // the programs we drive: the Atlas CLI, Postgres, the Go tools (oasdiff, actionlint)
   ['catalog'], // Postgres' catalogs read, compared, and turned into plans
   ['gate'], // judging migration files before they run
   ['migrate', 'db'], // applying migrations; the runtime store (queries, pool, seed)

@@ -7,7 +7,7 @@ import { databaseProblem } from './postgres/connection-problem.ts';
 import type { Env } from './config/env.ts';
 import { limitHeapGrowth } from './config/heap.ts';
 import { writeAccess } from './http/write-access.ts';
-import { assertCanListen, listenError } from './config/listen-address.ts';
+import { assertCanListen, listenError, listenHost } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
 import { applyMigrations } from './migrate/apply.ts';
 import { whileMigrationLockHeld } from './migrate/start-lock.ts';
@@ -41,7 +41,8 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const auth = writeAccess(config); // refuses an open remote database before anything starts
   checkMetricsConfig(config);
-  await assertCanListen(config.PORT, config.HOST);
+  const { host, note } = listenHost(config.HOST, auth.tokens.length === 0);
+  await assertCanListen(config.PORT, host);
   if (config.METRICS_PORT !== undefined) await assertCanListen(config.METRICS_PORT, config.METRICS_HOST);
   const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics();
   const targets = await resolveTargets((line) => logger.info(line), config);
@@ -103,9 +104,10 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
     const metricsPort = await listenOn(metricsServer, config.METRICS_PORT!, config.METRICS_HOST);
     logger.info({ url: `http://${config.METRICS_HOST}:${metricsPort}/metrics`, token: config.METRICS_TOKEN !== undefined }, 'metrics');
   }
-  const server = createHttpServer(app, config);
-  const port = await listenOn(server, config.PORT, config.HOST);
-  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  const server = createHttpServer(app, config, { logger });
+  const port = await listenOn(server, config.PORT, host);
+  const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  if (note) logger.info({ host }, note);
   logger.info({ url, database: redactSecrets(targets.app) }, 'serving');
 
   let closing: Promise<void> | undefined;

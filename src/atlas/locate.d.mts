@@ -9,5 +9,4 @@ export type LocatedAtlas = (
   | { path: null; problem: string; missing: boolean }
 ) & { passedOver: string[] };
 export declare function locateAtlas(env?: NodeJS.ProcessEnv): LocatedAtlas;
-export declare function findAtlas(env?: NodeJS.ProcessEnv): string | null;
 export declare function missingAtlasMessage(): string;

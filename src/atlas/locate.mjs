@@ -113,11 +113,6 @@ export function locateAtlas(env = process.env) {
   return { path: null, problem: missingAtlasMessage(), missing: true, passedOver };
 }
 
-/** The path of the Atlas binary to run, or null when there is none. */
-export function findAtlas(env = process.env) {
-  return locateAtlas(env).path;
-}
-
 export function missingAtlasMessage() {
   return [
     `Atlas is not installed.`,

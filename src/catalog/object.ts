@@ -46,7 +46,7 @@ export interface CatalogObject {
   column?: ColumnParts;
 }
 
-export interface ColumnParts {
+interface ColumnParts {
   table: string;
   /** Quoted as SQL needs. */
   name: string;

@@ -10,7 +10,7 @@ import type { Catalog, CatalogObject } from './object.ts';
  * database, where REFRESH is routine, is compared without it (see
  * withoutPopulatedness).
  */
-export const withNoData = '\n  WITH NO DATA;';
+const withNoData = '\n  WITH NO DATA;';
 
 /** A materialized view's definition: its CREATE statement, `WITH NO DATA` when it is not populated. */
 export function materializedViewDefinition(create: string, populated: boolean): string {
@@ -20,7 +20,7 @@ export function materializedViewDefinition(create: string, populated: boolean): 
 const unpopulated = (object: CatalogObject) => object.kind === 'materialized view' && object.definition.endsWith(withNoData);
 
 /** The definition as if populated (the same statement without `WITH NO DATA`). */
-export const populatedDefinition = (object: CatalogObject) =>
+const populatedDefinition = (object: CatalogObject) =>
   unpopulated(object) ? `${object.definition.slice(0, -withNoData.length)};` : object.definition;
 
 /**

@@ -30,7 +30,7 @@ export interface ReadOptions {
   uncompared?: { source: string } | false;
 }
 
-export const defaultExcludedSchemas = ['atlas_schema_revisions'];
+const defaultExcludedSchemas = ['atlas_schema_revisions'];
 
 export async function readCatalog(
   url: string,

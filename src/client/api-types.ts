@@ -216,8 +216,11 @@ export interface components {
             country: string | null;
         };
         NewAuthor: {
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). No control characters; at least one visible character (not only whitespace or zero-width ones). */
             name: string;
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). */
             bio?: string | null;
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). */
             country?: string | null;
         };
         Book: {
@@ -234,15 +237,20 @@ export interface components {
             books: components["schemas"]["Book"][];
         };
         AuthorChanges: {
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). No control characters; at least one visible character (not only whitespace or zero-width ones). */
             name?: string;
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). */
             bio?: string | null;
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). */
             country?: string | null;
         };
         NewBook: {
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). No control characters; at least one visible character (not only whitespace or zero-width ones). */
             title: string;
             author_id: number;
         };
         BookChanges: {
+            /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). No control characters; at least one visible character (not only whitespace or zero-width ones). */
             title?: string;
             author_id?: number;
         };
@@ -300,6 +308,15 @@ export interface components {
         };
         /** @description The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS) */
         RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The database refused the write: a unique, exclusion or foreign-key constraint (named in `errors`) */
+        Conflict: {
             headers: {
                 [name: string]: unknown;
             };
@@ -432,6 +449,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             417: components["responses"]["ExpectationFailed"];
@@ -561,6 +579,7 @@ export interface operations {
             };
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             417: components["responses"]["ExpectationFailed"];
@@ -668,6 +687,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             417: components["responses"]["ExpectationFailed"];
@@ -745,6 +765,7 @@ export interface operations {
             };
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             417: components["responses"]["ExpectationFailed"];
             422: components["responses"]["ValidationFailed"];
             431: components["responses"]["HeadersTooLarge"];
@@ -788,6 +809,7 @@ export interface operations {
             };
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             417: components["responses"]["ExpectationFailed"];

@@ -1,7 +1,8 @@
-import type { ColumnShape } from '../db/column-shape.ts';
+import type { CheckRules, ColumnShape } from '../db/column-shape.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectClient } from '../postgres/client.ts';
+import { addCheckRules } from './check-rules.ts';
 
 /**
  * Writes `<outDir>/zapatos/api-shapes.ts`: every column of every table in
@@ -25,6 +26,29 @@ interface ColumnRow {
   labels: string[] | null;
   references: boolean;
 }
+
+interface ConstraintRow {
+  table: string;
+  name: string;
+  definition: string;
+  kind: string;
+  columns: string[];
+}
+
+/**
+ * Every CHECK, UNIQUE, PRIMARY KEY, FOREIGN KEY and EXCLUDE constraint, with
+ * its columns in order: the CHECKs of one column become its rules, and all
+ * of them name the fields of a violation (src/http/constraint-violations.ts).
+ */
+const constraintQuery = `
+  SELECT c.relname AS table, k.conname AS name, k.contype AS kind, pg_get_constraintdef(k.oid) AS definition,
+         array(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY AS u(attnum, i)
+                 JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.i) AS columns
+    FROM pg_constraint k
+    JOIN pg_class c ON c.oid = k.conrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND k.contype IN ('c', 'u', 'p', 'f', 'x')
+   ORDER BY c.relname, k.conname`;
 
 const query = `
   SELECT c.relname AS table, a.attname AS column,
@@ -63,8 +87,10 @@ function shapeOf(row: ColumnRow): ColumnShape {
 export async function generateApiShapes(url: string, outDir: string): Promise<void> {
   const client = await connectClient(url);
   let rows: ColumnRow[];
+  let constraintRows: ConstraintRow[];
   try {
     rows = (await client.query<ColumnRow>(query)).rows.filter((row) => row.table !== 'atlas_schema_revisions');
+    constraintRows = (await client.query<ConstraintRow>(constraintQuery)).rows.filter((row) => row.table !== 'atlas_schema_revisions');
   } finally {
     await client.end();
   }
@@ -72,6 +98,15 @@ export async function generateApiShapes(url: string, outDir: string): Promise<vo
   for (const row of rows) {
     if (!tables.has(row.table)) tables.set(row.table, {});
     tables.get(row.table)![row.column] = shapeOf(row);
+  }
+  const constraints = new Map<string, Record<string, string[]>>();
+  for (const row of constraintRows) {
+    if (!constraints.has(row.table)) constraints.set(row.table, {});
+    constraints.get(row.table)![row.name] = row.columns;
+    const column = row.columns.length === 1 ? tables.get(row.table)?.[row.columns[0]!] : undefined;
+    if (row.kind !== 'c' || !column || column.element) continue;
+    const rules: CheckRules = { ...column.checks };
+    if (addCheckRules(rules, row.definition, row.columns[0]!, column.type) > 0) column.checks = rules;
   }
   const names = [...tables.keys()];
   const body = names.map((table) => `  ${JSON.stringify(table)}: ${JSON.stringify(tables.get(table))},`).join('\n');
@@ -85,6 +120,11 @@ import type * as s from 'zapatos/schema';
 export const tables = {
 ${body}
 } as const;
+
+/** Each table's constraints (check, unique, primary and foreign key, exclusion) and their columns, to name them in a violation's answer. */
+export const constraints: Record<string, Record<string, readonly string[]>> = {
+${[...constraints].map(([table, named]) => `  ${JSON.stringify(table)}: ${JSON.stringify(named)},`).join('\n')}
+};
 
 /** Compile-time: each table's columns are exactly the zapatos type's (both come from the same database). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -8,7 +8,7 @@ import { projectPath, repoRoot } from '../project/paths.mjs';
  * `npm run client:types`: writes src/client/api-types.ts, the TypeScript
  * types of the OpenAPI document (openapi-typescript), for a typed client
  * (openapi-fetch; see docs/api.md). `--check` only compares and fails when
- * the file is stale (test/client.test.ts checks the same).
+ * the file is stale (test/integration/client.test.ts checks the same).
  */
 export const typesPath = projectPath(repoRoot, 'clientTypes');
 

@@ -43,7 +43,14 @@ const schema = z.object({
   /** Atlas's empty scratch database (e.g. a Neon branch). Unset: one beside the embedded Postgres. */
   ATLAS_DEV_URL: postgresUrl.optional(),
   PORT: integer(0, 65535).default(8000),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * The address to listen on. Unset (or empty): 127.0.0.1 while writes are open (no API_TOKENS), so that
+   * nobody else on the network can write; 0.0.0.0 (every interface) once writes need a token. See listenHost.
+   */
+  HOST: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Bearer tokens that may write (POST, PATCH, DELETE), comma-separated, each at least 16 characters.

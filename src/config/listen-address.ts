@@ -16,6 +16,24 @@ export async function assertCanListen(port: number, host: string): Promise<void>
   });
 }
 
+/**
+ * Where the server listens: HOST if set; else loopback (127.0.0.1) while
+ * anyone who reaches the server may write (no API_TOKENS: the local
+ * embedded database, or ALLOW_ANONYMOUS_WRITES), and every interface
+ * (0.0.0.0) once writes need a token. `note`: the line start-up logs when
+ * it chose loopback, saying how to open it up.
+ */
+export function listenHost(host: string | undefined, writesOpen: boolean): { host: string; note?: string } {
+  if (host) return { host };
+  if (!writesOpen) return { host: '0.0.0.0' };
+  return {
+    host: '127.0.0.1',
+    note:
+      'writes are open (no API_TOKENS), so the server listens on 127.0.0.1 only: this machine can reach it, the network cannot. ' +
+      'To serve others, set API_TOKENS (writes then need a token), or HOST=0.0.0.0 to open it as it is.',
+  };
+}
+
 /** Says which variable to change for a failed listen; other errors pass unchanged. */
 export function listenError(error: unknown, port: number, host: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

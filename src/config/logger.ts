@@ -11,7 +11,7 @@ export const logBuffer = { bytes: 4096, flushMs: 100 } as const;
  * written together, and at most 100 ms after they were logged when traffic
  * is low. Nothing is lost when the process ends: on exit (SIGTERM's clean
  * shutdown, process.exit, an uncaught exception) pino writes what is
- * gathered synchronously before the process goes (test/logger.test.ts).
+ * gathered synchronously before the process goes (test/integration/logger.test.ts).
  */
 export function createLogger(level: string): Logger {
   return pino({ level }, pino.destination({ dest: 1, sync: false, minLength: logBuffer.bytes, periodicFlush: logBuffer.flushMs }));

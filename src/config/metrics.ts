@@ -39,7 +39,7 @@ export interface PoolStats {
   waiting: number;
 }
 
-export interface ReplicaMetric {
+interface ReplicaMetric {
   replica: string;
   /** 1: takes reads; 0: taken out (down or lagging). */
   up: boolean;

@@ -23,4 +23,22 @@ export interface ColumnShape {
   values?: string[];
   /** Part of a foreign key: an id, so at least 1. */
   references?: true;
+  /** What the column's simple CHECK constraints allow (read by src/codegen/check-rules.ts). */
+  checks?: CheckRules;
+}
+
+/**
+ * A column's simple CHECK constraints as validation rules: ranges, allowed
+ * values, lengths in characters (code points, as char_length counts).
+ */
+export interface CheckRules {
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  /** The only values allowed (an IN list or an equality). */
+  oneOf?: (string | number)[];
+  /** In characters (code points), as char_length counts. */
+  minLength?: number;
+  maxLength?: number;
 }

@@ -12,7 +12,7 @@ import * as db from 'zapatos/db';
  * `T` records what the text holds (e.g. authors.JSONSelectable), for readers
  * and for callers that do parse it.
  */
-export type JsonText<T> = string & { readonly __holds?: T };
+type JsonText<T> = string & { readonly __holds?: T };
 
 export interface JsonPage<T> {
   json: JsonText<T[]>;

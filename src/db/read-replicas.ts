@@ -236,7 +236,7 @@ export class ReplicaSet {
  * connection exception, 57P01-57P03 shutdown, 53300 too many connections).
  * A read that failed so is sent to the primary; any other error is the answer.
  */
-export function isConnectionFailure(error: unknown): boolean {
+function isConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string') return /connect|timed out|terminat|closed/i.test(String((error as Error | undefined)?.message));
   return /^(08|57P0[1-3]|53300|E[A-Z]+)/.test(code);

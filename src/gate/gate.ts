@@ -26,7 +26,7 @@ export interface GateVerdict {
   warnings: Finding[];
 }
 
-export const optOutHelp =
+const optOutHelp =
   'Each refused line names its opt-out, one reviewed line in the migration file: Atlas analyzers `-- atlas:nolint <analyzer>` ' +
   '(first line, then an empty line; or the line above the statement), squawk rules `-- squawk-ignore <rule>` (the line above the statement) ' +
   'or `-- squawk-ignore-file <rule>`, our data-loss rules `-- bookshelf:allow <rule>`. Then run npx atlas migrate hash --env local.';

@@ -7,7 +7,7 @@ import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { cors } from './cors.ts';
 import { openApiDocument, type DocumentOptions } from './openapi.ts';
-import { jsonBody } from './json-body.ts';
+import { defaultBodyLimit, jsonBody } from './json-body.ts';
 import type { Metrics } from '../config/metrics.ts';
 import type { ReplicaSet } from '../db/read-replicas.ts';
 import { readRouting } from './read-routing.ts';
@@ -44,16 +44,25 @@ export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain): Any
   return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db, replicas && (() => replicas.statuses()), drain)];
 }
 
-/** The OpenAPI document of the routes; `reads`: whether reads need a token too. */
-export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, reads: AuthOptions['reads'] = 'public') {
+/**
+ * The OpenAPI document of the routes; `reads`: whether reads need a token
+ * too; `tokens`: whether this server has API_TOKENS at all. Without them
+ * nothing is enforced, so the document declares no security scheme, no
+ * `security` requirement and no 401 (a generator would otherwise report
+ * every write as "ignored auth"). The generated artifacts (typed client,
+ * README table) describe the server with tokens, as deployed.
+ */
+export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, reads: AuthOptions['reads'] = 'public', tokens = true) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', bearerScheme, {
-    type: 'http',
-    scheme: 'bearer',
-    description: "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
-  });
-  describeSharedResponses(registry);
-  for (const route of all) describe(registry, route, needsToken(route.method, route.path, reads));
+  if (tokens) {
+    registry.registerComponent('securitySchemes', bearerScheme, {
+      type: 'http',
+      scheme: 'bearer',
+      description: "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
+    });
+  }
+  describeSharedResponses(registry, tokens);
+  for (const route of all) describe(registry, route, tokens && needsToken(route.method, route.path, reads));
   return openApiDocument(registry, options);
 }
 
@@ -61,7 +70,7 @@ export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, read
 export function createApp({
   db,
   logger = pino({ level: 'silent' }),
-  bodyLimit = 16 * 1024,
+  bodyLimit = defaultBodyLimit,
   auth = { tokens: [] },
   corsOrigins = [],
   document: documentOptions = {},
@@ -72,8 +81,9 @@ export function createApp({
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  // FastAPI answers /authors/ like /authors; so do we (not strict, not case sensitive).
+  // FastAPI answers /authors/ like /authors; so do we (not strict). Paths are case-sensitive, as in the route table.
   app.set('strict routing', false);
+  app.set('case sensitive routing', true);
 
   const all = routes(db, replicas?.set, drain);
   const reads = replicas
@@ -102,7 +112,7 @@ export function createApp({
     }),
   );
 
-  const document = apiDocument(all, documentOptions, auth.reads);
+  const document = apiDocument(all, documentOptions, auth.reads, auth.tokens.length > 0);
   app.get('/openapi.json', (_req, res) => sendJson(res, 200, document));
   app.use(docsPage());
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tables } from '../db/zapatos/api-shapes.ts';
 import type { ColumnShape } from '../db/column-shape.ts';
+import { checkedNumber, checkedText, integerBounds, textMaxLength } from './check-shapes.ts';
 import { nonBlank, text } from './text.ts';
 
 /**
@@ -19,7 +20,7 @@ import { nonBlank, text } from './text.ts';
  * returned, accepted and documented with no edit; to keep clients from
  * writing one, add its name here: the one line.
  */
-export const readOnly = ['created_at'] as const; // set by the database (DEFAULT now())
+const readOnly = ['created_at'] as const; // set by the database (DEFAULT now())
 
 type Tables = typeof tables;
 export type TableName = keyof Tables;
@@ -57,24 +58,40 @@ function valueSchema(column: ColumnShape, forWrite: boolean, base = column.eleme
   const range = integerRange[base];
   if (range) {
     // Ids (identity keys and the foreign keys to them) start at 1.
-    const [min, max] = column.references || column.serverSet ? [1, Math.min(range[1], INT4_MAX)] : range;
-    return z.number().int().min(min).max(max).openapi({ type: 'integer', minimum: min, maximum: max });
+    const typeRange: [number, number] = column.references || column.serverSet ? [1, Math.min(range[1], INT4_MAX)] : range;
+    // A write is held to the column's CHECKs too; an answer only to its type (a NOT VALID check leaves old rows as they were).
+    const [min, max] = forWrite ? integerBounds(typeRange, column.checks) : typeRange;
+    // No `type` override here: zod-to-openapi writes `integer` itself, and an
+    // explicit one would also replace the `["integer", "null"]` of a nullable column.
+    const schema = z.number().int().min(min).max(max);
+    return forWrite && column.checks?.oneOf ? checkedNumber(schema, { oneOf: column.checks.oneOf }) : schema;
   }
   if (base === 'numeric') {
-    const schema = z.number();
-    if (column.precision === undefined) return schema;
-    const limit = 10 ** (column.precision - (column.scale ?? 0));
-    return schema.gt(-limit).lt(limit).openapi({ exclusiveMinimum: -limit, exclusiveMaximum: limit });
+    const limit = column.precision === undefined ? undefined : 10 ** (column.precision - (column.scale ?? 0));
+    return checkedNumber(z.number(), forWrite ? column.checks : undefined, limit);
   }
-  if (base === 'float4' || base === 'float8') return z.number();
+  if (base === 'float4' || base === 'float8') return forWrite ? checkedNumber(z.number(), column.checks) : z.number();
   if (base === 'bool') return z.boolean();
-  if (base === 'json' || base === 'jsonb') return z.unknown();
+  // Any JSON value, but present: a plain z.unknown() is optional to zod and to the document.
+  if (base === 'json' || base === 'jsonb') return z.unknown().nonoptional();
   if (base === 'timestamptz' || base === 'timestamp') return z.string().openapi({ format: 'date-time', example: '2026-11-25T23:42:34.545368+00:00' });
   if (base === 'date') return z.string().openapi({ format: 'date' });
   if (base === 'uuid') return z.string().uuid();
   if (!forWrite) return z.string();
   const required = !column.nullable && !column.hasDefault;
-  return required ? nonBlank(column.maxLength) : text(column.maxLength);
+  const max = textMaxLength(column.maxLength, column.checks);
+  return checkedText(required ? nonBlank(max) : text(max), column.checks);
+}
+
+/**
+ * A column's value or null, as the document must say it too: an enum's
+ * `enum` list gets `null` (a `["string", "null"]` type alone is not enough,
+ * the list would still refuse null).
+ */
+function orNull(column: ColumnShape, value: z.ZodType, forWrite = false): z.ZodType {
+  const nullable = value.nullable();
+  const listed = column.element ? undefined : (column.values ?? (forWrite ? column.checks?.oneOf : undefined));
+  return listed ? nullable.openapi({ enum: [...listed, null] as never }) : nullable;
 }
 
 function writable(name: string, column: ColumnShape): boolean {
@@ -88,7 +105,7 @@ export function rowShape<T extends TableName>(table: T): z.ZodObject<{ [K in key
   const shape = Object.fromEntries(
     columnsOf(table).map(([name, column]) => {
       const value = valueSchema(column, false);
-      return [name, column.nullable ? value.nullable() : value];
+      return [name, column.nullable ? orNull(column, value) : value];
     }),
   );
   return z.object(shape) as never;
@@ -109,7 +126,7 @@ export function insertShape<T extends TableName>(table: T): z.ZodType<InsertOf<T
     columnsOf(table)
       .filter(([name, column]) => writable(name, column))
       .map(([name, column]) => {
-        const value = column.nullable ? valueSchema(column, true).nullable() : valueSchema(column, true);
+        const value = column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true);
         return [name, column.nullable || column.hasDefault ? value.optional() : value];
       }),
   );
@@ -123,7 +140,7 @@ export function updateShape<T extends TableName>(table: T): z.ZodType<UpdateOf<T
   const shape = Object.fromEntries(
     columnsOf(table)
       .filter(([name, column]) => writable(name, column))
-      .map(([name, column]) => [name, (column.nullable ? valueSchema(column, true).nullable() : valueSchema(column, true)).optional()]),
+      .map(([name, column]) => [name, (column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true)).optional()]),
   );
   return z.strictObject(shape).refine(atLeastOneField, 'must change at least one field') as never;
 }

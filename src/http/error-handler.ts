@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';
+import { constraintProblem } from './constraint-violations.ts';
 import { isDatabaseUnavailable } from './database-errors.ts';
 import { ShuttingDown } from './drain.ts';
 import { databaseUnavailable, HttpProblem } from './problems.ts';
@@ -19,11 +20,13 @@ const bodyErrors: Record<string, (error: { message: string; limit?: number }) =>
   'stream.encoding.set': () => new HttpProblem(500, 'Internal Server Error'),
 };
 
-export function toProblem(error: unknown): HttpProblem {
+function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   const type = (error as { type?: unknown })?.type;
   if (typeof type === 'string' && bodyErrors[type]) return bodyErrors[type](error as { message: string });
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
+  const violation = constraintProblem(error);
+  if (violation) return violation;
   const status = (error as { status?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return new HttpProblem(status, 'Bad Request', (error as Error).message);

@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
+import pino, { type Logger } from 'pino';
 import { ConfigError, type Env } from '../config/env.ts';
+import { defaultBodyLimit } from './json-body.ts';
 import { problemsForProtocolErrors } from './protocol-errors.ts';
+import { securityHeaderList } from './security-headers.ts';
 
 export type HttpTimeouts = Pick<Env, 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'>;
 
@@ -14,7 +17,14 @@ export type HttpTimeouts = Pick<Env, 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_REQUEST_T
  * it says. An idle keep-alive connection is closed after the keep-alive
  * timeout (Node adds a second of grace to what it announces).
  */
-export function createHttpServer(app: Express, timeouts: HttpTimeouts): Server {
+export interface EdgeOptions {
+  /** Where the answers made before the app runs are logged (as the app's are). */
+  logger?: Logger;
+  /** The app's body limit, for `Expect: 100-continue` (default: the app's default). */
+  bodyLimit?: number;
+}
+
+export function createHttpServer(app: Express, timeouts: HttpTimeouts, { logger = pino({ level: 'silent' }), bodyLimit = defaultBodyLimit }: EdgeOptions = {}): Server {
   const { HTTP_HEADERS_TIMEOUT_MS: headersTimeout, HTTP_REQUEST_TIMEOUT_MS: requestTimeout } = timeouts;
   if (headersTimeout > requestTimeout) {
     throw new ConfigError(
@@ -27,9 +37,11 @@ export function createHttpServer(app: Express, timeouts: HttpTimeouts): Server {
       requestTimeout,
       keepAliveTimeout: timeouts.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeout / 4)),
+      // A missing Host is answered by the app (host-header.ts): a problem body, headers and a log line, not Node's empty 400.
+      requireHostHeader: false,
     },
     app,
   );
-  problemsForProtocolErrors(server);
+  problemsForProtocolErrors(server, { logger, securityHeaders: securityHeaderList(), bodyLimit });
   return server;
 }

@@ -2,6 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
 import { HttpProblem } from './problems.ts';
 
+/** The largest JSON body accepted by default (bytes): larger ones get 413. */
+export const defaultBodyLimit = 16 * 1024;
+
 /**
  * Reads a JSON request body into req.body, for the routes that take one
  * (route.ts mounts it there, so an unknown path or method is a 404 or 405
@@ -21,8 +24,19 @@ export function jsonBody(limit: number): RequestHandler {
     if (!req.is('application/json')) {
       return next(new HttpProblem(415, 'Unsupported Media Type', 'Send the body as JSON (Content-Type: application/json).'));
     }
+    // body-parser would decode utf-16 and utf-32 (the latter badly); JSON between systems is UTF-8 (RFC 8259 §8.1).
+    const charset = charsetOf(req.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return next(new HttpProblem(415, 'Unsupported Media Type', `The body must be UTF-8 (charset=${charset} is not accepted); send charset=utf-8 or none.`));
+    }
     parseJson(req, res, next);
   };
+}
+
+/** The charset parameter of a Content-Type, lower-cased, unquoted; undefined if there is none. */
+function charsetOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? '');
+  return match ? (match[1] ?? match[2] ?? '').toLowerCase() : undefined;
 }
 
 /** body-parser's verify hook: the raw (inflated) bytes, before they are decoded. */

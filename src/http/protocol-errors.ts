@@ -1,4 +1,6 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { sendEarlyProblem, writeProblemToSocket, type EarlyAnswers } from './early-answers.ts';
 import { HttpProblem } from './problems.ts';
 
 /** The problem for a client error Node reports, by its code. */
@@ -13,33 +15,72 @@ function problemFor(error: NodeJS.ErrnoException): HttpProblem {
   }
 }
 
+type InFlight = ServerResponse & { writableFinished: boolean };
+const inFlightOf = (socket: Socket) => (socket as { _httpMessage?: InFlight | null })._httpMessage ?? undefined;
+
+/**
+ * Calls `then` once every answer to the requests before this one on the
+ * connection (pipelined) has been sent: Node hands the socket to the next
+ * queued response when one finishes, so wait on each in turn. Only for
+ * requests that arrived whole: one still arriving is the one the error is
+ * about (half a body timed out, a broken chunk), answered at once. A
+ * connection that closes meanwhile ends the wait (nothing more can be sent).
+ */
+function afterEarlierAnswers(socket: Socket, then: () => void): void {
+  const current = inFlightOf(socket);
+  if (!current || current.writableFinished || !current.req.complete) return then();
+  const closed = () => current.off('finish', finished);
+  const finished = () => {
+    socket.off('close', closed);
+    // Node assigns the next queued response in its own 'finish' listener, which ran before this one.
+    setImmediate(() => afterEarlierAnswers(socket, then));
+  };
+  current.once('finish', finished);
+  socket.once('close', closed);
+}
+
+export interface ProtocolAnswers extends EarlyAnswers {
+  /** The largest body accepted (bytes): a larger Content-Length with `Expect: 100-continue` is a 413 at once. */
+  bodyLimit: number;
+}
+
 /**
  * Node answers some requests before Express sees them: malformed HTTP (400),
  * headers too large (431), a request that does not arrive within the
  * headers or request timeout (408, see http-server.ts), an `Expect` it does
- * not know (417). These answers get the same problem+json body as every
- * other error, and the connection is closed.
+ * not know (417), `Expect: 100-continue` (Node would say 100 Continue to
+ * any size), CONNECT (Node would drop the connection without a word). These
+ * answers get the same body, headers and log line as every other error
+ * (early-answers.ts), and the connection is closed. A malformed request
+ * that follows others on the same connection (pipelining) is answered after
+ * theirs: what the client sent first is answered first.
  */
-export function problemsForProtocolErrors(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    // Node's own rule: write an answer only if no response has begun on this
-    // socket (a timeout can strike while one is being written).
-    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
+export function problemsForProtocolErrors(server: Server, answers: ProtocolAnswers): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const problem = problemFor(error);
-    const body = JSON.stringify(problem);
-    // The server allows half-open sockets: end, then destroy, so that a
-    // client that never closes its side does not keep the connection.
-    socket.end(
-      `HTTP/1.1 ${problem.status} ${problem.title}\r\ncontent-type: application/problem+json; charset=utf-8\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      () => socket.destroy(),
-    );
+    afterEarlierAnswers(socket, () => {
+      // Node's own rule: write an answer only if no response has begun on this socket
+      // (a timeout can strike while one is being written).
+      const inFlight = inFlightOf(socket);
+      if (!socket.writable || (inFlight && !inFlight.writableFinished && inFlight.headersSent)) return void socket.destroy();
+      writeProblemToSocket(socket, problem, answers, error.code ?? 'client error');
+    });
   });
-  server.on('checkExpectation', (req, res) => {
+  server.on('checkExpectation', (req, res: ServerResponse) => {
     const problem = new HttpProblem(417, 'Expectation Failed', `Expect: ${req.headers.expect} is not supported.`);
-    const body = JSON.stringify(problem);
-    res.writeHead(417, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    sendEarlyProblem(res, problem, answers, 'expectation');
+  });
+  server.on('checkContinue', (req, res: ServerResponse) => {
+    const length = Number(req.headers['content-length']);
+    if (Number.isFinite(length) && length > answers.bodyLimit) {
+      const problem = new HttpProblem(413, 'Payload Too Large', `The request body is larger than ${answers.bodyLimit} bytes.`);
+      return sendEarlyProblem(res, problem, answers, 'expect 100-continue over the body limit');
+    }
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
+  server.on('connect', (_req, socket: Socket) => {
+    const problem = new HttpProblem(405, 'Method Not Allowed', 'CONNECT is not served: this is not a proxy.');
+    writeProblemToSocket(socket, problem, answers, 'connect', { allow: 'GET, HEAD, POST, PATCH, DELETE, OPTIONS' });
   });
 }

@@ -14,7 +14,7 @@ import type { AnyRoute, Reply } from './route.ts';
  * that fails because the replica is away is sent to the primary (reads are
  * safe to repeat) and the replica is taken out at once.
  */
-export const readAfterHeader = 'x-read-after-lsn';
+const readAfterHeader = 'x-read-after-lsn';
 
 export interface ReadRouting {
   /** Runs `route` for `req` where it belongs; `runRoute` runs a route (route.ts). */

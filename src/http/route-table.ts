@@ -5,8 +5,9 @@
  * route's regular expression in turn as Express's router does (the profile
  * of `npm run bench` showed that walk as the largest single cost of a read).
  *
- * Paths match as Express matches them in this app: case-insensitive, with or
- * without one trailing slash; a `{param}` is one non-empty segment, decoded
+ * Paths match case-sensitively (`/AUTHORS` is not `/authors`: one resource,
+ * one URL, and a `Link` never repeats a client's spelling), with or without
+ * one trailing slash; a `{param}` is one non-empty segment, decoded
  * (a malformed escape is a 400, as in Express). Between routes of the same
  * length the first added wins.
  */
@@ -16,7 +17,7 @@ export type Found<T> =
   | { value?: undefined; allow: string };
 
 interface Entry<T> {
-  /** Lower-cased literal segments; `undefined` where a parameter goes. */
+  /** Literal segments; `undefined` where a parameter goes. */
   literals: (string | undefined)[];
   names: (string | undefined)[];
   methods: Map<string, T | undefined>;
@@ -34,7 +35,7 @@ export class RouteTable<T> {
    */
   add(path: string, method: string, value?: T): void {
     const segments = path.split('/').slice(1);
-    const literals = segments.map((s) => (/^\{\w+\}$/.test(s) ? undefined : s.toLowerCase()));
+    const literals = segments.map((s) => (/^\{\w+\}$/.test(s) ? undefined : s));
     const names = segments.map((s) => /^\{(\w+)\}$/.exec(s)?.[1]);
     const entries = this.#byLength.get(segments.length) ?? [];
     this.#byLength.set(segments.length, entries);
@@ -74,7 +75,7 @@ function matches<T>(entry: Entry<T>, segments: string[]): boolean {
   for (let i = 0; i < entry.literals.length; i++) {
     const segment = segments[i + 1]!;
     const literal = entry.literals[i];
-    if (literal === undefined ? segment.length === 0 : segment.length !== literal.length || segment.toLowerCase() !== literal) return false;
+    if (literal === undefined ? segment.length === 0 : segment !== literal) return false;
   }
   return true;
 }

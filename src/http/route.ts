@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { capErrors, countQueryParameters, maxQueryParameters } from './error-list.ts';
 import { invalid, type FieldError } from './problems.ts';
 import { Problem } from './schemas.ts';
 
@@ -24,7 +25,7 @@ export interface HeaderSpec {
   schema: { type: 'string' | 'integer'; pattern?: string; minimum?: number };
 }
 
-export interface ResponseSpec {
+interface ResponseSpec {
   description: string;
   schema?: Schema;
   headers?: Record<string, HeaderSpec>;
@@ -101,6 +102,10 @@ function fieldErrors(issue: z.core.$ZodIssue, sent: unknown, where: 'path' | 'qu
     if (where === 'query' && Array.isArray(value)) {
       return [{ loc, msg: `must be given once, got ${value.length} values`, type: 'invalid_type' }];
     }
+    // JSON.parse reads 1e400 as Infinity: a number, but not one any column can hold.
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return [{ loc, msg: 'must be a finite number: this one is too large (or small) to represent', type: 'invalid_type' }];
+    }
     return [{ loc, msg: `expected ${issue.expected}, got ${jsonKind(value)}`, type: 'invalid_type' }];
   }
   return [{ loc, msg: issue.message, type: issue.code }];
@@ -123,10 +128,14 @@ function check(schema: Schema | undefined, value: unknown, where: 'path' | 'quer
  */
 export async function runRoute(route: AnyRoute, req: Request): Promise<Reply> {
   const errors: FieldError[] = [];
+  const parameters = route.query ? countQueryParameters(req.url) : 0;
+  if (parameters > maxQueryParameters) {
+    throw invalid([{ loc: ['query'], msg: `too many query parameters: ${parameters} (at most ${maxQueryParameters})`, type: 'too_many_parameters' }]);
+  }
   const params = check(route.params, req.params, 'path', errors);
   const query = check(route.query, req.query, 'query', errors);
   const body = check(route.body, req.body, 'body', errors);
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw invalid(capErrors(errors));
   return route.handle({ params, query, body }, req);
 }
 
@@ -161,6 +170,7 @@ const shared: Record<string, { status: number; spec: ResponseSpec }> = {
     },
   },
   RequestTimeout: { status: 408, spec: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' } },
+  Conflict: { status: 409, spec: { description: 'The database refused the write: a unique, exclusion or foreign-key constraint (named in `errors`)' } },
   PayloadTooLarge: { status: 413, spec: { description: 'The body is larger than the limit (16 KiB)' } },
   UnsupportedMediaType: { status: 415, spec: { description: 'The body is not application/json' } },
   ExpectationFailed: { status: 417, spec: { description: 'An `Expect` header the server does not support' } },
@@ -181,6 +191,7 @@ function commonResponses(route: AnyRoute, secured: boolean): Record<number, stri
   if (secured) names.push('Unauthorized');
   if (route.params || route.query || route.body) names.push('ValidationFailed');
   if (route.body) names.push('PayloadTooLarge', 'UnsupportedMediaType');
+  if (route.body || route.method === 'delete') names.push('Conflict');
   if (route.database !== false) names.push('DatabaseUnavailable');
   return Object.fromEntries(names.map((name) => [shared[name]!.status, name]));
 }
@@ -196,11 +207,12 @@ function responseConfig(status: number, { description, schema, headers }: Respon
   return { description, ...(headers ? { headers: headers as NonNullable<ResponseConfig['headers']> } : {}), ...(content ? { content } : {}) };
 }
 
-/** Declares the shared answers in `components.responses` (once per document, before the routes). */
-export function describeSharedResponses(registry: OpenAPIRegistry): void {
+/** Declares the shared answers in `components.responses` (once per document, before the routes); `tokens`: 401 is one of them. */
+export function describeSharedResponses(registry: OpenAPIRegistry, tokens = true): void {
   // A component is written as given (no zod conversion): its body is a reference to the Problem schema.
   registry.register('Problem', Problem);
   for (const [name, { spec }] of Object.entries(shared)) {
+    if (name === 'Unauthorized' && !tokens) continue;
     const component = {
       description: spec.description,
       ...(spec.headers ? { headers: spec.headers } : {}),

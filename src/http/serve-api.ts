@@ -4,6 +4,7 @@ import { otherMethod } from './allowed-methods.ts';
 import type { Metrics } from '../config/metrics.ts';
 import type { Guard } from './auth.ts';
 import type { Cors } from './cors.ts';
+import { missingHost } from './host-header.ts';
 import type { Drain } from './drain.ts';
 import type { ReadRouting } from './read-routing.ts';
 import { logRequest, logWhenFinished, requestIdOf } from './request-log.ts';
@@ -14,7 +15,7 @@ import { setSecurityHeaders } from './security-headers.ts';
 import { sendJson } from './send.ts';
 
 /** A path served by a later middleware (the OpenAPI document, the docs page), and its methods. */
-export interface ServedElsewhere {
+interface ServedElsewhere {
   path: string;
   methods: string[];
 }
@@ -94,6 +95,9 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
       next(error);
     };
 
+    const noHost = missingHost(req);
+    if (noHost) return fail(noHost);
+
     if (cors) {
       handOver();
       if (cors(req, res) === 'answered') return;
@@ -111,8 +115,8 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
         const problem = otherMethod(req.method, path, found.allow, res);
         return problem ? next(problem) : undefined;
       }
-      const problem = guard?.(req);
-      return problem ? next(problem) : next();
+      // An unknown path is a 404 whoever asks: a token would not make it exist (and the paths are public in the document).
+      return next();
     }
     route = found.value;
     req.params = found.params;

@@ -1,5 +1,6 @@
 import { redactSecrets } from '../config/redact.ts';
 import { lintScope, type LintOptions } from './changed-migrations.ts';
+import type { GateVerdict } from '../gate/gate.ts';
 import { checkLint } from './lint-check.ts';
 import { checkLiveDrift } from './live-drift.ts';
 import { checkMigrationsIntact } from './migrations-intact.ts';
@@ -21,6 +22,8 @@ export interface CheckProjectOptions {
   excludeTables?: string[];
   /** Called with each result as soon as its check has run. */
   onResult?: (result: CheckResult) => void;
+  /** Called with the gate's verdict on the newest migrations, when the lint check judged any. */
+  onVerdict?: (verdict: GateVerdict) => void;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckR
     await run('migrations intact', () => checkMigrationsIntact(root, replay, copy.freshSum, options.lint?.gitBase));
     await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl, replay));
     await run('zapatos types fresh', () => checkTypesFresh(root, replay));
-    await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint), root));
+    await run('lint newest migrations', () => checkLint(copy.root, devUrl, lintScope(root, options.lint), root, options.onVerdict));
     if (targetUrl) await run('live database', () => checkLiveDrift(copy.root, devUrl, targetUrl, options.excludeTables));
     else record(skip('live database', 'no target: pass --url <url> or --env neon, or set DATABASE_URL'));
   } finally {

@@ -7,12 +7,12 @@
  * Atlas chains the hashes: each line hashes its file and every file before
  * it, so the first line that differs names the first edited file.
  */
-export interface SumFile {
+interface SumFile {
   total: string;
   files: { name: string; hash: string }[];
 }
 
-export function parseSum(text: string): SumFile {
+function parseSum(text: string): SumFile {
   const [total = '', ...lines] = text.split('\n').filter((line) => line.trim() !== '');
   const files = lines.map((line) => {
     const at = line.lastIndexOf(' ');

@@ -1,16 +1,20 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { canMakeClientTypes, clientTypesFile, runClientTypes } from '../project/client-types.ts';
 import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 
 const name = 'zapatos types fresh';
-export const typesFile = path.join('src', 'db', 'zapatos', 'schema.d.ts');
+const typesFile = path.join('src', 'db', 'zapatos', 'schema.d.ts');
 const typesDir = path.join('src', 'db', 'zapatos');
 
 /**
- * (c) The committed zapatos folder (schema.d.ts and custom/) equals what
- * is generated from the migrated schema (migrations/ replayed on the dev
- * database): every file, none missing, none extra.
+ * (c) The committed zapatos folder (schema.d.ts, api-shapes.ts and custom/)
+ * equals what is generated from the migrated schema (migrations/ replayed
+ * on the dev database): every file, none missing, none extra; and then the
+ * typed client's types (src/client/api-types.ts) equal what the OpenAPI
+ * document gives, built from those shapes (equal to the fresh ones, as just
+ * checked) and the routes.
  */
 export async function checkTypesFresh(projectRoot: string, replay: Replay): Promise<CheckResult> {
   if (!existsSync(path.join(projectRoot, typesFile))) return fail(name, `${typesFile} is missing: run npm run db:types`);
@@ -27,7 +31,15 @@ export async function checkTypesFresh(projectRoot: string, replay: Replay): Prom
         return fail(name, `${shown} is stale (does not match the migrated schema): run npm run db:types`, firstDifference(committed.get(file)!, fresh.get(file)!));
       }
     }
-    return pass(name, `${typesDir}/ (${fresh.size} files) matches the migrated schema`);
+    if (!canMakeClientTypes(projectRoot)) {
+      // Said, not implied: a copy of only the schema files has no code to make the document from.
+      return pass(name, `${typesDir}/ (${fresh.size} files) matches the migrated schema; ${clientTypesFile} not compared (no code or node_modules here)`);
+    }
+    const client = await runClientTypes(projectRoot, 'check');
+    if (client.code !== 0) {
+      return fail(name, `${clientTypesFile} is stale (does not match the OpenAPI document): run npm run client:types`, client.output.split('\n').slice(-3));
+    }
+    return pass(name, `${typesDir}/ (${fresh.size} files) matches the migrated schema, and ${clientTypesFile} the OpenAPI document`);
   }
 }
 

@@ -17,7 +17,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-export interface SelfTime {
+interface SelfTime {
   name: string;
   area: string;
   ms: number;
@@ -43,7 +43,7 @@ function areaOf(url: string, functionName: string): string {
   return short.split('/').slice(0, 2).join('/');
 }
 
-export function selfTimes(profile: CpuProfile): { functions: SelfTime[]; areas: SelfTime[]; busyMs: number; idleMs: number } {
+function selfTimes(profile: CpuProfile): { functions: SelfTime[]; areas: SelfTime[]; busyMs: number; idleMs: number } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const functionMs = new Map<string, { area: string; us: number }>();
   const areaUs = new Map<string, number>();

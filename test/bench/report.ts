@@ -12,8 +12,8 @@ import { endpoints, type Endpoint } from './workload.ts';
  * when a verdict may be given, else the reasons why not (verdict.ts).
  * Written to .test-output/bench.{md,json}.
  */
-export const dataSets = ['seed', 'large'] as const;
-export type DataSet = (typeof dataSets)[number];
+const dataSets = ['seed', 'large'] as const;
+type DataSet = (typeof dataSets)[number];
 
 export interface Measurement extends LoadResult {
   dataSet: DataSet;
@@ -95,7 +95,7 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
 const fmt = (value: number | undefined, digits = 2) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
 
 /** The targets of issue 12 (§4), with request logging on, under the native generator. */
-export const limits = {
+const limits = {
   readRpsVsFramework: 1.0,
   readP99VsFramework: 1.2,
   readRpsVsDrizzle: 1.3,

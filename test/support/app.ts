@@ -56,6 +56,7 @@ export async function startApp(
   const server = createHttpServer(
     createApp({ db: pool, corsOrigins, ...(auth ? { auth } : {}), ...(logger ? { logger } : {}) }),
     timeouts,
+    logger ? { logger } : {},
   ).listen(0, host);
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;

@@ -161,13 +161,14 @@ function pathRegex(template: string): RegExp {
     .split(/(\{\w+\})/)
     .map((part) => (/^\{\w+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')))
     .join('');
-  return new RegExp(`^${source}/?$`, 'i');
+  // Case-sensitive, as the server's routes are (issue 20: /AUTHORS is not /authors).
+  return new RegExp(`^${source}/?$`);
 }
 
 const validators = new Map<string, Promise<ResponseValidator>>();
 
 /** The validator for the document a server serves at `${baseUrl}/openapi.json` (fetched once per server). */
-export function validatorFor(baseUrl: string): Promise<ResponseValidator> {
+function validatorFor(baseUrl: string): Promise<ResponseValidator> {
   let validator = validators.get(baseUrl);
   if (!validator) {
     validator = fetch(`${baseUrl}/openapi.json`)

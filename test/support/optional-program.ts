@@ -62,7 +62,7 @@ export function findProgram(program: OptionalProgram, env: NodeJS.ProcessEnv = p
 }
 
 /** CI=true (or any value but empty, 0 or false), as CI services and .ci/run set it. */
-export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = (env.CI ?? '').trim().toLowerCase();
   return value !== '' && value !== '0' && value !== 'false';
 }

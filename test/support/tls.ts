@@ -15,7 +15,7 @@ import { ownCluster, type OwnCluster } from './cluster.ts';
  * Connect as `localhost` with `sslmode=verify-full&sslrootcert=<ca.pem>`;
  * `127.0.0.1` is the same server under a name the certificate lacks.
  */
-export interface Certificates {
+interface Certificates {
   /** The CA that signed the server certificate. */
   ca: string;
   /** A CA that signed nothing the server presents. */
@@ -34,7 +34,7 @@ function openssl(cwd: string, args: string[]): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-export function makeCertificates(dir: string): Certificates {
+function makeCertificates(dir: string): Certificates {
   mkdirSync(dir, { recursive: true });
   const days = ['-days', '2'];
   const rsa = ['-newkey', 'rsa:2048', '-nodes'];

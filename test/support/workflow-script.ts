@@ -58,7 +58,7 @@ export interface ScriptContext {
 
 type Command = (ctx: ScriptContext, args: string[]) => Promise<{ ok: boolean; output?: string }>;
 
-export const commands: Record<string, Command> = {
+const commands: Record<string, Command> = {
   atlas: async (ctx, args) => {
     const run = await atlas(args, { echo: false, cwd: ctx.work });
     return { ok: run.code === 0, output: run.stdout + run.stderr };

@@ -3,8 +3,8 @@ import { RouteTable } from '../../src/http/route-table.ts';
 
 /**
  * The route table decides, for every request, which route serves it
- * (serve-api.ts): it must match as Express did in this app (case-insensitive,
- * one optional trailing slash, a parameter is one non-empty decoded segment,
+ * (serve-api.ts): case-sensitively (issue 20: `/AUTHORS` is not a second URL
+ * of `/authors`), one optional trailing slash, a parameter is one non-empty decoded segment,
  * the first route added wins) and know every method a path serves.
  */
 function table() {
@@ -24,12 +24,12 @@ describe('RouteTable', () => {
   it.each([
     ['GET', '/authors', 'listAuthors', {}],
     ['POST', '/authors', 'createAuthor', {}],
-    ['GET', '/AUTHORS/', 'listAuthors', {}],
+    ['GET', '/authors/', 'listAuthors', {}],
     ['HEAD', '/authors', 'listAuthors', {}],
     ['GET', '/authors/42', 'getAuthor', { id: '42' }],
     ['GET', '/authors/42/', 'getAuthor', { id: '42' }],
     ['GET', '/authors/x%20y', 'getAuthor', { id: 'x y' }],
-    ['GET', '/authors/7/With-Books', 'withBooks', { id: '7' }],
+    ['GET', '/authors/7/with-books', 'withBooks', { id: '7' }],
     ['GET', '/books/by-id/9', 'getBook', { id: '9' }],
     ['GET', '/books/by-id', 'byAuthor', { author_id: 'by-id' }],
     ['GET', '/books/3', 'byAuthor', { author_id: '3' }],
@@ -54,6 +54,9 @@ describe('RouteTable', () => {
     ['GET', '/authors/1/2/3/4'],
     ['GET', '/books/'],
     ['GET', '/docs'], // known, served elsewhere: passed on
+    ['GET', '/AUTHORS/'], // paths are case-sensitive
+    ['GET', '/authors/7/With-Books'],
+    ['PATCH', '/AUTHORS'],
   ])('%s %s: not this table’s (404 or a later middleware)', (method, path) => {
     expect(table().find(method, path)).toBeUndefined();
   });

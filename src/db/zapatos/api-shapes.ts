@@ -7,6 +7,12 @@ export const tables = {
   "books": {"id":{"type":"int4","nullable":false,"hasDefault":true,"serverSet":true},"title":{"type":"varchar","nullable":false,"hasDefault":false,"maxLength":200},"author_id":{"type":"int4","nullable":false,"hasDefault":false,"references":true},"created_at":{"type":"timestamptz","nullable":false,"hasDefault":true}},
 } as const;
 
+/** Each table's constraints (check, unique, primary and foreign key, exclusion) and their columns, to name them in a violation's answer. */
+export const constraints: Record<string, Record<string, readonly string[]>> = {
+  "authors": {"authors_pkey":["id"]},
+  "books": {"books_author_id_fkey":["author_id"],"books_pkey":["id"]},
+};
+
 /** Compile-time: each table's columns are exactly the zapatos type's (both come from the same database). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const columnsMatchZapatos: {
