@@ -8,6 +8,7 @@ import { commandTargets } from './context.ts';
 import { atlasOrThrow } from '../atlas/run.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { targetFlags } from '../atlas/flags.ts';
+import { npmTookDryRun } from './npm-dry-run.ts';
 
 const usage = 'Usage: npm run db:apply -- [--dry-run]';
 
@@ -57,6 +58,10 @@ function countRows(url: string, findings: Finding[]): Promise<string[]> {
 }
 
 function parseFlags(args: string[]): boolean {
+  if (npmTookDryRun()) {
+    console.log('db:apply: npm took --dry-run as its own flag (npm_config_dry_run=true): running as `npm run db:apply -- --dry-run`.');
+    return true;
+  }
   try {
     return parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } }).values['dry-run'] ?? false;
   } catch (error) {

@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ default: (args: string[]) => Prom
   new: () => import('./db-new.ts'),
   apply: () => import('./db-apply.ts'),
   status: () => import('./db-status.ts'),
+  resolve: () => import('./db-resolve.ts'),
   types: () => import('./db-types.ts'),
   seed: () => import('./db-seed.ts'),
   check: () => import('./db-check.ts'),

@@ -6,6 +6,7 @@ import { atlas, failureDetail } from '../atlas/run.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { defaultEnv } from '../config/env.ts';
+import { assertNothingSkipped } from './out-of-order.ts';
 import { backoffMs, failedVersion, isLockTimeout, withLockTimeout } from './lock-timeout.ts';
 import { describeUnknownRevisions, unknownRevisions } from './applied-revisions.ts';
 
@@ -46,6 +47,9 @@ export async function judgePending(url: string, options: ApplyOptions): Promise<
   const root = options.root ?? repoRoot;
   const unknown = await gateStep(() => unknownRevisions(url, migrationFiles(root).map((file) => file.name)));
   if (unknown.length > 0) throw new CommandError(describeUnknownRevisions(unknown));
+  // Atlas skips a file older than the last applied version, silently, and reads
+  // an unreadable revisions table as "nothing applied": both stop here.
+  await gateStep(() => assertNothingSkipped(root, url));
   const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
   const dev = requireDev(options, `the migration gate checks the ${pending.length} pending migration(s) on a scratch database before they run`);

@@ -11,7 +11,8 @@ import { runScript } from '../support/workflow-script.ts';
  * test/support/workflow-script.ts for the commands).
  */
 const adminUrl = inject('adminUrl');
-const dir = path.join(import.meta.dirname, 'workflows');
+// The stories live in test/workflows/, beside test/integration/.
+const dir = path.join(import.meta.dirname, '..', 'workflows');
 const scripts = readdirSync(dir).filter((file) => file.endsWith('.txtar')).sort();
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

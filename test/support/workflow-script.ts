@@ -9,6 +9,8 @@ import { rebaseMigrations } from '../../src/migrate/rebase.ts';
 import { revertMigrations } from '../../src/migrate/revert.ts';
 import { syncDatabase } from '../../src/migrate/sync.ts';
 import { atlasUrl } from '../../src/atlas/flags.ts';
+import { resolveMigration } from '../../src/migrate/resolve.ts';
+import { migrationStatus } from '../../src/migrate/status.ts';
 import pg from 'pg';
 import { call, startApp } from './app.ts';
 import { runToEnd } from './process.ts';
@@ -28,6 +30,8 @@ import { parseTxtar } from './txtar.ts';
  *   atlas <args>              the real Atlas, in $WORK
  *   api <METHOD> <path> [json] the API (src/http) on $URL, one request; output: status, then body
  *   db-check [args]           npm run db:check -- --dir $WORK --dev-url $DEV [args]
+ *   db-status                 what npm run db:status says about $URL (Atlas's status, then skipped/unknown/partial migrations); fails when it finds any
+ *   db-resolve <version> --applied|--rolled-back   npm run db:resolve on $URL, with $WORK's migrations
  *   db-apply                  the apply path of npm run db:apply (the gate, then Atlas with lock_timeout) on $URL, with $WORK's migrations;
  *                             a refusal counts the rows its findings would touch, as the command does
  *   db-rebase [--base <ref>]  npm run db:rebase's work in $WORK (src/migrate/rebase.ts)
@@ -72,6 +76,24 @@ const commands: Record<string, Command> = {
   'db-check': async (ctx, args) => {
     const run = await runDbCheck(['--dir', ctx.work, '--dev-url', ctx.dev, ...args]);
     return { ok: run.code === 0, output: run.output };
+  },
+  'db-status': async (ctx) => {
+    try {
+      const { atlas: status, problems } = await migrationStatus({ root: ctx.work, url: ctx.url, dev: ctx.dev });
+      return { ok: problems.length === 0, output: [status, ...problems].join('\n') };
+    } catch (error) {
+      return { ok: false, output: (error as Error).message };
+    }
+  },
+  'db-resolve': async (ctx, [version = '', flag = '']) => {
+    try {
+      const as = flag === '--applied' ? 'applied' : flag === '--rolled-back' ? 'rolled-back' : null;
+      if (!as) throw new Error(`db-resolve needs --applied or --rolled-back, not "${flag}"`);
+      const lines = await resolveMigration({ root: ctx.work, url: ctx.url, dev: ctx.dev, version, as });
+      return { ok: true, output: lines.join('\n') };
+    } catch (error) {
+      return { ok: false, output: (error as Error).message };
+    }
   },
   'db-apply': async (ctx) => {
     const lines: string[] = [];
