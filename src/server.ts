@@ -49,14 +49,17 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
   if (!(targets.embedded || config.MIGRATE_ON_START)) metrics?.gateVerdict('not-run', 0, 0);
   if (targets.embedded || config.MIGRATE_ON_START) {
     // One instance at a time (start-lock.ts): several starting together share the dev database and the pending files.
-    const { applied, warnings } = await whileMigrationLockHeld(targets.migrate, (line) => logger.info(line), () =>
-      applyMigrations(targets.migrate, {
-        dev: targets.dev,
-        log: (line) => logger.info(line),
-        lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
-        lockRetries: config.MIGRATION_LOCK_RETRIES,
-        retryDelayMs: config.MIGRATION_LOCK_RETRY_DELAY_MS,
-      }),
+    const { applied, warnings } = await whileMigrationLockHeld(
+      targets.migrate,
+      (line) => logger.info(line),
+      () =>
+        applyMigrations(targets.migrate, {
+          dev: targets.dev,
+          log: (line) => logger.info(line),
+          lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
+          lockRetries: config.MIGRATION_LOCK_RETRIES,
+          retryDelayMs: config.MIGRATION_LOCK_RETRY_DELAY_MS,
+        }),
     );
     if (applied.length > 0) logger.info({ url: redactSecrets(targets.migrate), applied }, `applied ${applied.length} migration(s)`);
     metrics?.gateVerdict(applied.length > 0 ? 'accepted' : 'nothing-pending', applied.length, warnings);
@@ -76,7 +79,12 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
   };
   const pool = poolFor(targets.app, 'primary');
   const replicas = await startReplicas(config, pool, poolFor, logger);
-  if (replicas) metrics?.watchReplicas(() => replicas.statuses().map(({ replica, up, lagMs }) => ({ replica: String(replica), up, lagSeconds: lagMs === undefined ? NaN : lagMs / 1000 })));
+  if (replicas)
+    metrics?.watchReplicas(() =>
+      replicas
+        .statuses()
+        .map(({ replica, up, lagMs }) => ({ replica: String(replica), up, lagSeconds: lagMs === undefined ? NaN : lagMs / 1000 })),
+    );
   if (targets.embedded && (await seedIfEmpty(pool))) logger.info('seeded the guide’s authors and books');
   if (!targets.embedded) {
     const problem = await databaseProblem(pool, targets.app);
@@ -115,7 +123,10 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
     (closing ??= (async () => {
       if (config.SHUTDOWN_DELAY_MS > 0) {
         drain.draining = true;
-        logger.info({ ms: config.SHUTDOWN_DELAY_MS }, 'draining: /readyz answers 503 and answers close their connections until the load balancer moves on');
+        logger.info(
+          { ms: config.SHUTDOWN_DELAY_MS },
+          'draining: /readyz answers 503 and answers close their connections until the load balancer moves on',
+        );
         await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
       }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -157,7 +168,10 @@ async function startReplicas(
     onChange: ({ replica, up, reason, detail }) =>
       up
         ? logger.info({ replica }, 'read replica back: reads go to it again')
-        : logger.warn({ replica, reason, ...(detail ? { err: redactSecrets(detail) } : {}) }, 'read replica taken out: its reads go to the primary'),
+        : logger.warn(
+            { replica, reason, ...(detail ? { err: redactSecrets(detail) } : {}) },
+            'read replica taken out: its reads go to the primary',
+          ),
   });
   await set.start();
   for (const { replica, up, reason, detail } of set.statuses()) {

@@ -27,7 +27,10 @@ function main() {
   const found = locateAtlas();
   for (const line of found.passedOver) log(`not using ${line}`);
   if (found.source === 'built') return log(`Atlas ${found.version} is ready: ${relative(found.path)}`);
-  if (found.path) return log(`using your Atlas ${found.version} (${found.source === 'PATH' ? found.path : `ATLAS_BIN=${found.path}`}); not building one.`);
+  if (found.path)
+    return log(
+      `using your Atlas ${found.version} (${found.source === 'PATH' ? found.path : `ATLAS_BIN=${found.path}`}); not building one.`,
+    );
   if (!found.missing) return console.warn(`[atlas] ${found.problem}`);
 
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
@@ -53,8 +56,11 @@ function preparePatchedLibrary() {
     env: { ...process.env, GOFLAGS: '' },
   });
   const info = JSON.parse(download.stdout || '{}');
-  if (download.status !== 0 || !info.Dir) throw new Error(`go mod download ariga.io/atlas@${version} failed: ${info.Error ?? download.stderr.trim()}`);
-  const pinnedSum = new RegExp(`^ariga\\.io/atlas ${version.replace(/\./g, '\\.')} (h1:\\S+)$`, 'm').exec(readFileSync(path.join(goModDir, 'go.sum'), 'utf8'))?.[1];
+  if (download.status !== 0 || !info.Dir)
+    throw new Error(`go mod download ariga.io/atlas@${version} failed: ${info.Error ?? download.stderr.trim()}`);
+  const pinnedSum = new RegExp(`^ariga\\.io/atlas ${version.replace(/\./g, '\\.')} (h1:\\S+)$`, 'm').exec(
+    readFileSync(path.join(goModDir, 'go.sum'), 'utf8'),
+  )?.[1];
   if (info.Sum !== pinnedSum) throw new Error(`ariga.io/atlas@${version}: hash ${info.Sum} does not match go.sum (${pinnedSum})`);
 
   rmSync(libraryCopy, { recursive: true, force: true });

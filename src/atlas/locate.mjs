@@ -89,15 +89,18 @@ export function locateAtlas(env = process.env) {
       : version
         ? `ATLAS_BIN=${env.ATLAS_BIN} reports ${version}; ${needs}.`
         : `ATLAS_BIN=${env.ATLAS_BIN}: \`atlas version\` did not print a version bookshelf can read.`;
-    return { path: null, problem: `${problem} Point ATLAS_BIN at another Atlas, or unset it to use bookshelf's own build.`, missing: false, passedOver };
+    return {
+      path: null,
+      problem: `${problem} Point ATLAS_BIN at another Atlas, or unset it to use bookshelf's own build.`,
+      missing: false,
+      passedOver,
+    };
   }
   for (const candidate of atlasesOnPath(env)) {
     const version = versionOf(candidate);
     if (version && opensPostgres16(version)) return { path: candidate, version, source: 'PATH', passedOver };
     passedOver.push(
-      version
-        ? `${candidate} reports ${version}; ${needs}`
-        : `${candidate}: \`atlas version\` did not print a version bookshelf can read`,
+      version ? `${candidate} reports ${version}; ${needs}` : `${candidate}: \`atlas version\` did not print a version bookshelf can read`,
     );
   }
   if (existsSync(builtBinary)) {

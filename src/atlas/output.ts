@@ -30,7 +30,11 @@ export class AtlasStdoutFilter {
   push(chunk: string): string {
     const lines = (this.pending + chunk).split('\n');
     this.pending = lines.pop() ?? '';
-    return lines.map((line) => this.keep(line)).filter((line) => line !== null).map((line) => `${line}\n`).join('');
+    return lines
+      .map((line) => this.keep(line))
+      .filter((line) => line !== null)
+      .map((line) => `${line}\n`)
+      .join('');
   }
 
   /** What is left at the end. */

@@ -6,7 +6,6 @@ import { redactSecrets } from '../config/redact.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { AtlasStdoutFilter, explainAtlasFailure, withoutUpgradeNotice } from './output.ts';
 
-
 export interface AtlasRun {
   code: number;
   stdout: string;
@@ -27,7 +26,11 @@ const announced = new Set<string>();
 function announce(version: string, binary: string, source: 'ATLAS_BIN' | 'PATH' | 'built'): void {
   if (announced.has(binary)) return;
   announced.add(binary);
-  const from = { ATLAS_BIN: `ATLAS_BIN=${binary}`, PATH: `your ${binary}`, built: `bookshelf's build, ${path.relative(process.cwd(), binary)}` }[source];
+  const from = {
+    ATLAS_BIN: `ATLAS_BIN=${binary}`,
+    PATH: `your ${binary}`,
+    built: `bookshelf's build, ${path.relative(process.cwd(), binary)}`,
+  }[source];
   console.log(`(Atlas ${version}: ${from})`);
 }
 
@@ -73,7 +76,11 @@ export function atlas(args: string[], { echo = true, cwd = repoRoot }: AtlasOpti
 export async function atlasOrThrow(args: string[], options?: AtlasOptions): Promise<AtlasRun> {
   const result = await atlas(args, options);
   if (result.code !== 0) {
-    throw new CommandError(`atlas ${args[0]} ${args[1] ?? ''} failed (exit ${result.code})`.replace(/\s+\(/, ' (') + failureDetail(result, options?.echo ?? true), result.code);
+    throw new CommandError(
+      `atlas ${args[0]} ${args[1] ?? ''} failed (exit ${result.code})`.replace(/\s+\(/, ' (') +
+        failureDetail(result, options?.echo ?? true),
+      result.code,
+    );
   }
   return result;
 }

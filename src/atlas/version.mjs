@@ -8,7 +8,10 @@
  * editions print their own word there).
  */
 export function parseVersion(output) {
-  const firstLine = String(output ?? '').trim().split('\n')[0] ?? '';
+  const firstLine =
+    String(output ?? '')
+      .trim()
+      .split('\n')[0] ?? '';
   const match = /^atlas (?:[a-z]+ )?version (v\d+\.\d+\.\d+\S*)/i.exec(firstLine);
   return match ? match[1] : null;
 }

@@ -114,7 +114,8 @@ async function complete(root: string, devUrl: string, file: string, atlasSql: st
     return { file, added: before.length + after.length };
   } catch (error) {
     if (error instanceof Incomplete) throw error;
-    if (error instanceof ManualChange) return giveUp([`db:diff cannot write this change itself: ${error.message}`, ...error.details].join('\n'));
+    if (error instanceof ManualChange)
+      return giveUp([`db:diff cannot write this change itself: ${error.message}`, ...error.details].join('\n'));
     return giveUp(`db:diff could not complete the migration: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -145,7 +146,9 @@ function compose(atlasSql: string, before: string[], after: string[]): string {
   const directives = /^(?:-- atlas:.*\n)+\n?/.exec(atlasSql)?.[0] ?? '';
   const body = atlasSql.slice(directives.length).trim();
   const alone = 'What Atlas does not diff, written by db:diff';
-  const [first, then] = body ? ["Before Atlas's statements: what it needs, written by db:diff", "After Atlas's statements: the rest, written by db:diff"] : [alone, alone];
+  const [first, then] = body
+    ? ["Before Atlas's statements: what it needs, written by db:diff", "After Atlas's statements: the rest, written by db:diff"]
+    : [alone, alone];
   return [directives && `${directives.trimEnd()}\n`, section(first, before).trimEnd(), body, section(then, after).trimEnd()]
     .filter(Boolean)
     .join('\n')

@@ -14,7 +14,10 @@ import { readCatalog } from './read.ts';
 export async function declareSchema(liveUrl: string, excludeTables: string[] = []): Promise<string> {
   const catalog = await readCatalog(liveUrl, { excludeTables, uncompared: { source: 'the database to adopt' } });
   const partitions = objectsOf(catalog, 'table').filter((table) => / PARTITION OF /.test(table.definition));
-  const exclude = [...excludeTables, ...partitions.map((table) => table.name.replace(/^public\./, ''))].flatMap((name) => ['--exclude', name]);
+  const exclude = [...excludeTables, ...partitions.map((table) => table.name.replace(/^public\./, ''))].flatMap((name) => [
+    '--exclude',
+    name,
+  ]);
   const inspected = await atlasOrThrow(['schema', 'inspect', '-u', atlasUrl(liveUrl), '--format', '{{ sql . "  " }}', ...exclude], {
     echo: false,
   });
@@ -36,8 +39,12 @@ export async function declareSchema(liveUrl: string, excludeTables: string[] = [
     ...objectsOf(catalog, 'index').filter((index) => matviews.has(index.dependsOn?.[0] ?? '')),
     ...objectsOf(catalog, 'trigger'),
     ...objectsOf(catalog, 'policy'),
-    ...objectsOf(catalog, 'table').flatMap((table) =>
-      table.definition.split('\n').slice(1).map((line) => ({ ...table, definition: line })), // ENABLE/FORCE ROW LEVEL SECURITY
+    ...objectsOf(catalog, 'table').flatMap(
+      (table) =>
+        table.definition
+          .split('\n')
+          .slice(1)
+          .map((line) => ({ ...table, definition: line })), // ENABLE/FORCE ROW LEVEL SECURITY
     ),
     ...objectsOf(catalog, 'comment'),
   ];

@@ -41,7 +41,9 @@ export async function diffMigration({ root, devUrl, name, atlasFlags, echo = tru
   const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));
   const completed = await completeMigration({ root, devUrl, name, atlasFile, declared });
   if (echo && completed?.added) {
-    console.log(`db:diff: ${completed.added} statement(s) for what Atlas does not diff (views, functions, triggers, ...) added, replayed and verified`);
+    console.log(
+      `db:diff: ${completed.added} statement(s) for what Atlas does not diff (views, functions, triggers, ...) added, replayed and verified`,
+    );
   }
   return completed?.file;
 }

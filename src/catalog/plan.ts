@@ -22,7 +22,17 @@ import { correctionInPlace, renamedConstraints } from './corrections.ts';
  */
 
 /** Kinds that may be created before Atlas's statements: nothing Atlas makes can be in them. */
-const prerequisiteKinds = new Set<ObjectKind>(['schema', 'extension', 'domain', 'composite type', 'range type', 'sequence', 'function', 'procedure', 'aggregate']);
+const prerequisiteKinds = new Set<ObjectKind>([
+  'schema',
+  'extension',
+  'domain',
+  'composite type',
+  'range type',
+  'sequence',
+  'function',
+  'procedure',
+  'aggregate',
+]);
 const views = new Set<ObjectKind>(['view', 'materialized view']);
 /** What Postgres ties to the columns it reads: ALTER COLUMN TYPE and DROP COLUMN are refused while it exists. */
 const readsColumns = new Set<ObjectKind>([...views, 'policy', 'trigger']);
@@ -34,7 +44,7 @@ const routines = new Set<ObjectKind>(['function', 'procedure']);
 export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
   // Prerequisites: new objects of the kinds above whose own needs exist by then.
   const early = new Set<string>();
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [key, object] of declared) {
       if (early.has(key) || old.has(key) || !prerequisiteKinds.has(object.kind)) continue;
@@ -57,7 +67,12 @@ export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
       (views.has(object.kind) && viewNeedsRebuild(object, declared.get(key))) ||
       (readsColumns.has(object.kind) && requirements(object, old).some((needed) => alteredTables.has(needed))),
   );
-  const dropped = [...withDependents(seeds.map(([key]) => key), old)].filter((key) => readsColumns.has(old.get(key)!.kind));
+  const dropped = [
+    ...withDependents(
+      seeds.map(([key]) => key),
+      old,
+    ),
+  ].filter((key) => readsColumns.has(old.get(key)!.kind));
 
   const statements = dropOrder(dropped, old).map((key) => dropStatement(old.get(key)!));
   const created = creationOrder(early, declared).map((key) => declared.get(key)!);
@@ -105,7 +120,10 @@ export function planAfterAtlas(current: Catalog, declared: Catalog, old: Catalog
     const object = current.get(key)!;
     if (object.inherited) continue;
     if (['table', 'column', 'constraint'].includes(object.kind)) {
-      throw new ManualChange(`${object.kind} ${object.name}`, `it depends on ${[...rebuilt].join(', ')}, which must be dropped and created anew`);
+      throw new ManualChange(
+        `${object.kind} ${object.name}`,
+        `it depends on ${[...rebuilt].join(', ')}, which must be dropped and created anew`,
+      );
     }
     dropped.add(key);
     const wanted = declared.get(key);
@@ -119,7 +137,10 @@ export function planAfterAtlas(current: Catalog, declared: Catalog, old: Catalog
     const relation = object.dependsOn?.[0];
     return ['table', 'view', 'materialized view'].some((kind) => dropped.has(`${kind} ${relation}`));
   };
-  const drops = dropOrder([...dropped].filter((key) => !goesWithOwner(key)), current).map((key) => dropStatement(current.get(key)!));
+  const drops = dropOrder(
+    [...dropped].filter((key) => !goesWithOwner(key)),
+    current,
+  ).map((key) => dropStatement(current.get(key)!));
   const creates = creationOrder(created.keys(), declared).flatMap((key) => created.get(key)!);
   // Corrections first: a column's default moves off the sequence Atlas made before that sequence is dropped.
   const corrections = creationOrder(corrected.keys(), declared).flatMap((key) => corrected.get(key)!);
@@ -160,7 +181,10 @@ function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | un
       throw new ManualChange(
         name,
         `it changed, and db:diff writes no ALTER for a ${wanted.kind}`,
-        describeDifference({ kind: wanted.kind, name: wanted.name, left: now.definition, right: wanted.definition }, ['migrations', 'schema.sql']).slice(1),
+        describeDifference({ kind: wanted.kind, name: wanted.name, left: now.definition, right: wanted.definition }, [
+          'migrations',
+          'schema.sql',
+        ]).slice(1),
       );
   }
 }

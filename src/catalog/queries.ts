@@ -7,7 +7,7 @@ import { materializedViewDefinition } from './populated.ts';
  * an empty search_path, so `oid::regclass::text` and the pg_get_*def texts
  * are schema-qualified and quoted as SQL needs.
  */
-type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- catalog rows and JSON documents are read as plain JSON
 interface Query {
   sql: string;
   objects(row: Row): CatalogObject[];
@@ -219,14 +219,21 @@ const columns: Query = {
     ]
       .filter(Boolean)
       .join(' ');
-    const [column] = one('column', `${row.rel}.${row.name}`, `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`, [row.rel, row.user_type].filter(Boolean));
+    const [column] = one(
+      'column',
+      `${row.rel}.${row.name}`,
+      `ALTER TABLE ${row.rel} ADD COLUMN ${definition};`,
+      [row.rel, row.user_type].filter(Boolean),
+    );
     const parts = {
       table: row.rel,
       name: row.name,
       type: row.type,
       default: row.generated === 's' ? null : row.expr,
       notNull: row.not_null,
-      fixed: [row.collation, row.generated === 's' && row.expr, identity && `${identity} (${row.identity_options})`].filter(Boolean).join(' '),
+      fixed: [row.collation, row.generated === 's' && row.expr, identity && `${identity} (${row.identity_options})`]
+        .filter(Boolean)
+        .join(' '),
     };
     return inheritedIf(row.inherited, [{ ...column!, column: parts }]);
   },
@@ -259,7 +266,10 @@ const indexes: Query = {
        AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
                           AND con.conrelid = i.indrelid)`,
   objects: (row) =>
-    inheritedIf(row.inherited, one('index', row.name, `${row.definition};${row.valid ? '' : ' -- INVALID (a failed CREATE INDEX CONCURRENTLY)'}`, [row.rel])),
+    inheritedIf(
+      row.inherited,
+      one('index', row.name, `${row.definition};${row.valid ? '' : ' -- INVALID (a failed CREATE INDEX CONCURRENTLY)'}`, [row.rel]),
+    ),
 };
 
 const triggers: Query = {

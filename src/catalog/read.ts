@@ -45,7 +45,7 @@ export async function readCatalog(
     }
     const objects: CatalogObject[] = [];
     for (const query of queries) {
-      const { rows } = await client.query(query.sql, query.sql.includes("$1") ? [excludeSchemas] : []);
+      const { rows } = await client.query(query.sql, query.sql.includes('$1') ? [excludeSchemas] : []);
       for (const row of rows) objects.push(...query.objects(row));
     }
     const excluded = excludeTables.map((table) => `public.${table}`);

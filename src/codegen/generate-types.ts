@@ -67,7 +67,13 @@ async function replacePlaceholders(url: string, customDir: string, customTypes: 
     const kind = domains.get(pgName);
     // A domain: its base type's TS type. A composite or range type: node-postgres returns its text form.
     const derived =
-      kind === undefined ? undefined : kind.startsWith('=') ? (guessed && guessed !== 'any' ? guessed : (domainBaseTypes[kind.slice(1)] ?? 'string')) : 'string';
+      kind === undefined
+        ? undefined
+        : kind.startsWith('=')
+          ? guessed && guessed !== 'any'
+            ? guessed
+            : (domainBaseTypes[kind.slice(1)] ?? 'string')
+          : 'string';
     const tsType = customTypes[pgName] ?? derived;
     if (!tsType) {
       unmapped.push(pgName);

@@ -14,11 +14,14 @@ const end = '<!-- api:end -->';
 const apiPagePath = path.join(repoRoot, 'docs', 'api.md');
 
 /** Documentation needs the routes, not a database: any query would throw. */
-const noDatabase = new Proxy({}, {
-  get: () => {
-    throw new Error('documentation only: no database');
+const noDatabase = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('documentation only: no database');
+    },
   },
-}) as Queryable;
+) as Queryable;
 
 type Operation = { summary?: string; responses: Record<string, { description: string }> };
 

@@ -9,7 +9,10 @@ export function projectConfig(): Env {
 }
 
 /** The databases a command works on (starting the embedded Postgres when DATABASE_URL is unset), progress on stdout. */
-export async function commandTargets(log: (line: string) => void = (line) => console.log(line), config: Env = projectConfig()): Promise<Targets> {
+export async function commandTargets(
+  log: (line: string) => void = (line) => console.log(line),
+  config: Env = projectConfig(),
+): Promise<Targets> {
   const targets = await resolveTargets(log, config);
   if (!targets.embedded) {
     // Said in our words before Atlas says `dial tcp …: connect: connection refused`.

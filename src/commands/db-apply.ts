@@ -26,7 +26,9 @@ export default async function dbApply(args: string[] = []): Promise<void> {
   if (!dryRun) {
     try {
       const { applied } = await applyMigrations(targets.migrate, options);
-      console.log(applied.length ? `db:apply: applied ${applied.length} migration(s): ${applied.join(', ')}` : 'db:apply: no pending migrations');
+      console.log(
+        applied.length ? `db:apply: applied ${applied.length} migration(s): ${applied.join(', ')}` : 'db:apply: no pending migrations',
+      );
       return;
     } catch (error) {
       if (!(error instanceof GateRefusal)) throw error;
@@ -41,7 +43,9 @@ export default async function dbApply(args: string[] = []): Promise<void> {
     return;
   }
   await atlasOrThrow(['migrate', 'apply', ...targetFlags(targets), '--dry-run']);
-  console.log(`The migration gate on ${pending.length} pending file(s):${verdict.blockers.length + verdict.warnings.length ? '' : ' nothing found'}`);
+  console.log(
+    `The migration gate on ${pending.length} pending file(s):${verdict.blockers.length + verdict.warnings.length ? '' : ' nothing found'}`,
+  );
   for (const line of describeVerdict(verdict)) console.log(line);
   for (const line of await countRows(targets.migrate, [...verdict.blockers, ...verdict.warnings])) console.log(line);
   if (verdict.blockers.length > 0) {

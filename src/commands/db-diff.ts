@@ -27,22 +27,20 @@ export default async function dbDiff(args: string[]): Promise<void> {
   for (const note of describeIgnored(schemaSource(readFileSync(path.join(repoRoot, 'schema.sql'), 'utf8')))) console.log(note);
   // All or nothing: a failure on the way (even in the types or the typed client, after the migration was written)
   // leaves the project as it was, src/client/ included.
-  const written = await restoringOnFailure(
-    repoRoot,
-    async () => {
-      const file = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
-      if (file) {
-        console.log('regenerating zapatos types');
-        await typesFromMigrations(dev, typesDir, false);
-        console.log('regenerating the typed client (src/client/api-types.ts)');
-        const client = await runClientTypes(repoRoot, 'write');
-        if (client.code !== 0) {
-          throw new CommandError(`The typed client's types could not be written:\n${client.output}\nFix that, then run \`npm run db:diff\` again.`);
-        }
+  const written = await restoringOnFailure(repoRoot, async () => {
+    const file = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
+    if (file) {
+      console.log('regenerating zapatos types');
+      await typesFromMigrations(dev, typesDir, false);
+      console.log('regenerating the typed client (src/client/api-types.ts)');
+      const client = await runClientTypes(repoRoot, 'write');
+      if (client.code !== 0) {
+        throw new CommandError(
+          `The typed client's types could not be written:\n${client.output}\nFix that, then run \`npm run db:diff\` again.`,
+        );
       }
-      return file;
-    },
-    [...generatedFolders, path.join('src', 'client')],
-  );
+    }
+    return file;
+  }, [...generatedFolders, path.join('src', 'client')]);
   if (written) console.log(`wrote migrations/${written}: review it, then run \`npm run db:apply\``);
 }

@@ -13,6 +13,8 @@ export default async function dbNew(args: string[]): Promise<void> {
     throw new CommandError('Usage: npm run db:new -- <name>   (letters, digits and _; e.g. backfill_isbn)', 2);
   }
   const file = await newMigration(repoRoot, name);
-  console.log(`wrote migrations/${file} (empty, in atlas.sum): write its SQL, re-hash with \`npx atlas migrate hash --env local\`, ` +
-    'put the same objects in schema.sql, then run `npm run db:check`');
+  console.log(
+    `wrote migrations/${file} (empty, in atlas.sum): write its SQL, re-hash with \`npx atlas migrate hash --env local\`, ` +
+      'put the same objects in schema.sql, then run `npm run db:check`',
+  );
 }

@@ -27,13 +27,13 @@ function integer(min: number, max: number) {
 const origin = z
   .string()
   .trim()
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value.replace(/\/$/, ''),
-    'each must be an origin such as https://app.example.com (scheme, host, optional port; no path)')
+  .refine(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value.replace(/\/$/, ''),
+    'each must be an origin such as https://app.example.com (scheme, host, optional port; no path)',
+  )
   .transform((value) => new URL(value).origin);
 
-const flag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
-  .transform((value) => ['1', 'true', 'yes'].includes(value));
+const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']).transform((value) => ['1', 'true', 'yes'].includes(value));
 
 const schema = z.object({
   /** The app's database; on Neon the pooled (`-pooler`) endpoint. Unset: the embedded Postgres. */
@@ -58,7 +58,12 @@ const schema = z.object({
    */
   API_TOKENS: z
     .string()
-    .transform((value) => value.split(',').map((token) => token.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((token) => token.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters (e.g. openssl rand -hex 32)')))
     .default([]),
   /** `token`: reads need a token too. */
@@ -71,7 +76,12 @@ const schema = z.object({
    */
   DATABASE_READ_URL: z
     .string()
-    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(postgresUrl))
     .default([]),
   /** A replica lagging more than this behind the primary is taken out (reads go to the primary) until it catches up. */
@@ -102,7 +112,12 @@ const schema = z.object({
   SCHEMA_EXCLUDE: z
     .string()
     .default('alembic_version')
-    .transform((value) => value.split(',').map((name) => name.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z_][a-z0-9_$]*$/i, 'each must be a plain table name'))),
   /** The embedded Postgres' major version: 17, or 15 (e.g. to match a Neon project on 15). */
   EMBEDDED_PG_VERSION: z.coerce
@@ -155,12 +170,21 @@ const schema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(origin)),
   /** The OpenAPI document's contact: a URL, or an e-mail address. */
   API_CONTACT: z.string().trim().optional(),
   /** The OpenAPI document's license: an SPDX identifier (default UNLICENSED, as npm says of a private package). */
-  API_LICENSE: z.string().trim().regex(/^[A-Za-z0-9.+-]+$/, 'must be an SPDX license identifier such as MIT or Apache-2.0').default('UNLICENSED'),
+  API_LICENSE: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.+-]+$/, 'must be an SPDX license identifier such as MIT or Apache-2.0')
+    .default('UNLICENSED'),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -41,14 +41,20 @@ export function listenError(error: unknown, port: number, host: string): unknown
   const elsewhere = `start on another port: PORT=${port === 8000 ? 8001 : 8000} npm start (or set PORT in .env)`;
   switch (code) {
     case 'EADDRINUSE':
-      return new ConfigError(`Cannot listen on ${where}: another program (maybe another \`npm start\`) is using it.\nStop it, or ${elsewhere}.`);
+      return new ConfigError(
+        `Cannot listen on ${where}: another program (maybe another \`npm start\`) is using it.\nStop it, or ${elsewhere}.`,
+      );
     case 'EACCES':
       return new ConfigError(`Cannot listen on ${where}: ports below 1024 need privileges.\nUse a port from 1024: ${elsewhere}.`);
     case 'EADDRNOTAVAIL':
-      return new ConfigError(`Cannot listen on ${where}: ${host} is not an address of this machine.\nSet HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (all).`);
+      return new ConfigError(
+        `Cannot listen on ${where}: ${host} is not an address of this machine.\nSet HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (all).`,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConfigError(`Cannot listen on ${where}: the host name ${host} does not resolve.\nSet HOST to an address, 127.0.0.1 (this machine only) or 0.0.0.0 (all).`);
+      return new ConfigError(
+        `Cannot listen on ${where}: the host name ${host} does not resolve.\nSet HOST to an address, 127.0.0.1 (this machine only) or 0.0.0.0 (all).`,
+      );
     default:
       return error;
   }

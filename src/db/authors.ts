@@ -20,13 +20,19 @@ const page = {
   // unnamed (a pooler without them), no parameters means Postgres' simple
   // query protocol (one message instead of parse/bind/execute).
   firstDefault: prepare<PageRow[], []>(
-    pageQuery(db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.raw(String(pageLimits.default))}`),
+    pageQuery(
+      db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.raw(String(pageLimits.default))}`,
+    ),
   ),
   first: prepare<PageRow[], [limit: number]>(
-    pageQuery(db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
+    pageQuery(
+      db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    ),
   ),
   after: prepare<PageRow[], [after: number, limit: number]>(
-    pageQuery(db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
+    pageQuery(
+      db.sql<s.authors.SQL>`SELECT to_json(${'authors'})::text AS json, ${'id'} FROM ${'authors'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    ),
   ),
 };
 
@@ -45,10 +51,7 @@ export async function getAuthor(q: Queryable, id: number): Promise<Author | unde
 
 /** An author with all their books, in one SQL query (a lateral subquery). */
 export function getAuthorWithBooks(q: Queryable, id: number): Promise<AuthorWithBooks | undefined> {
-  return run(
-    q,
-    db.selectOne('authors', { id }, { lateral: { books: db.select('books', { author_id: db.parent('id') }, byId) } }),
-  );
+  return run(q, db.selectOne('authors', { id }, { lateral: { books: db.select('books', { author_id: db.parent('id') }, byId) } }));
 }
 
 const insertAuthor = insertOne('authors');

@@ -15,13 +15,19 @@ const page = {
     pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
   ),
   allAfter: prepare<PageRow[], [after: number, limit: number]>(
-    pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
+    pageQuery(
+      db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    ),
   ),
   byAuthor: prepare<PageRow[], [authorId: number, limit: number]>(
-    pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
+    pageQuery(
+      db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    ),
   ),
   byAuthorAfter: prepare<PageRow[], [authorId: number, after: number, limit: number]>(
-    pageQuery(db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} AND ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`),
+    pageQuery(
+      db.sql<s.books.SQL>`SELECT to_json(${'books'})::text AS json, ${'id'} FROM ${'books'} WHERE ${'author_id'} = ${db.param(0)} AND ${'id'} > ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`,
+    ),
   ),
 };
 
@@ -31,9 +37,7 @@ export async function listBooks(q: Queryable, { limit, after }: Page): Promise<J
 
 /** The guide's GET /books/{author_id}: an index scan on books_author_id_idx. */
 export async function listBooksByAuthor(q: Queryable, authorId: number, { limit, after }: Page): Promise<JsonPage<Book>> {
-  return toJsonPage(
-    after === undefined ? await page.byAuthor(q, authorId, limit) : await page.byAuthorAfter(q, authorId, after, limit),
-  );
+  return toJsonPage(after === undefined ? await page.byAuthor(q, authorId, limit) : await page.byAuthorAfter(q, authorId, after, limit));
 }
 
 export function getBook(q: Queryable, id: number): Promise<Book | undefined> {

@@ -40,7 +40,10 @@ export interface PageRow {
  *       WHERE ${'author_id'} = ${db.param(0)} ORDER BY ${'id'} LIMIT ${db.param(0)}`));
  */
 export function pageQuery(rows: db.SQLFragment<unknown, unknown>): db.SQLFragment<PageRow[]> {
-  return db.sql<db.SQL, PageRow[]>`SELECT '[' || string_agg(page.json, ',' ORDER BY page.id) || ']' AS json, count(*)::int AS count, max(page.id) AS last_id FROM (${rows}) AS page`;
+  return db.sql<
+    db.SQL,
+    PageRow[]
+  >`SELECT '[' || string_agg(page.json, ',' ORDER BY page.id) || ']' AS json, count(*)::int AS count, max(page.id) AS last_id FROM (${rows}) AS page`;
 }
 
 export function toJsonPage<T>(rows: PageRow[]): JsonPage<T> {

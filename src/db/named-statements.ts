@@ -105,7 +105,12 @@ const pgbouncerAdvice =
  * statement where the queryable allows it, else unnamed; see above for what
  * happens on failure.
  */
-export async function queryPrepared(queryable: Queryable, statement: Statement, items: readonly Item[], values: unknown[]): Promise<unknown[]> {
+export async function queryPrepared(
+  queryable: Queryable,
+  statement: Statement,
+  items: readonly Item[],
+  values: unknown[],
+): Promise<unknown[]> {
   const state = pools.get(queryable);
   if (state?.on) {
     const generation = state.generation;

@@ -120,7 +120,9 @@ export function prepare<T, V extends unknown[]>(fragment: SQLFragment<T, unknown
  *   const book = await insertBook(pool, { title: 'Dune', author_id: 1 });
  *   //    ^? books.JSONSelectable
  */
-export function insertOne<T extends Table>(table: T): (queryable: Queryable, row: InsertableForTable<T>) => Promise<JSONSelectableForTable<T>> {
+export function insertOne<T extends Table>(
+  table: T,
+): (queryable: Queryable, row: InsertableForTable<T>) => Promise<JSONSelectableForTable<T>> {
   type Insert = (queryable: Queryable, ...values: unknown[]) => Promise<JSONSelectableForTable<T>>;
   const shapes = new Map<string, { insert: Insert; order: number[] }>();
   return async (queryable, row) => {
@@ -134,7 +136,10 @@ export function insertOne<T extends Table>(table: T): (queryable: Queryable, row
     if (!shape) {
       // Each placeholder's value is its column's index in `keys`: after compiling, values[n - 1] says which column $n takes.
       const placeholders = Object.fromEntries(keys.map((column, i) => [column, db.param(i, false)]));
-      const fragment = db.insert(table, placeholders as unknown as InsertableForTable<T>) as SQLFragment<JSONSelectableForTable<T>, unknown>;
+      const fragment = db.insert(table, placeholders as unknown as InsertableForTable<T>) as SQLFragment<
+        JSONSelectableForTable<T>,
+        unknown
+      >;
       shape = { insert: prepare<JSONSelectableForTable<T>, unknown[]>(fragment), order: fragment.compile().values as number[] };
       // The set of columns a validated body may hold is bounded by the table; the bound is a guard.
       if (shapes.size >= 256) shapes.clear();

@@ -40,8 +40,10 @@ export function columnChanges(sql: string): ColumnChange[] {
     if (!alter) continue;
     const table = unquote(alter[3], alter[4]);
     const line = lineAt(sql, statement.start);
-    for (const match of statement.text.matchAll(dropColumn)) changes.push({ table, column: unquote(match[1], match[2]), change: 'drop', line });
-    for (const match of statement.text.matchAll(renameColumn)) changes.push({ table, column: unquote(match[1], match[2]), change: 'rename', line });
+    for (const match of statement.text.matchAll(dropColumn))
+      changes.push({ table, column: unquote(match[1], match[2]), change: 'drop', line });
+    for (const match of statement.text.matchAll(renameColumn))
+      changes.push({ table, column: unquote(match[1], match[2]), change: 'rename', line });
   }
   return changes;
 }
@@ -69,7 +71,8 @@ export function stillUsed(changes: ColumnChange[], srcDir: string): StillUsed[] 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
     const file = path.join(dir, entry);
-    if (statSync(file).isDirectory()) return entry === 'zapatos' ? sourceFiles(file).filter((f) => f.endsWith('api-shapes.ts')) : sourceFiles(file);
+    if (statSync(file).isDirectory())
+      return entry === 'zapatos' ? sourceFiles(file).filter((f) => f.endsWith('api-shapes.ts')) : sourceFiles(file);
     return /\.(c|m)?ts$/.test(entry) && !entry.endsWith('.d.ts') ? [file] : [];
   });
 }

@@ -50,13 +50,17 @@ export function narrowing(from: ColumnType, to: ColumnType): string | null {
     if (b.fraction < a.fraction) {
       return `every value is silently rounded to ${b.fraction} decimal place${b.fraction === 1 ? '' : 's'} (0.99 becomes ${b.fraction === 0 ? '1' : '1.0'}): the lost digits cannot be recovered`;
     }
-    if (b.whole < a.whole) return `values with more than ${b.whole} digit${b.whole === 1 ? '' : 's'} before the point no longer fit: the ALTER fails on them`;
+    if (b.whole < a.whole)
+      return `values with more than ${b.whole} digit${b.whole === 1 ? '' : 's'} before the point no longer fit: the ALTER fails on them`;
     return null;
   }
   if (from.name === 'numeric' && to.name in integerMax) {
     return 'fractions are silently rounded away, and values above the integer range make the ALTER fail';
   }
-  if ((from.name === 'float8' || from.name === 'float4') && (to.name in integerMax || to.name === 'numeric' || (from.name === 'float8' && to.name === 'float4'))) {
+  if (
+    (from.name === 'float8' || from.name === 'float4') &&
+    (to.name in integerMax || to.name === 'numeric' || (from.name === 'float8' && to.name === 'float4'))
+  ) {
     return to.name === 'float4' ? 'every value is silently rounded to 6 significant digits' : 'every value is silently rounded';
   }
   if (textual.has(from.name) && textual.has(to.name)) {

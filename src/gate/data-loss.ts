@@ -36,7 +36,8 @@ export async function dataLossFindings(
     const before = all.findIndex((file) => file.name === scope[0]!.name);
     if (before > 0) {
       const run = await applyOnDev(before);
-      if (run.code !== 0) throw new Error(`replaying the migrations before ${scope[0]!.name} on the dev database failed: ${failureLine(run)}`);
+      if (run.code !== 0)
+        throw new Error(`replaying the migrations before ${scope[0]!.name} on the dev database failed: ${failureLine(run)}`);
     }
     let columns = await readColumns(devUrl);
     for (const file of scope) {
@@ -119,7 +120,10 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
     const renames = dropped.slice(0, added.length).map((from, i) => `ALTER TABLE "${table}" RENAME COLUMN "${from}" TO "${added[i]}";`);
     findings.push({
       file: file.name,
-      line: lineOf(file.text, new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?DROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?${ident(dropped[0]!)}`, 'i')),
+      line: lineOf(
+        file.text,
+        new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?DROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?${ident(dropped[0]!)}`, 'i'),
+      ),
       source: 'bookshelf',
       rule: 'drop-add-column',
       level: allowed.has('drop-add-column') ? 'warn' : 'fail',

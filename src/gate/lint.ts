@@ -135,6 +135,7 @@ export function missingAnalyzers(): string[] {
         'which blocks writes to the table while it builds, is not reported by Atlas here (squawk still reports it).',
     );
   }
-  if (!can.namingAnalyzer) notes.push(`note: Atlas ${found.version} has no naming analyzer (NM): index and constraint names are not checked.`);
+  if (!can.namingAnalyzer)
+    notes.push(`note: Atlas ${found.version} has no naming analyzer (NM): index and constraint names are not checked.`);
   return notes;
 }

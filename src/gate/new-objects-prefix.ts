@@ -27,7 +27,10 @@ export interface SplitMigration {
 const ident = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 const qualified = String.raw`(?:${ident}\.)?(${ident})`;
 const createTable = new RegExp(String.raw`^CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${qualified}`, 'i');
-const createIndex = new RegExp(String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:${ident}\s+)?ON\s+(?:ONLY\s+)?${qualified}`, 'i');
+const createIndex = new RegExp(
+  String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:${ident}\s+)?ON\s+(?:ONLY\s+)?${qualified}`,
+  'i',
+);
 const otherCreation = /^(CREATE\s+(TYPE|SEQUENCE|SCHEMA|EXTENSION)\s|COMMENT\s+ON\s)/i;
 
 const bare = (name: string) => (name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase());
@@ -50,5 +53,11 @@ export function splitNewObjectsPrefix(text: string): SplitMigration {
     (out, statement) => out.slice(0, statement.start) + statement.text.replace(/[^\n]/g, ' ') + out.slice(statement.end),
     prefix,
   );
-  return { prefix: splitStatements(prefix).map((statement) => statement.text).join('\n'), rest: blanked + text.slice(end), statements };
+  return {
+    prefix: splitStatements(prefix)
+      .map((statement) => statement.text)
+      .join('\n'),
+    rest: blanked + text.slice(end),
+    statements,
+  };
 }

@@ -123,13 +123,19 @@ export const squawkRules: Record<string, SquawkRulePolicy> = {
     level: 'off',
     why: 'the apply path sets it: every migration runs with lock_timeout = MIGRATION_LOCK_TIMEOUT_MS (2 s) and is retried on a timeout (src/migrate/apply.ts)',
   },
-  'require-statement-timeout': { level: 'off', why: 'a migration may legitimately run long (a CONCURRENTLY build, a backfill); lock_timeout is the bound that protects readers' },
+  'require-statement-timeout': {
+    level: 'off',
+    why: 'a migration may legitimately run long (a CONCURRENTLY build, a backfill); lock_timeout is the bound that protects readers',
+  },
   'require-timeout-settings': { level: 'off', why: 'the umbrella of the two timeout rules above, both off' },
   'ban-drop-not-null': { level: 'warn', why: 'old code that writes NULL is fine; old code that reads may not expect NULL' },
   'renaming-column': { level: 'warn', why: "Atlas's backward-incompatible analyzer (BC102) already fails it, with its own opt-out" },
   'renaming-table': { level: 'warn', why: "Atlas's backward-incompatible analyzer (BC101) already fails it, with its own opt-out" },
   'ban-char-field': { level: 'warn', why: 'char(n) pads with blanks; style, not safety' },
-  'prefer-text-field': { level: 'warn', why: 'changing varchar(n) later rewrites or locks; the guide’s schema uses varchar(n), so style, not safety' },
+  'prefer-text-field': {
+    level: 'warn',
+    why: 'changing varchar(n) later rewrites or locks; the guide’s schema uses varchar(n), so style, not safety',
+  },
   'prefer-timestamp-tz': { level: 'warn', why: 'timestamp without time zone is ambiguous; style, not safety' },
   'prefer-identity': { level: 'warn', why: 'serial leaves the sequence outside the table; style' },
   'identifier-too-long': { level: 'fail', why: 'Postgres silently truncates names over 63 bytes; the next diff then never matches' },
@@ -141,9 +147,15 @@ export const squawkRules: Record<string, SquawkRulePolicy> = {
   'unused-ignore': { level: 'warn', why: 'a `-- squawk-ignore` for a rule that did not fire: remove it' },
 
   // Off, on purpose.
-  'ban-drop-column': { level: 'off', why: "Atlas's destructive analyzer (DS103) already fails it, opt-out `-- atlas:nolint destructive`: one opt-out, not two" },
+  'ban-drop-column': {
+    level: 'off',
+    why: "Atlas's destructive analyzer (DS103) already fails it, opt-out `-- atlas:nolint destructive`: one opt-out, not two",
+  },
   'ban-drop-table': { level: 'off', why: "Atlas's destructive analyzer (DS102) already fails it, opt-out `-- atlas:nolint destructive`" },
-  'prefer-robust-stmts': { level: 'off', why: 'Atlas runs each file once, in a transaction; IF NOT EXISTS would hide drift that db:check reports' },
+  'prefer-robust-stmts': {
+    level: 'off',
+    why: 'Atlas runs each file once, in a transaction; IF NOT EXISTS would hide drift that db:check reports',
+  },
   'prefer-bigint-over-int': { level: 'off', why: 'the guide’s schema uses integer keys; a choice, not a hazard' },
   'prefer-bigint-over-smallint': { level: 'off', why: 'a choice, not a hazard' },
   'prefer-repack': { level: 'off', why: 'pg_repack is an extension and a tool of its own, which this project does not use' },

@@ -54,7 +54,11 @@ export async function squawkFindings(files: MigrationFile[]): Promise<Finding[]>
 
 function runSquawk(files: MigrationFile[], assumeInTransaction: boolean): Promise<SquawkReport[]> {
   const args = [
-    squawkBin(), '--reporter', 'json', '--pg-version', pgVersion,
+    squawkBin(),
+    '--reporter',
+    'json',
+    '--pg-version',
+    pgVersion,
     ...(excludedSquawkRules.length ? ['--exclude', excludedSquawkRules.join(',')] : []),
     ...(assumeInTransaction ? ['--assume-in-transaction'] : []),
     ...files.map((file) => file.path),

@@ -58,7 +58,8 @@ export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, read
     registry.registerComponent('securitySchemes', bearerScheme, {
       type: 'http',
       scheme: 'bearer',
-      description: "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
+      description:
+        "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
     });
   }
   describeSharedResponses(registry, tokens);

@@ -74,7 +74,8 @@ function valueSchema(column: ColumnShape, forWrite: boolean, base = column.eleme
   if (base === 'bool') return z.boolean();
   // Any JSON value, but present: a plain z.unknown() is optional to zod and to the document.
   if (base === 'json' || base === 'jsonb') return z.unknown().nonoptional();
-  if (base === 'timestamptz' || base === 'timestamp') return z.string().openapi({ format: 'date-time', example: '2026-11-25T23:42:34.545368+00:00' });
+  if (base === 'timestamptz' || base === 'timestamp')
+    return z.string().openapi({ format: 'date-time', example: '2026-11-25T23:42:34.545368+00:00' });
   if (base === 'date') return z.string().openapi({ format: 'date' });
   if (base === 'uuid') return z.string().uuid();
   if (!forWrite) return z.string();
@@ -117,7 +118,8 @@ type WritableKeys<T extends TableName> = {
 type RequiredKeys<T extends TableName> = {
   [K in WritableKeys<T>]: Tables[T][K] extends { nullable: false; hasDefault: false } ? K : never;
 }[WritableKeys<T>];
-export type InsertOf<T extends TableName> = Pick<RowOf<T>, RequiredKeys<T>> & Partial<Pick<RowOf<T>, Exclude<WritableKeys<T>, RequiredKeys<T>>>>;
+export type InsertOf<T extends TableName> = Pick<RowOf<T>, RequiredKeys<T>> &
+  Partial<Pick<RowOf<T>, Exclude<WritableKeys<T>, RequiredKeys<T>>>>;
 export type UpdateOf<T extends TableName> = Partial<Pick<RowOf<T>, WritableKeys<T>>>;
 
 /** What POST accepts for `table`: required columns required, the rest optional; unknown fields refused. */
@@ -140,7 +142,10 @@ export function updateShape<T extends TableName>(table: T): z.ZodType<UpdateOf<T
   const shape = Object.fromEntries(
     columnsOf(table)
       .filter(([name, column]) => writable(name, column))
-      .map(([name, column]) => [name, (column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true)).optional()]),
+      .map(([name, column]) => [
+        name,
+        (column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true)).optional(),
+      ]),
   );
   return z.strictObject(shape).refine(atLeastOneField, 'must change at least one field') as never;
 }

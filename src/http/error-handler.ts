@@ -39,7 +39,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const problem = toProblem(error);
     if (problem.status >= 500 && !(error instanceof ShuttingDown)) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      logger.error({ reqId: res.getHeader('x-request-id'), traceId: traceIdOf(res.getHeader('traceparent')), status: problem.status, err: redactSecrets(message) }, 'request failed');
+      logger.error(
+        {
+          reqId: res.getHeader('x-request-id'),
+          traceId: traceIdOf(res.getHeader('traceparent')),
+          status: problem.status,
+          err: redactSecrets(message),
+        },
+        'request failed',
+      );
     }
     if (res.headersSent) return void res.destroy();
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);

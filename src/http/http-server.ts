@@ -24,7 +24,11 @@ export interface EdgeOptions {
   bodyLimit?: number;
 }
 
-export function createHttpServer(app: Express, timeouts: HttpTimeouts, { logger = pino({ level: 'silent' }), bodyLimit = defaultBodyLimit }: EdgeOptions = {}): Server {
+export function createHttpServer(
+  app: Express,
+  timeouts: HttpTimeouts,
+  { logger = pino({ level: 'silent' }), bodyLimit = defaultBodyLimit }: EdgeOptions = {},
+): Server {
   const { HTTP_HEADERS_TIMEOUT_MS: headersTimeout, HTTP_REQUEST_TIMEOUT_MS: requestTimeout } = timeouts;
   if (headersTimeout > requestTimeout) {
     throw new ConfigError(

@@ -27,7 +27,13 @@ export function jsonBody(limit: number): RequestHandler {
     // body-parser would decode utf-16 and utf-32 (the latter badly); JSON between systems is UTF-8 (RFC 8259 §8.1).
     const charset = charsetOf(req.headers['content-type']);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      return next(new HttpProblem(415, 'Unsupported Media Type', `The body must be UTF-8 (charset=${charset} is not accepted); send charset=utf-8 or none.`));
+      return next(
+        new HttpProblem(
+          415,
+          'Unsupported Media Type',
+          `The body must be UTF-8 (charset=${charset} is not accepted); send charset=utf-8 or none.`,
+        ),
+      );
     }
     parseJson(req, res, next);
   };

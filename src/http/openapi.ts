@@ -35,7 +35,9 @@ export function openApiDocument(registry: OpenAPIRegistry, { publicUrl, contact,
       // UNLICENSED is npm's word for "no license granted", not an SPDX identifier.
       license: { name: license, ...(license === 'UNLICENSED' ? {} : { identifier: license }) },
     },
-    servers: [publicUrl ? { url: publicUrl, description: 'PUBLIC_URL' } : { url: '/', description: 'The server that served this document' }],
+    servers: [
+      publicUrl ? { url: publicUrl, description: 'PUBLIC_URL' } : { url: '/', description: 'The server that served this document' },
+    ],
     tags,
   });
 }

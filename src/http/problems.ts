@@ -36,7 +36,9 @@ export const notFound = (what: string) => new HttpProblem(404, 'Not Found', `${w
 
 /** 503 with Retry-After: the database is away (a suspended Neon compute, a restart), not a bug. */
 export const databaseUnavailable = () =>
-  new HttpProblem(503, 'Database Unavailable', 'The database cannot be reached right now; retry shortly.', undefined, { 'retry-after': '1' });
+  new HttpProblem(503, 'Database Unavailable', 'The database cannot be reached right now; retry shortly.', undefined, {
+    'retry-after': '1',
+  });
 
 export const invalid = (errors: FieldError[]) =>
   new HttpProblem(422, 'Validation Failed', 'The request has invalid fields; see errors.', errors);

@@ -16,7 +16,15 @@ export function requestIdOf(req: IncomingMessage): string {
 }
 
 /** The line itself; `started` is performance.now() when the request arrived. */
-export function logRequest(logger: Logger, reqId: string, traceId: string, method: string, path: string, status: number, started: number): void {
+export function logRequest(
+  logger: Logger,
+  reqId: string,
+  traceId: string,
+  method: string,
+  path: string,
+  status: number,
+  started: number,
+): void {
   logger.info({ reqId, traceId, method, path, status, ms: Math.round((performance.now() - started) * 100) / 100 }, 'request');
 }
 

@@ -39,7 +39,9 @@ export class RouteTable<T> {
     const names = segments.map((s) => /^\{(\w+)\}$/.exec(s)?.[1]);
     const entries = this.#byLength.get(segments.length) ?? [];
     this.#byLength.set(segments.length, entries);
-    let entry = entries.find((e) => e.literals.join('/') === literals.join('/') && e.names.every((n, i) => (n === undefined) === (names[i] === undefined)));
+    let entry = entries.find(
+      (e) => e.literals.join('/') === literals.join('/') && e.names.every((n, i) => (n === undefined) === (names[i] === undefined)),
+    );
     if (!entry) entries.push((entry = { literals, names, methods: new Map() }));
     entry.methods.set(method.toUpperCase(), value);
     // HEAD is served wherever GET is (Node leaves the body out).

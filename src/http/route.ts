@@ -38,7 +38,11 @@ export const linkHeader: HeaderSpec = {
 };
 
 /** `Location` of what a 201 created. */
-export const locationHeader: HeaderSpec = { description: 'The path of the created resource', required: true, schema: { type: 'string', pattern: '^/' } };
+export const locationHeader: HeaderSpec = {
+  description: 'The path of the created resource',
+  required: true,
+  schema: { type: 'string', pattern: '^/' },
+};
 
 export interface RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -60,7 +64,7 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   handle: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, req: Request) => Promise<Reply>;
 }
 
-export type AnyRoute = RouteSpec<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteSpec<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- any route, whatever its params, query and body types
 
 export function defineRoute<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(
   spec: RouteSpec<P, Q, B>,
@@ -130,7 +134,9 @@ export async function runRoute(route: AnyRoute, req: Request): Promise<Reply> {
   const errors: FieldError[] = [];
   const parameters = route.query ? countQueryParameters(req.url) : 0;
   if (parameters > maxQueryParameters) {
-    throw invalid([{ loc: ['query'], msg: `too many query parameters: ${parameters} (at most ${maxQueryParameters})`, type: 'too_many_parameters' }]);
+    throw invalid([
+      { loc: ['query'], msg: `too many query parameters: ${parameters} (at most ${maxQueryParameters})`, type: 'too_many_parameters' },
+    ]);
   }
   const params = check(route.params, req.params, 'path', errors);
   const query = check(route.query, req.query, 'query', errors);
@@ -153,7 +159,9 @@ const shared: Record<string, { status: number; spec: ResponseSpec }> = {
     status: 405,
     spec: {
       description: 'Another method on this path, which it does not serve',
-      headers: { Allow: { description: 'The methods this path serves', required: true, schema: { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' } } },
+      headers: {
+        Allow: { description: 'The methods this path serves', required: true, schema: { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' } },
+      },
     },
   },
   Unauthorized: {
@@ -169,8 +177,14 @@ const shared: Record<string, { status: number; spec: ResponseSpec }> = {
       },
     },
   },
-  RequestTimeout: { status: 408, spec: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' } },
-  Conflict: { status: 409, spec: { description: 'The database refused the write: a unique, exclusion or foreign-key constraint (named in `errors`)' } },
+  RequestTimeout: {
+    status: 408,
+    spec: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' },
+  },
+  Conflict: {
+    status: 409,
+    spec: { description: 'The database refused the write: a unique, exclusion or foreign-key constraint (named in `errors`)' },
+  },
   PayloadTooLarge: { status: 413, spec: { description: 'The body is larger than the limit (16 KiB)' } },
   UnsupportedMediaType: { status: 415, spec: { description: 'The body is not application/json' } },
   ExpectationFailed: { status: 417, spec: { description: 'An `Expect` header the server does not support' } },
@@ -180,7 +194,9 @@ const shared: Record<string, { status: number; spec: ResponseSpec }> = {
     status: 503,
     spec: {
       description: 'The database is away; retry after Retry-After seconds',
-      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } } },
+      headers: {
+        'Retry-After': { description: 'Seconds to wait before retrying', required: true, schema: { type: 'integer', minimum: 0 } },
+      },
     },
   },
 };
@@ -204,7 +220,11 @@ function responseConfig(status: number, { description, schema, headers }: Respon
     : isProblem
       ? { 'application/problem+json': { schema: Problem } }
       : undefined;
-  return { description, ...(headers ? { headers: headers as NonNullable<ResponseConfig['headers']> } : {}), ...(content ? { content } : {}) };
+  return {
+    description,
+    ...(headers ? { headers: headers as NonNullable<ResponseConfig['headers']> } : {}),
+    ...(content ? { content } : {}),
+  };
 }
 
 /** Declares the shared answers in `components.responses` (once per document, before the routes); `tokens`: 401 is one of them. */

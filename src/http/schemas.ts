@@ -27,7 +27,6 @@ export const idParam = z
 /** The path of one row: `{id}`. */
 export const idPath = z.strictObject({ id: idParam });
 
-
 export const pageQuery = z.strictObject({
   limit: z
     .string()
@@ -60,9 +59,7 @@ export const NewBook = insertShape('books').openapi('NewBook');
 
 export const BookChanges = updateShape('books').openapi('BookChanges', { minProperties: 1 });
 
-const FieldError = z
-  .object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() })
-  .openapi('FieldError');
+const FieldError = z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() }).openapi('FieldError');
 
 export const Problem = z
   .object({

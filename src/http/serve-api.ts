@@ -58,7 +58,18 @@ const unrouted = '(unrouted)';
  * instead of Express's walk over every route, is what the CPU profile of
  * `npm run bench` asked for (docs/performance.md).
  */
-export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody, cors, guard, metrics, reads, drain }: ServeApiOptions): RequestHandler {
+export function serveApi({
+  routes,
+  elsewhere,
+  logger,
+  securityHeaders,
+  readBody,
+  cors,
+  guard,
+  metrics,
+  reads,
+  drain,
+}: ServeApiOptions): RequestHandler {
   const table = new RouteTable<AnyRoute>();
   for (const route of routes) table.add(route.path, route.method, route);
   for (const { path, methods } of elsewhere) for (const method of methods) table.add(path, method);
@@ -133,7 +144,10 @@ export function serveApi({ routes, elsewhere, logger, securityHeaders, readBody,
     };
     const chosen = route;
     const run = () =>
-      trace!.within(() => (reads ? reads.run(chosen, req, runRoute) : runRoute(chosen, req))).then(answer).catch(fail);
+      trace!
+        .within(() => (reads ? reads.run(chosen, req, runRoute) : runRoute(chosen, req)))
+        .then(answer)
+        .catch(fail);
     if (route.body) readBody(req, res, (error?: unknown) => (error ? fail(error) : void run()));
     else void run();
   };

@@ -29,7 +29,7 @@ const anyTextPattern = String.raw`^[^\x00]*$`;
 /** The document's pattern of a name: no control character, and at least one visible one. */
 const namePattern = `^[^${controls}]*[^${controls}${invisible}][^${controls}]*$`;
 // The class lists combining marks (U+034F, variation selectors) on purpose, each as a single code point to exclude.
-// eslint-disable-next-line no-misleading-character-class
+// eslint-disable-next-line no-misleading-character-class -- as the line above says: single code points, on purpose
 const nameRule = new RegExp(namePattern, 'u');
 
 const describedText = 'No NUL characters and no unpaired surrogates (\\ud800-\\udfff escapes).';

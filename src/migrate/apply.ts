@@ -45,14 +45,22 @@ export class GateRefusal extends CommandError {
  */
 export async function judgePending(url: string, options: ApplyOptions): Promise<{ pending: string[]; verdict: GateVerdict | null }> {
   const root = options.root ?? repoRoot;
-  const unknown = await gateStep(() => unknownRevisions(url, migrationFiles(root).map((file) => file.name)));
+  const unknown = await gateStep(() =>
+    unknownRevisions(
+      url,
+      migrationFiles(root).map((file) => file.name),
+    ),
+  );
   if (unknown.length > 0) throw new CommandError(describeUnknownRevisions(unknown));
   // Atlas skips a file older than the last applied version, silently, and reads
   // an unreadable revisions table as "nothing applied": both stop here.
   await gateStep(() => assertNothingSkipped(root, url));
   const pending = await gateStep(() => pendingMigrations(root, url, options.dev));
   if (pending.length === 0) return { pending, verdict: null };
-  const dev = requireDev(options, `the migration gate checks the ${pending.length} pending migration(s) on a scratch database before they run`);
+  const dev = requireDev(
+    options,
+    `the migration gate checks the ${pending.length} pending migration(s) on a scratch database before they run`,
+  );
   const names = migrationFiles(root).map((file) => file.name);
   // Pending files are the newest ones (Atlas applies in order), so the gate
   // judges from the oldest pending file to the end.
@@ -66,7 +74,9 @@ async function gateStep<T>(step: () => Promise<T>): Promise<T> {
     return await step();
   } catch (error) {
     if (error instanceof CommandError) throw error;
-    throw new CommandError(`the migration gate could not judge the pending migrations, so nothing was applied: ${(error as Error).message}`);
+    throw new CommandError(
+      `the migration gate could not judge the pending migrations, so nothing was applied: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -115,8 +125,9 @@ async function applyWithBoundedLocks(url: string, root: string, options: ApplyOp
     if (!isLockTimeout(output)) {
       throw new CommandError(`atlas migrate apply failed (exit ${run.code})${failureDetail(run, options.echo ?? false)}`, run.code);
     }
-    const waited = `${file?.name ?? 'a migration'} waited longer than lock_timeout (${lockTimeoutMs} ms) for a lock` +
-      (statement ? ` (${statement})` : ' (Atlas\'s own lock: another apply is running)');
+    const waited =
+      `${file?.name ?? 'a migration'} waited longer than lock_timeout (${lockTimeoutMs} ms) for a lock` +
+      (statement ? ` (${statement})` : " (Atlas's own lock: another apply is running)");
     if (file?.noTransaction) {
       throw new CommandError(
         `${waited}. The file runs outside a transaction (-- atlas:txmode none), so the statements before that one stay applied and it is not retried: ` +

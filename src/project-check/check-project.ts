@@ -46,9 +46,10 @@ export async function checkProject(options: CheckProjectOptions): Promise<CheckR
   };
 
   const copy = await makeWorkingCopy(root, devUrl);
-  const replay = await replayMigrations(copy.root, devUrl).catch(
-    (error: Error): Replay => ({ failure: redactSecrets(error.message).split('\n')[0]!, dispose: () => {} }),
-  );
+  const replay = await replayMigrations(copy.root, devUrl).catch((error: Error): Replay => ({
+    failure: redactSecrets(error.message).split('\n')[0]!,
+    dispose: () => {},
+  }));
   try {
     await run('migrations intact', () => checkMigrationsIntact(root, replay, copy.freshSum, options.lint?.gitBase));
     await run('migrations give schema.sql', () => checkSchemaMatches(copy.root, devUrl, replay));

@@ -14,17 +14,14 @@ const name = 'migrations intact';
  * In git, a migration committed at the base and changed since is refused
  * even when atlas.sum was re-hashed to match (Atlas would not notice).
  */
-export async function checkMigrationsIntact(
-  projectRoot: string,
-  replay: Replay,
-  freshSum: string,
-  base?: string,
-): Promise<CheckResult> {
+export async function checkMigrationsIntact(projectRoot: string, replay: Replay, freshSum: string, base?: string): Promise<CheckResult> {
   const sumPath = path.join(projectRoot, 'migrations', 'atlas.sum');
   const committed = existsSync(sumPath) ? readFileSync(sumPath, 'utf8') : undefined;
   // A merge left git's markers in it: its lines are no file names, and the fix is not a restore.
   if (committed !== undefined && hasConflictMarkers(committed)) {
-    return fail(name, sumConflictMessage, ['db:rebase puts this branch’s migrations after the base branch’s, writes atlas.sum anew and proves the result.']);
+    return fail(name, sumConflictMessage, [
+      'db:rebase puts this branch’s migrations after the base branch’s, writes atlas.sum anew and proves the result.',
+    ]);
   }
   const problems = explainSumMismatch(committed, freshSum);
   const ref = gitBase(projectRoot, base);

@@ -28,16 +28,27 @@ export async function checkTypesFresh(projectRoot: string, replay: Replay): Prom
       if (!committed.has(file)) return fail(name, `${shown} is missing: run npm run db:types`);
       if (!fresh.has(file)) return fail(name, `${shown} is not generated from the migrated schema (left over?): run npm run db:types`);
       if (fresh.get(file) !== committed.get(file)) {
-        return fail(name, `${shown} is stale (does not match the migrated schema): run npm run db:types`, firstDifference(committed.get(file)!, fresh.get(file)!));
+        return fail(
+          name,
+          `${shown} is stale (does not match the migrated schema): run npm run db:types`,
+          firstDifference(committed.get(file)!, fresh.get(file)!),
+        );
       }
     }
     if (!canMakeClientTypes(projectRoot)) {
       // Said, not implied: a copy of only the schema files has no code to make the document from.
-      return pass(name, `${typesDir}/ (${fresh.size} files) matches the migrated schema; ${clientTypesFile} not compared (no code or node_modules here)`);
+      return pass(
+        name,
+        `${typesDir}/ (${fresh.size} files) matches the migrated schema; ${clientTypesFile} not compared (no code or node_modules here)`,
+      );
     }
     const client = await runClientTypes(projectRoot, 'check');
     if (client.code !== 0) {
-      return fail(name, `${clientTypesFile} is stale (does not match the OpenAPI document): run npm run client:types`, client.output.split('\n').slice(-3));
+      return fail(
+        name,
+        `${clientTypesFile} is stale (does not match the OpenAPI document): run npm run client:types`,
+        client.output.split('\n').slice(-3),
+      );
     }
     return pass(name, `${typesDir}/ (${fresh.size} files) matches the migrated schema, and ${clientTypesFile} the OpenAPI document`);
   }
@@ -60,5 +71,9 @@ function firstDifference(committed: string, fresh: string): string[] {
   const b = fresh.split('\n');
   const at = a.findIndex((line, i) => line !== b[i]);
   const line = at === -1 ? a.length : at;
-  return [`first difference at line ${line + 1}:`, `  committed: ${(a[line] ?? '<end of file>').trim()}`, `  generated: ${(b[line] ?? '<end of file>').trim()}`];
+  return [
+    `first difference at line ${line + 1}:`,
+    `  committed: ${(a[line] ?? '<end of file>').trim()}`,
+    `  generated: ${(b[line] ?? '<end of file>').trim()}`,
+  ];
 }

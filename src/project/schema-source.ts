@@ -49,7 +49,7 @@ const rules: { pattern: RegExp; why: string }[] = [
   { pattern: /^ALTER\s+DEFAULT\s+PRIVILEGES\s/i, why: 'privileges are per environment, not part of the declared schema' },
   {
     pattern: /^INSERT\s+INTO\s/i,
-    why: 'rows are data, not schema (e.g. Rails\' schema_migrations): bookshelf declares structure only; rows a migration must write go in one of their own (npm run db:new)',
+    why: "rows are data, not schema (e.g. Rails' schema_migrations): bookshelf declares structure only; rows a migration must write go in one of their own (npm run db:new)",
   },
   { pattern: /^SELECT\s+(pg_catalog\.)?setval\s*\(/i, why: 'a sequence position is data, not schema' },
 ];
@@ -88,7 +88,10 @@ export function schemaSource(text: string, file = 'schema.sql'): SchemaSource {
 export function describeIgnored(source: SchemaSource, file = 'schema.sql'): string[] {
   const byWhy = new Map<string, number[]>();
   for (const { line, why } of source.ignored) byWhy.set(why, [...(byWhy.get(why) ?? []), line]);
-  return [...byWhy].map(([why, lines]) => `${file}: ${lines.length} statement(s) left out (lines ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}): ${why}`);
+  return [...byWhy].map(
+    ([why, lines]) =>
+      `${file}: ${lines.length} statement(s) left out (lines ${lines.slice(0, 5).join(', ')}${lines.length > 5 ? ', …' : ''}): ${why}`,
+  );
 }
 
 /** `<root>/schema.sql` as bookshelf runs it, written to `<dir>/schema.sql`; returns that path and the notes. */

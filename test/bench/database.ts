@@ -2,7 +2,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql, type ConnectionPool } from '@databases/pg';
-import { embeddedCredentials, embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/postgres/embedded.ts';
+import {
+  embeddedCredentials,
+  embeddedUrl,
+  ensureDatabases,
+  startEmbedded,
+  stopEmbedded,
+  type EmbeddedCluster,
+} from '../../src/postgres/embedded.ts';
 import { applyMigrations } from '../../src/migrate/apply.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { seed } from '../../src/db/seed.ts';
@@ -66,7 +73,11 @@ export async function authorIds(pool: ConnectionPool): Promise<number[]> {
  * per table), then ANALYZE. Books are spread over authors round-robin, so an
  * author's ~10 books sit on ~10 different heap pages, as real data would.
  */
-export async function growToLargeDataSet(pool: ConnectionPool, { authors, books }: { authors: number; books: number }, log: (line: string) => void) {
+export async function growToLargeDataSet(
+  pool: ConnectionPool,
+  { authors, books }: { authors: number; books: number },
+  log: (line: string) => void,
+) {
   const timed = async (label: string, work: () => Promise<unknown>) => {
     const started = performance.now();
     const tick = setInterval(() => log(`  … ${label}: ${seconds(started)}`), 5_000);
@@ -114,7 +125,9 @@ export async function lastBookId(pool: ConnectionPool): Promise<number> {
  * rows in every round; only the id sequence moves on.
  */
 export async function removeBooksAfter(pool: ConnectionPool, lastBefore: number): Promise<number> {
-  const [{ deleted }] = await pool.query(sql`WITH gone AS (DELETE FROM books WHERE id > ${lastBefore} RETURNING 1) SELECT count(*)::int AS deleted FROM gone`);
+  const [{ deleted }] = await pool.query(
+    sql`WITH gone AS (DELETE FROM books WHERE id > ${lastBefore} RETURNING 1) SELECT count(*)::int AS deleted FROM gone`,
+  );
   await pool.query(sql`VACUUM (ANALYZE) books`);
   return deleted as number;
 }

@@ -32,7 +32,9 @@ const precomputed = securityHeaderList();
 time('a new ServerResponse (baseline of the next two)', 50_000, response);
 time('helmet() per request', 50_000, () => helmetPerRequest({} as never, response() as never, () => {}));
 time('setSecurityHeaders() (precomputed helmet)', 50_000, () => setSecurityHeaders(response(), precomputed));
-time('writeHead with the precomputed list (how serve-api.ts sends them)', 50_000, () => response().writeHead(200, [...precomputed, 'content-length', '2']));
+time('writeHead with the precomputed list (how serve-api.ts sends them)', 50_000, () =>
+  response().writeHead(200, [...precomputed, 'content-length', '2']),
+);
 
 const params = z.strictObject({ author_id: idParam });
 time('zod: path params of GET /books/{author_id}', 200_000, () => params.safeParse({ author_id: '12345' }));
@@ -44,7 +46,10 @@ const fragment = () =>
 time('zapatos: build + compile the page query', 100_000, () => fragment().compile());
 const compiled = fragment().compile();
 time('toSqlQuery (zapatos → @databases/sql)', 200_000, () => toSqlQuery(compiled));
-const pgFormat = { escapeIdentifier: (x: string) => `"${x}"`, formatValue: (v: unknown, i: number) => ({ placeholder: `$${i + 1}`, value: v }) };
+const pgFormat = {
+  escapeIdentifier: (x: string) => `"${x}"`,
+  formatValue: (v: unknown, i: number) => ({ placeholder: `$${i + 1}`, value: v }),
+};
 time('toSqlQuery + @databases/sql format (as @databases/pg does per query)', 200_000, () => toSqlQuery(compiled).format(pgFormat));
 time('  the same for a one-line query (no dedent work)', 200_000, () =>
   dbSql`SELECT * FROM books WHERE author_id = ${12345} ORDER BY id LIMIT ${50}`.format(pgFormat),
@@ -52,10 +57,18 @@ time('  the same for a one-line query (no dedent work)', 200_000, () =>
 
 const rows: unknown[] = [];
 for (let i = 0; i < 50; i++) {
-  rows.push({ id: i + 4, name: `Author ${i}`, bio: `A generated author, number ${i}, with a bio of a realistic length for a list page.`, country: 'France', created_at: '2026-11-26T00:14:12.123456+00:00' });
+  rows.push({
+    id: i + 4,
+    name: `Author ${i}`,
+    bio: `A generated author, number ${i}, with a bio of a realistic length for a list page.`,
+    country: 'France',
+    created_at: '2026-11-26T00:14:12.123456+00:00',
+  });
 }
 const text = JSON.stringify(rows);
-time(`JSON.parse + JSON.stringify of 50 authors (${text.length} B), what json_agg text avoids`, 5_000, () => JSON.stringify(JSON.parse(text)));
+time(`JSON.parse + JSON.stringify of 50 authors (${text.length} B), what json_agg text avoids`, 5_000, () =>
+  JSON.stringify(JSON.parse(text)),
+);
 
 const logger = pino({ level: 'info' }, { write: () => {} });
 time('pino: one request line (serialising only)', 200_000, () =>

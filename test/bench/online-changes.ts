@@ -25,7 +25,9 @@ export const onlineChanges: OnlineChange[] = [
   },
   {
     kind: 'add an index CONCURRENTLY',
-    steps: [{ name: 'books_title_idx', sql: '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY "books_title_idx" ON "books" ("title");\n' }],
+    steps: [
+      { name: 'books_title_idx', sql: '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY "books_title_idx" ON "books" ("title");\n' },
+    ],
   },
   {
     kind: 'add a foreign key NOT VALID, then VALIDATE',

@@ -73,7 +73,13 @@ async function main() {
     writeFileSync(serverLog, '');
     const server = await startServer('ours', { databaseUrl: db.url, logFile: serverLog, poolSize: 10 });
     stopServer = server.stop;
-    const traffic = startOnlineLoad({ baseUrl: server.url, authorIds: ids, maxBookId: max, lanes: settings.lanes, everyMs: settings.everyMs });
+    const traffic = startOnlineLoad({
+      baseUrl: server.url,
+      authorIds: ids,
+      maxBookId: max,
+      lanes: settings.lanes,
+      everyMs: settings.everyMs,
+    });
     stopLoad = traffic.stop;
     log(`load: ${settings.lanes} lanes, one request each every ${settings.everyMs} ms (3 reads : 1 write)`);
     await sleep(3_000); // warm-up
@@ -123,7 +129,14 @@ async function main() {
       }
       const applyEnd = performance.now();
       const during = windowStats(traffic.records, applyStart, applyEnd);
-      const row = { kind: change.kind, ...(refused ? { refused } : {}), applySeconds: (applyEnd - applyStart) / 1000, baseline, during, loadAverage: [loadBefore, load1()] as [number, number] };
+      const row = {
+        kind: change.kind,
+        ...(refused ? { refused } : {}),
+        applySeconds: (applyEnd - applyStart) / 1000,
+        baseline,
+        during,
+        loadAverage: [loadBefore, load1()] as [number, number],
+      };
       rows.push(row);
       log(
         `  applied in ${row.applySeconds.toFixed(1)} s: ${during.requests} requests, ${during.failed} failed, max ${during.maxMs.toFixed(0)} ms ` +
@@ -135,9 +148,14 @@ async function main() {
     const allQuiet = statsOf(quiet);
     const markdown =
       `${report(rows)}\n\nAll no-change windows together: ${allQuiet.requests} requests, ${allQuiet.failed} failed, ` +
-      `max ${allQuiet.maxMs.toFixed(0)} ms, p99 ${allQuiet.p99Ms.toFixed(0)} ms. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(', ')} (${settings.cpus} CPUs).`;
+      `max ${allQuiet.maxMs.toFixed(0)} ms, p99 ${allQuiet.p99Ms.toFixed(0)} ms. Load average at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} (${settings.cpus} CPUs).`;
     console.log(`\n${markdown}`);
-    writeFileSync(path.join(outputDir, 'bench-online.md'), `# bookshelf online changes\n\n\`\`\`json\n${JSON.stringify(settings, null, 2)}\n\`\`\`\n\n${markdown}\n`);
+    writeFileSync(
+      path.join(outputDir, 'bench-online.md'),
+      `# bookshelf online changes\n\n\`\`\`json\n${JSON.stringify(settings, null, 2)}\n\`\`\`\n\n${markdown}\n`,
+    );
     writeFileSync(path.join(outputDir, 'bench-online.json'), JSON.stringify({ settings, rows }, null, 2) + '\n');
     log('wrote .test-output/bench-online.md');
   } finally {
@@ -149,7 +167,11 @@ async function main() {
 }
 
 const failed = (stats: WindowStats) =>
-  stats.failed === 0 ? '0' : `${stats.failed} (${Object.entries(stats.failures).map(([status, n]) => `${n}× ${status === '0' ? 'network error' : status}`).join(', ')})`;
+  stats.failed === 0
+    ? '0'
+    : `${stats.failed} (${Object.entries(stats.failures)
+        .map(([status, n]) => `${n}× ${status === '0' ? 'network error' : status}`)
+        .join(', ')})`;
 
 function report(rows: Row[]): string {
   const ms = (value: number) => value.toFixed(0);

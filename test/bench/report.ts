@@ -108,7 +108,14 @@ const limits = {
 
 export function targets(summaries: Summary[]): Target[] {
   const out: Target[] = [];
-  const against = (dataSet: DataSet, endpoint: Endpoint, other: ServerName, what: 'rps' | 'p99', limit: number, mine: ServerName = 'ours') => {
+  const against = (
+    dataSet: DataSet,
+    endpoint: Endpoint,
+    other: ServerName,
+    what: 'rps' | 'p99',
+    limit: number,
+    mine: ServerName = 'ours',
+  ) => {
     const ours = find(summaries, dataSet, endpoint, mine);
     const them = find(summaries, dataSet, endpoint, other);
     if (!ours || !them) return;
@@ -208,7 +215,15 @@ export function targetLines(list: Target[], refusals: string[]): string {
 
 export function writeReport(
   dir: string,
-  data: { settings: object; measurements: Measurement[]; summaries: Summary[]; targets: Target[]; refusals: string[]; bareNotes: string[]; profile?: string },
+  data: {
+    settings: object;
+    measurements: Measurement[];
+    summaries: Summary[];
+    targets: Target[];
+    refusals: string[];
+    bareNotes: string[];
+    profile?: string;
+  },
 ) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'bench.json'), JSON.stringify(data, null, 2) + '\n');
@@ -224,7 +239,9 @@ export function writeReport(
     '## Targets',
     '',
     targetLines(data.targets, data.refusals),
-    ...(data.bareNotes.length ? ['', "The bare floor's runs (not judged; its ratios are less sure):", ...data.bareNotes.map((n) => `- ${n}`)] : []),
+    ...(data.bareNotes.length
+      ? ['', "The bare floor's runs (not judged; its ratios are less sure):", ...data.bareNotes.map((n) => `- ${n}`)]
+      : []),
     ...(data.profile ? ['', '## CPU profile (self time)', '', '```', data.profile, '```'] : []),
     '',
   ].join('\n');

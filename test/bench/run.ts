@@ -103,7 +103,8 @@ async function checkAnswers(servers: BenchServer[], database: BenchDatabase, ids
         body: JSON.stringify({ title: benchBookTitle, author_id: ids[0] }),
       });
       const text = await response.text();
-      const book = response.status === 201 ? (JSON.parse(text) as { id?: number; title?: string; author_id?: number; created_at?: string }) : {};
+      const book =
+        response.status === 201 ? (JSON.parse(text) as { id?: number; title?: string; author_id?: number; created_at?: string }) : {};
       if (response.status !== 201 || book.title !== benchBookTitle || book.author_id !== ids[0] || !book.id || !book.created_at) {
         throw new Error(`${s.name} POST /books: ${response.status} ${text.slice(0, 200)}`);
       }
@@ -155,7 +156,12 @@ async function main() {
           otherServers: servers.filter((s) => s !== server).map((s) => s.pid),
           generatorInProcess: generator.inProcess,
         });
-        const result = await generator.run({ url: server.url, requests: workloads.get(endpoint)!, connections: settings.connections, seconds });
+        const result = await generator.run({
+          url: server.url,
+          requests: workloads.get(endpoint)!,
+          connections: settings.connections,
+          seconds,
+        });
         const cpu = stopCpuSplit();
         const cpuUs = ((processCpuSeconds(server.pid) - cpuBefore) * 1e6) / Math.max(1, result.requests);
         const syscallsAfter = syscallsOf(server.pid);
@@ -176,7 +182,8 @@ async function main() {
         return { ...result, rss, cpuUs, cpu, syscalls, logLines, removed };
       };
 
-      for (const server of servers) for (const endpoint of settings.endpoints) if (settings.warmup) await run(server, endpoint, settings.warmup);
+      for (const server of servers)
+        for (const endpoint of settings.endpoints) if (settings.warmup) await run(server, endpoint, settings.warmup);
       log(`warmed up (${settings.warmup} s per server × endpoint)`);
 
       for (let round = 0; round < settings.rounds; round++) {
@@ -207,13 +214,21 @@ async function main() {
     if (settings.profile > 0) {
       const profileDir = path.join(outputDir, 'profile');
       mkdirSync(profileDir, { recursive: true });
-      const profiled = await startServer(settings.profileServer, { ...serverOptions, execArgv: [...settings.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+      const profiled = await startServer(settings.profileServer, {
+        ...serverOptions,
+        execArgv: [...settings.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+      });
       const before = new Set(readdirSync(profileDir));
       const ids = await authorIds(db.pool);
       let requests = 0;
       const booksBefore = await lastBookId(db.pool);
       for (const endpoint of settings.endpoints) {
-        const result = await generator.run({ url: profiled.url, requests: workloadFor(endpoint, ids), connections: settings.connections, seconds: settings.profile });
+        const result = await generator.run({
+          url: profiled.url,
+          requests: workloadFor(endpoint, ids),
+          connections: settings.connections,
+          seconds: settings.profile,
+        });
         requests += result.requests;
       }
       await removeBooksAfter(db.pool, booksBefore);
@@ -221,7 +236,9 @@ async function main() {
       const written = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
       if (written) {
         profileText = `${path.join('.test-output/profile', written)}\n${summariseProfile(path.join(profileDir, written), 25, requests)}`;
-        log(`profile of ${settings.profileServer} under load (${settings.profile} s per endpoint: ${settings.endpoints.join(', ')}):\n${profileText}`);
+        log(
+          `profile of ${settings.profileServer} under load (${settings.profile} s per endpoint: ${settings.endpoints.join(', ')}):\n${profileText}`,
+        );
       } else log('no .cpuprofile was written');
     }
   } finally {
@@ -233,7 +250,9 @@ async function main() {
   // No target involves the bare floor, and it is the likeliest to fill both cores by itself (node:http + Postgres + wrk):
   // its runs do not decide the verdict, but what went wrong in them is said.
   const judged = (bare: boolean) =>
-    measurements.filter((m) => (m.server === 'bare') === bare).map((m) => ({ label: `${m.dataSet} r${m.round + 1} ${m.endpoint} ${m.server}`, cpu: m.cpu }));
+    measurements
+      .filter((m) => (m.server === 'bare') === bare)
+      .map((m) => ({ label: `${m.dataSet} r${m.round + 1} ${m.endpoint} ${m.server}`, cpu: m.cpu }));
   const refusals = verdictRefusals(loadAtStart, judged(false), settings.verdictLimits);
   const bareNotes = verdictRefusals(0, judged(true), settings.verdictLimits);
   const finalSettings = {
@@ -245,9 +264,19 @@ async function main() {
   console.log(
     `\nLoad generator: ${generator.description}; load average before the run ${loadAtStart.toFixed(2)} on ${settings.cpus} cores.\n\n` +
       `${table(summaries)}\n\nTargets:\n${targetLines(checked, refusals)}\n` +
-      (bareNotes.length ? `\nThe bare floor's runs (not judged; its ratios are less sure):\n${bareNotes.map((n) => `  - ${n}`).join('\n')}\n` : ''),
+      (bareNotes.length
+        ? `\nThe bare floor's runs (not judged; its ratios are less sure):\n${bareNotes.map((n) => `  - ${n}`).join('\n')}\n`
+        : ''),
   );
-  writeReport(outputDir, { settings: finalSettings, measurements, summaries, targets: checked, refusals, bareNotes, ...(profileText ? { profile: profileText } : {}) });
+  writeReport(outputDir, {
+    settings: finalSettings,
+    measurements,
+    summaries,
+    targets: checked,
+    refusals,
+    bareNotes,
+    ...(profileText ? { profile: profileText } : {}),
+  });
   log(`wrote .test-output/bench.md and .test-output/bench.json (${finalSettings.totalSeconds} s in all)`);
 }
 

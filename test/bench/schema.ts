@@ -6,7 +6,14 @@ import { checkProject } from '../../src/project-check/check-project.ts';
 import { diffMigration } from '../../src/catalog/diff-migration.ts';
 import { typesFromMigrations } from '../../src/commands/db-types.ts';
 import { targetFlags } from '../../src/atlas/flags.ts';
-import { embeddedCredentials, embeddedUrl, ensureDatabases, startEmbedded, stopEmbedded, type EmbeddedCluster } from '../../src/postgres/embedded.ts';
+import {
+  embeddedCredentials,
+  embeddedUrl,
+  ensureDatabases,
+  startEmbedded,
+  stopEmbedded,
+  type EmbeddedCluster,
+} from '../../src/postgres/embedded.ts';
 import { freePort } from '../support/free-port.ts';
 
 /**
@@ -65,7 +72,9 @@ try {
     console.log(`\n${tables} tables`);
 
     // What `npm run db:diff` runs: Atlas's diff completed from the catalogs (diffMigration), then the types.
-    const [, atlasDiff] = await time(() => diffMigration({ root, devUrl: dev, name: 'init', atlasFlags: targetFlags({ migrate: dev, dev }), echo: false }));
+    const [, atlasDiff] = await time(() =>
+      diffMigration({ root, devUrl: dev, name: 'init', atlasFlags: targetFlags({ migrate: dev, dev }), echo: false }),
+    );
     const [, diffTypes] = await time(() => typesFromMigrations(dev, path.join(root, 'src', 'db'), false, root));
     const diff = atlasDiff + diffTypes;
     console.log(`  db:diff  ${diff.toFixed(1)} s (migration ${atlasDiff.toFixed(1)} s, types ${diffTypes.toFixed(1)} s)`);
@@ -89,8 +98,11 @@ try {
     console.log(`  db:check ${check.toFixed(1)} s (${perCheck.join(', ')})${failed.length ? `\n  FAILED: ${failed.join('; ')}` : ''}`);
     const lines = readdirSync(path.join(root, 'migrations')).length;
     void lines;
-    const verdict = (value: number, target: number) => (tables === 500 ? `${value.toFixed(1)} ${value <= target ? '✓' : '✗'}` : value.toFixed(1));
-    rows.push(`| ${tables} | ${verdict(diff, targets.diff)} | ${verdict(types, targets.types)} | ${verdict(check, targets.check)} | ${perCheck.join('; ')} |`);
+    const verdict = (value: number, target: number) =>
+      tables === 500 ? `${value.toFixed(1)} ${value <= target ? '✓' : '✗'}` : value.toFixed(1);
+    rows.push(
+      `| ${tables} | ${verdict(diff, targets.diff)} | ${verdict(types, targets.types)} | ${verdict(check, targets.check)} | ${perCheck.join('; ')} |`,
+    );
   }
 } finally {
   await stopEmbedded(cluster).catch(() => {});

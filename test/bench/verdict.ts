@@ -44,12 +44,32 @@ export function verdictRefusals(loadAtStart: number, runs: JudgedRun[], limits: 
     const bad = runs.filter((r) => value(r.cpu) >= limit);
     if (!bad.length) return;
     const worst = bad.reduce((a, b) => (value(b.cpu) > value(a.cpu) ? b : a));
-    reasons.push(`${what} in ${bad.length} of ${runs.length} runs (worst ${unit(value(worst.cpu))}, ${worst.label}; limit ${unit(limit)}): ${why}`);
+    reasons.push(
+      `${what} in ${bad.length} of ${runs.length} runs (worst ${unit(value(worst.cpu))}, ${worst.label}; limit ${unit(limit)}): ${why}`,
+    );
   };
   const coresText = (v: number) => `${v.toFixed(2)} cores`;
   const shareText = (v: number) => `${(v * 100).toFixed(0)}%`;
-  over('the load generator was saturated', (c) => c.generator, limits.maxGeneratorCores, coresText, 'it, not the server, set the pace (BENCH_MAX_GENERATOR_CPU)');
-  over('the machine was saturated', (c) => c.machine, limits.maxMachineBusy, shareText, 'every core was busy, so the generator may have been starved (BENCH_MAX_MACHINE_BUSY)');
-  over('other processes took CPU', (c) => c.others, limits.maxOthersCores, coresText, 'the servers did not have the cores to themselves (BENCH_MAX_OTHERS_CPU)');
+  over(
+    'the load generator was saturated',
+    (c) => c.generator,
+    limits.maxGeneratorCores,
+    coresText,
+    'it, not the server, set the pace (BENCH_MAX_GENERATOR_CPU)',
+  );
+  over(
+    'the machine was saturated',
+    (c) => c.machine,
+    limits.maxMachineBusy,
+    shareText,
+    'every core was busy, so the generator may have been starved (BENCH_MAX_MACHINE_BUSY)',
+  );
+  over(
+    'other processes took CPU',
+    (c) => c.others,
+    limits.maxOthersCores,
+    coresText,
+    'the servers did not have the cores to themselves (BENCH_MAX_OTHERS_CPU)',
+  );
   return reasons;
 }

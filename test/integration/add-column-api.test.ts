@@ -76,7 +76,11 @@ it('db:diff, db:apply and a restart: the new column is in every answer, request 
   await server.waitFor(/"msg":"serving"/);
   baseUrl = `http://127.0.0.1:${port}`;
   const send = (method: string, route: string, body?: unknown) =>
-    fetch(`${baseUrl}${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${baseUrl}${route}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
 
   const author = (await (await send('POST', '/authors', { name: 'J.R.R. Tolkien' })).json()) as { id: number };
   const created = await send('POST', '/books', { title: 'The Hobbit', author_id: author.id, isbn: '978-0-261-10221-7' });
@@ -90,7 +94,9 @@ it('db:diff, db:apply and a restart: the new column is in every answer, request 
   const listed = (await (await send('GET', `/books/${author.id}`)).json()) as { isbn: string | null }[];
   expect(listed).toEqual([expect.objectContaining({ title: 'The Hobbit', isbn: null })]);
 
-  const document = (await (await send('GET', '/openapi.json')).json()) as { components: { schemas: Record<string, { properties: Record<string, { maxLength?: number }> }> } };
+  const document = (await (await send('GET', '/openapi.json')).json()) as {
+    components: { schemas: Record<string, { properties: Record<string, { maxLength?: number }> }> };
+  };
   expect(document.components.schemas.NewBook!.properties.isbn!.maxLength).toBe(17);
   expect(document.components.schemas.Book!.properties.isbn).toBeDefined();
 });

@@ -13,7 +13,9 @@ afterAll(() => app?.close());
 
 const isoMicros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\+00:00$/;
 const counts = async () => {
-  const [row] = await app.pool.query(sql`SELECT (SELECT count(*) FROM authors)::int AS authors, (SELECT count(*) FROM books)::int AS books`);
+  const [row] = await app.pool.query(
+    sql`SELECT (SELECT count(*) FROM authors)::int AS authors, (SELECT count(*) FROM books)::int AS books`,
+  );
   return row as { authors: number; books: number };
 };
 
@@ -34,11 +36,7 @@ describe('the guide’s endpoints', () => {
     const { body: authors } = await call(app, 'GET', '/authors');
     const { status, body } = await call(app, 'GET', `/books/${authors[0].id}`);
     expect(status).toBe(200);
-    expect(body.map((b: { title: string }) => b.title)).toEqual([
-      'The Fellowship of the Ring',
-      'The Two Towers',
-      'The Return of the King',
-    ]);
+    expect(body.map((b: { title: string }) => b.title)).toEqual(['The Fellowship of the Ring', 'The Two Towers', 'The Return of the King']);
     expect(Object.keys(body[0]).sort()).toEqual(['author_id', 'created_at', 'id', 'title']);
     expect(body[0].created_at).toMatch(isoMicros);
   });
@@ -142,28 +140,100 @@ describe('books CRUD', () => {
 
 describe('bad input: a clear 4xx with field detail, and nothing written', () => {
   const long = (n: number) => 'x'.repeat(n);
-  const cases: { name: string; method: string; path: string; body: unknown; headers?: Record<string, string>; status: number; loc?: (string | number)[] }[] = [
+  const cases: {
+    name: string;
+    method: string;
+    path: string;
+    body: unknown;
+    headers?: Record<string, string>;
+    status: number;
+    loc?: (string | number)[];
+  }[] = [
     { name: 'name over 100 characters', method: 'POST', path: '/authors', body: { name: long(101) }, status: 422, loc: ['body', 'name'] },
-    { name: '101 emoji are 101 characters', method: 'POST', path: '/authors', body: { name: '📚'.repeat(101) }, status: 422, loc: ['body', 'name'] },
-    { name: 'country over 100 characters', method: 'POST', path: '/authors', body: { name: 'a', country: long(101) }, status: 422, loc: ['body', 'country'] },
+    {
+      name: '101 emoji are 101 characters',
+      method: 'POST',
+      path: '/authors',
+      body: { name: '📚'.repeat(101) },
+      status: 422,
+      loc: ['body', 'name'],
+    },
+    {
+      name: 'country over 100 characters',
+      method: 'POST',
+      path: '/authors',
+      body: { name: 'a', country: long(101) },
+      status: 422,
+      loc: ['body', 'country'],
+    },
     { name: 'missing name', method: 'POST', path: '/authors', body: { bio: 'b' }, status: 422, loc: ['body', 'name'] },
     { name: 'blank name', method: 'POST', path: '/authors', body: { name: '   ' }, status: 422, loc: ['body', 'name'] },
     { name: 'name of the wrong type', method: 'POST', path: '/authors', body: { name: 42 }, status: 422, loc: ['body', 'name'] },
     { name: 'NUL in a name', method: 'POST', path: '/authors', body: { name: 'a\u0000b' }, status: 422, loc: ['body', 'name'] },
-    { name: 'an unknown field', method: 'POST', path: '/authors', body: { name: 'a', nationality: 'x' }, status: 422, loc: ['body', 'nationality'] },
+    {
+      name: 'an unknown field',
+      method: 'POST',
+      path: '/authors',
+      body: { name: 'a', nationality: 'x' },
+      status: 422,
+      loc: ['body', 'nationality'],
+    },
     { name: 'an id in the body', method: 'POST', path: '/authors', body: { id: 1, name: 'a' }, status: 422, loc: ['body', 'id'] },
     { name: 'a JSON array body', method: 'POST', path: '/authors', body: [{ name: 'a' }], status: 422, loc: ['body'] },
     { name: 'an empty patch', method: 'PATCH', path: '/authors/1', body: {}, status: 422, loc: ['body'] },
-    { name: 'title over 200 characters', method: 'POST', path: '/books', body: { title: long(201), author_id: 1 }, status: 422, loc: ['body', 'title'] },
+    {
+      name: 'title over 200 characters',
+      method: 'POST',
+      path: '/books',
+      body: { title: long(201), author_id: 1 },
+      status: 422,
+      loc: ['body', 'title'],
+    },
     { name: 'missing author_id', method: 'POST', path: '/books', body: { title: 't' }, status: 422, loc: ['body', 'author_id'] },
-    { name: 'author_id as a string', method: 'POST', path: '/books', body: { title: 't', author_id: '1' }, status: 422, loc: ['body', 'author_id'] },
-    { name: 'author_id beyond integer', method: 'POST', path: '/books', body: { title: 't', author_id: 3e9 }, status: 422, loc: ['body', 'author_id'] },
-    { name: 'author_id fractional', method: 'POST', path: '/books', body: { title: 't', author_id: 1.5 }, status: 422, loc: ['body', 'author_id'] },
+    {
+      name: 'author_id as a string',
+      method: 'POST',
+      path: '/books',
+      body: { title: 't', author_id: '1' },
+      status: 422,
+      loc: ['body', 'author_id'],
+    },
+    {
+      name: 'author_id beyond integer',
+      method: 'POST',
+      path: '/books',
+      body: { title: 't', author_id: 3e9 },
+      status: 422,
+      loc: ['body', 'author_id'],
+    },
+    {
+      name: 'author_id fractional',
+      method: 'POST',
+      path: '/books',
+      body: { title: 't', author_id: 1.5 },
+      status: 422,
+      loc: ['body', 'author_id'],
+    },
     { name: 'malformed JSON', method: 'POST', path: '/authors', body: '{"name": "a",', status: 400 },
     { name: 'a body over the size limit', method: 'POST', path: '/authors', body: { name: 'a', bio: long(20_000) }, status: 413 },
-    { name: 'a body that is not JSON', method: 'POST', path: '/authors', body: 'name=a', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 },
+    {
+      name: 'a body that is not JSON',
+      method: 'POST',
+      path: '/authors',
+      body: 'name=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 415,
+    },
     { name: 'no body at all', method: 'POST', path: '/authors', body: undefined, status: 415 },
-    { name: 'an empty JSON body', method: 'POST', path: '/authors', body: '', headers: { 'content-type': 'application/json' }, status: 422, loc: ['body', 'name'] },
+    {
+      name: 'an empty JSON body',
+      method: 'POST',
+      path: '/authors',
+      body: '',
+      headers: { 'content-type': 'application/json' },
+      status: 422,
+      loc: ['body', 'name'],
+    },
     { name: 'a bad id in the path', method: 'PATCH', path: '/books/by-id/x', body: { title: 't' }, status: 422, loc: ['path', 'id'] },
   ];
 
@@ -195,8 +265,18 @@ describe('a value of the wrong type: the error says what was expected', () => {
     ['POST', '/authors', { name: 'x', bio: 5 }, { loc: ['body', 'bio'], msg: 'expected string, got number', type: 'invalid_type' }],
     ['POST', '/authors', { name: ['x'] }, { loc: ['body', 'name'], msg: 'expected string, got array', type: 'invalid_type' }],
     ['POST', '/authors', { name: null }, { loc: ['body', 'name'], msg: 'expected string, got null', type: 'invalid_type' }],
-    ['POST', '/books', { title: 't', author_id: '3' }, { loc: ['body', 'author_id'], msg: 'expected number, got string', type: 'invalid_type' }],
-    ['PATCH', '/books/by-id/1', { author_id: '3' }, { loc: ['body', 'author_id'], msg: 'expected number, got string', type: 'invalid_type' }],
+    [
+      'POST',
+      '/books',
+      { title: 't', author_id: '3' },
+      { loc: ['body', 'author_id'], msg: 'expected number, got string', type: 'invalid_type' },
+    ],
+    [
+      'PATCH',
+      '/books/by-id/1',
+      { author_id: '3' },
+      { loc: ['body', 'author_id'], msg: 'expected number, got string', type: 'invalid_type' },
+    ],
     ['POST', '/authors', [{ name: 'a' }], { loc: ['body'], msg: 'expected object, got array', type: 'invalid_type' }],
   ])('%s %s %j', async (method, path, body, error) => {
     const before = await counts();
@@ -300,7 +380,13 @@ async function send(method: string, path: string, body?: string): Promise<{ stat
     req.on('error', reject);
     req.end(body);
   }).then(async (response) => {
-    await expectKeepsDocument(app.baseUrl, { method, path, status: response.status, headers: headersOf(response.headers), text: response.text });
+    await expectKeepsDocument(app.baseUrl, {
+      method,
+      path,
+      status: response.status,
+      headers: headersOf(response.headers),
+      text: response.text,
+    });
     return response;
   });
 }
@@ -426,7 +512,9 @@ describe('operations and docs', () => {
   it('every response carries a request id, and a sane incoming one is kept', async () => {
     expect((await call(app, 'GET', '/healthz')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect((await call(app, 'GET', '/healthz', undefined, { 'x-request-id': 'abc-123' })).headers.get('x-request-id')).toBe('abc-123');
-    expect((await call(app, 'GET', '/healthz', undefined, { 'x-request-id': 'no spaces <script>' })).headers.get('x-request-id')).not.toContain(' ');
+    expect(
+      (await call(app, 'GET', '/healthz', undefined, { 'x-request-id': 'no spaces <script>' })).headers.get('x-request-id'),
+    ).not.toContain(' ');
   });
 
   it('hardens response headers', async () => {
@@ -510,7 +598,12 @@ describe('errors Node answers before Express', () => {
     expect(response).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
     // Node answers these before the app, and the document declares them all the same.
     const [head = '', text = ''] = response.split('\r\n\r\n');
-    const headers = new Headers(head.split('\r\n').slice(1).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as [string, string]));
+    const headers = new Headers(
+      head
+        .split('\r\n')
+        .slice(1)
+        .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as [string, string]),
+    );
     await expectKeepsDocument(app.baseUrl, { method: 'GET', path: '/authors', status, headers, text });
     expect(response.toLowerCase()).toContain('content-type: application/problem+json');
     expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toMatchObject({ status });

@@ -88,7 +88,11 @@ describe("bookshelf's own build", () => {
   });
 
   it('`npx atlas version` runs it', () => {
-    const result = spawnSync('npx', ['atlas', 'version'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${nodeOnly}` } });
+    const result = spawnSync('npx', ['atlas', 'version'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${path.join(repoRoot, 'node_modules', '.bin')}:${nodeOnly}` },
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`atlas version ${pinnedVersion}`);
   });
@@ -163,7 +167,10 @@ describe("the user's own Atlas", () => {
 
   it('a broken ATLAS_BIN is an error that says what to do', () => {
     const root = bareProject('broken-bin');
-    const status = run([path.join(root, 'src', 'atlas', 'atlas.mjs'), 'version'], root, { PATH: nodeOnly, ATLAS_BIN: '/nonexistent/atlas' });
+    const status = run([path.join(root, 'src', 'atlas', 'atlas.mjs'), 'version'], root, {
+      PATH: nodeOnly,
+      ATLAS_BIN: '/nonexistent/atlas',
+    });
     expect(status.status).toBe(127);
     expect(status.stderr).toContain('ATLAS_BIN=/nonexistent/atlas: no such file. Point ATLAS_BIN at another Atlas, or unset it');
   });

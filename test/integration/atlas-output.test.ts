@@ -83,7 +83,9 @@ describe('Atlas failures, in the project’s words', () => {
     const target = await createDatabase(adminUrl, { empty: true });
     await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: target, dev: undefined })], { echo: false, cwd: repo.root });
     appendFileSync(repo.file('migrations', '20261126000607_add_country_to_author.sql'), 'ALTER TABLE books ADD COLUMN isbn text;\n');
-    const output = await stdoutOf(() => atlasOrThrow(['migrate', 'status', ...targetFlags({ migrate: target, dev: undefined })], { cwd: repo!.root }));
+    const output = await stdoutOf(() =>
+      atlasOrThrow(['migrate', 'status', ...targetFlags({ migrate: target, dev: undefined })], { cwd: repo!.root }),
+    );
     await dropDatabase(adminUrl, target);
     expect(output).toContain('thrown: atlas migrate status failed (exit 1)');
     expect(output).toContain('must never change: restore it (`git checkout -- migrations/`)');
@@ -97,16 +99,25 @@ describe('Atlas failures, in the project’s words', () => {
     const schema = readFileSync(repo.file('schema.sql'), 'utf8');
     writeFileSync(repo.file('schema.sql'), `${schema.trimEnd()}\n\n-- a typo\nCREATE TABEL oops (\n  id int\n);\n`);
     const line = schema.trimEnd().split('\n').length + 3;
-    const error = await atlasOrThrow(['migrate', 'diff', 'oops', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: repo.root }).catch((e: Error) => e);
+    const error = await atlasOrThrow(['migrate', 'diff', 'oops', ...targetFlags({ migrate: dev, dev })], {
+      echo: false,
+      cwd: repo.root,
+    }).catch((e: Error) => e);
     expect((error as Error).message).toContain(`schema.sql:${line}: syntax error at or near "TABEL"\n    CREATE TABEL oops (`);
     expect((error as Error).message).not.toContain('from version "schema"');
   });
 
   it('a migration that does not replay names its file and line', async () => {
     repo = scratchRepo();
-    writeFileSync(repo.file('migrations', '20261126000608_typo.sql'), '-- first line\nALTER TABLE authors ADD COLUMN x int;\nALTER TABEL books ADD COLUMN y int;\n');
+    writeFileSync(
+      repo.file('migrations', '20261126000608_typo.sql'),
+      '-- first line\nALTER TABLE authors ADD COLUMN x int;\nALTER TABEL books ADD COLUMN y int;\n',
+    );
     await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: repo.root });
-    const error = await atlasOrThrow(['migrate', 'diff', 'next', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: repo.root }).catch((e: Error) => e);
+    const error = await atlasOrThrow(['migrate', 'diff', 'next', ...targetFlags({ migrate: dev, dev })], {
+      echo: false,
+      cwd: repo.root,
+    }).catch((e: Error) => e);
     expect((error as Error).message).toContain('migrations/20261126000608_typo.sql:3: syntax error at or near "TABEL"');
   });
 });

@@ -95,14 +95,20 @@ describe('reads too, with API_READS=token', () => {
     expect((await fetch(`${closed.baseUrl}/authors`)).status).toBe(401);
     expect((await fetch(`${closed.baseUrl}/authors`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await fetch(`${closed.baseUrl}/books/1`)).status).toBe(401);
-    for (const open of ['/healthz', '/readyz', '/openapi.json', '/docs']) expect((await fetch(`${closed.baseUrl}${open}`)).status, open).toBe(200);
+    for (const open of ['/healthz', '/readyz', '/openapi.json', '/docs'])
+      expect((await fetch(`${closed.baseUrl}${open}`)).status, open).toBe(200);
   });
 });
 
 describe('starting against a remote database', () => {
   const adminUrl = inject('adminUrl');
   const start = async (env: Record<string, string>) =>
-    runEntrypoint('src/main.ts', { DATABASE_URL: withDatabase(adminUrl, 'postgres'), PORT: String(await freePort()), HOST: '127.0.0.1', ...env });
+    runEntrypoint('src/main.ts', {
+      DATABASE_URL: withDatabase(adminUrl, 'postgres'),
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      ...env,
+    });
 
   it('with no token and writes not opened: refuses, saying how to set one', async () => {
     const server = await start({ ALLOW_ANONYMOUS_WRITES: '', API_TOKENS: '' });

@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 it('the catalog holds a range type, not the functions Postgres made for it', async () => {
-  await adminQuery(db, 'CREATE TYPE page_range AS RANGE (SUBTYPE = integer); CREATE FUNCTION pages() RETURNS page_range LANGUAGE sql AS $$ SELECT page_range(1, 2) $$;');
+  await adminQuery(
+    db,
+    'CREATE TYPE page_range AS RANGE (SUBTYPE = integer); CREATE FUNCTION pages() RETURNS page_range LANGUAGE sql AS $$ SELECT page_range(1, 2) $$;',
+  );
   const catalog = await readCatalog(db);
   const routines = [...catalog.values()].filter((object) => object.kind === 'function').map((object) => object.name);
   expect(routines).toEqual(['public.pages()']);

@@ -56,5 +56,10 @@ it('mapped types and domains get real types, in files that say they are generate
 it('custom/ holds only what the schema uses now', async () => {
   await adminQuery(url, 'ALTER TABLE docs DROP COLUMN at; DROP TYPE point2;');
   await generateTypes(url, out);
-  expect(readdirSync(path.join(out, 'zapatos', 'custom')).sort()).toEqual(['PgHstore.d.ts', 'PgTsvector.d.ts', 'PgYear.d.ts', 'index.d.ts']);
+  expect(readdirSync(path.join(out, 'zapatos', 'custom')).sort()).toEqual([
+    'PgHstore.d.ts',
+    'PgTsvector.d.ts',
+    'PgYear.d.ts',
+    'index.d.ts',
+  ]);
 });

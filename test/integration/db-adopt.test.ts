@@ -44,10 +44,14 @@ afterAll(async () => {
 });
 
 const adopt = () =>
-  runToEnd(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), ['src/commands/main.ts', 'adopt', '--url', live, '--dev-url', dev, '--dir', project], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', SCHEMA_EXCLUDE: '' },
-  });
+  runToEnd(
+    path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
+    ['src/commands/main.ts', 'adopt', '--url', live, '--dev-url', dev, '--dir', project],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: '', SCHEMA_EXCLUDE: '' },
+    },
+  );
 const rows = async (sql: string) => (await adminQuery(live, sql)).rows;
 
 it('writes schema.sql and a baseline from the database, marks the baseline applied there, and touches no data', async () => {

@@ -34,7 +34,10 @@ const edit = (file: string, change: (text: string) => string) => writeFileSync(f
 
 /** Changes schema.sql, lets the real Atlas write the migration, regenerates the types: a consistent change. */
 async function schemaChange(name: string, change: (schema: string) => string): Promise<string> {
-  const versions = () => readdirSync(repo.file('migrations')).filter((f) => f.endsWith('.sql')).map((f) => BigInt(f.split('_')[0]!));
+  const versions = () =>
+    readdirSync(repo.file('migrations'))
+      .filter((f) => f.endsWith('.sql'))
+      .map((f) => BigInt(f.split('_')[0]!));
   const newest = versions().reduce((a, b) => (a > b ? a : b));
   edit(repo.file('schema.sql'), change);
   await atlasIn(repo.root, ['migrate', 'diff', name]);
@@ -116,7 +119,10 @@ CREATE TRIGGER books_touch BEFORE UPDATE ON books FOR EACH ROW EXECUTE FUNCTION 
     name: 'a hand-written file in the generated zapatos folder (the check covers all of it)',
     provoke: () => {
       mkdirSync(repo.file('src', 'db', 'zapatos', 'custom'), { recursive: true });
-      writeFileSync(repo.file('src', 'db', 'zapatos', 'custom', 'PgTsvector.d.ts'), "declare module 'zapatos/custom' { export type PgTsvector = any; }\n");
+      writeFileSync(
+        repo.file('src', 'db', 'zapatos', 'custom', 'PgTsvector.d.ts'),
+        "declare module 'zapatos/custom' { export type PgTsvector = any; }\n",
+      );
     },
     fails: ['zapatos types fresh'],
     says: [/src\/db\/zapatos\/custom\/PgTsvector\.d\.ts is not generated from the migrated schema/],
@@ -129,9 +135,12 @@ CREATE TRIGGER books_touch BEFORE UPDATE ON books FOR EACH ROW EXECUTE FUNCTION 
   },
   {
     name: 'a data-dependent migration (Atlas only warns) without the opt-out',
-    provoke: async () => void (await schemaChange('add_isbn', (s) => s.replace(/^(\s*title .*,)$/m, '$1\n  isbn       varchar(20) NOT NULL,'))),
+    provoke: async () =>
+      void (await schemaChange('add_isbn', (s) => s.replace(/^(\s*title .*,)$/m, '$1\n  isbn       varchar(20) NOT NULL,'))),
     fails: ['lint newest migrations'],
-    says: [/Adding a non-nullable "character varying\(20\)" column "isbn" will fail in case table "books" is not empty \(MF103, data_depend\)/],
+    says: [
+      /Adding a non-nullable "character varying\(20\)" column "isbn" will fail in case table "books" is not empty \(MF103, data_depend\)/,
+    ],
   },
 ];
 
@@ -212,7 +221,11 @@ describe('db:check against a live database', () => {
   it('a live database at the newest migration has no drift', async () => {
     repo = scratchRepo();
     const results = await checkProject({ root: repo.root, devUrl: dev, targetUrl: live });
-    expect(results.at(-1)).toMatchObject({ name: 'live database', status: 'pass', reason: 'no drift (at 20261126000607); no pending migrations' });
+    expect(results.at(-1)).toMatchObject({
+      name: 'live database',
+      status: 'pass',
+      reason: 'no drift (at 20261126000607); no pending migrations',
+    });
   });
 
   it('reports migrations the live database has not applied yet, without failing', async () => {

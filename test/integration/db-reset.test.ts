@@ -62,7 +62,9 @@ it('refuses when DATABASE_URL is set, and touches nothing', async () => {
   const remote = inject('adminUrl').replace(/:\/\/([^:@/]*):[^@]*@/, '://$1:Remote-Secret@');
   const { code, output } = await reset({ DATABASE_URL: remote });
   expect(code).toBe(2);
-  expect(output).toMatch(/^error: DATABASE_URL is set \(postgres(ql)?:\/\/[^:]*:\*\*\*@.*\): db:reset only wipes the local embedded database, never another one\.\n/);
+  expect(output).toMatch(
+    /^error: DATABASE_URL is set \(postgres(ql)?:\/\/[^:]*:\*\*\*@.*\): db:reset only wipes the local embedded database, never another one\.\n/,
+  );
   expect(output).toContain('unset DATABASE_URL (in the environment and in .env)');
   expect(output).not.toContain('Remote-Secret');
   expect(await authorNames()).toEqual([...guideAuthors, 'Kept']);

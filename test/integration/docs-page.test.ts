@@ -24,7 +24,12 @@ import { createNetns, type Netns } from '../support/netns.ts';
  * to `screenshot`. `harmlessConsole`: console messages known to be harmless
  * there (chromium prints them or not depending on what it loaded before).
  */
-async function expectDocsPageWorks(context: BrowserContext, baseUrl: string, screenshot: string, harmlessConsole: RegExp[] = []): Promise<void> {
+async function expectDocsPageWorks(
+  context: BrowserContext,
+  baseUrl: string,
+  screenshot: string,
+  harmlessConsole: RegExp[] = [],
+): Promise<void> {
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -86,7 +91,9 @@ async function expectDocsPageWorks(context: BrowserContext, baseUrl: string, scr
   await page.locator('.opblock.is-open input[placeholder="author_id"]').fill('1');
   await page.locator('.opblock.is-open .execute').click();
   await page.locator('.opblock.is-open .live-responses-table tbody .response-col_status').first().waitFor({ state: 'visible' });
-  expect((await page.locator('.opblock.is-open .live-responses-table tbody .response-col_status').first().textContent())?.trim()).toBe('200');
+  expect((await page.locator('.opblock.is-open .live-responses-table tbody .response-col_status').first().textContent())?.trim()).toBe(
+    '200',
+  );
 
   mkdirSync(path.dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
@@ -194,7 +201,9 @@ describe.skipIf(!chromiumPath)('CORS from a page on another origin', () => {
 
   /** A page server on a port of its own: a blank page, no CSP, so the page may call anything. */
   async function pageServer(): Promise<string> {
-    const server = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>client</title>'));
+    const server = createServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>client</title>'),
+    );
     pageServers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -220,7 +229,12 @@ describe.skipIf(!chromiumPath)('CORS from a page on another origin', () => {
       const attempt = async (run: () => Promise<Response>) => {
         try {
           const response = await run();
-          return { status: response.status, link: response.headers.get('link'), location: response.headers.get('location'), body: await response.json() };
+          return {
+            status: response.status,
+            link: response.headers.get('link'),
+            location: response.headers.get('location'),
+            body: await response.json(),
+          };
         } catch (error) {
           return { error: String(error) };
         }
@@ -228,7 +242,11 @@ describe.skipIf(!chromiumPath)('CORS from a page on another origin', () => {
       return {
         list: await attempt(() => fetch(`${api}/authors?limit=1`)),
         create: await attempt(() =>
-          fetch(`${api}/authors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'From the browser' }) }),
+          fetch(`${api}/authors`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: 'From the browser' }),
+          }),
         ),
       };
     }, app.baseUrl);

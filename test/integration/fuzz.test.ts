@@ -54,7 +54,9 @@ beforeAll(async () => {
   validator = new ResponseValidator(document);
   // The tables behind the document's resources: the first segment of each path that names one.
   const segments = [...new Set(Object.keys(document.paths).map((path) => path.split('/')[1]!))];
-  const found = await app.pool.query(sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY(${segments}) ORDER BY table_name`);
+  const found = await app.pool.query(
+    sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY(${segments}) ORDER BY table_name`,
+  );
   tables = found.map((row) => row.table_name as string);
 });
 afterAll(async () => {
@@ -81,11 +83,17 @@ async function databaseRows(): Promise<Record<string, Row[]>> {
 
 const digest = async () => JSON.stringify(await databaseRows());
 
-const modelRows = (model: Model) => Object.fromEntries([...model].map(([table, rows]) => [table, [...rows.values()].sort((a, b) => a.id - b.id)]));
+const modelRows = (model: Model) =>
+  Object.fromEntries([...model].map(([table, rows]) => [table, [...rows.values()].sort((a, b) => a.id - b.id)]));
 
 /** The guide's data again, with ids from 1: every run starts from the same state, so a replay is exact. */
 async function restore(): Promise<Model> {
-  await app.pool.query(sql`TRUNCATE ${sql.join(tables.map((table) => sql.ident(table)), sql`, `)} RESTART IDENTITY CASCADE`);
+  await app.pool.query(
+    sql`TRUNCATE ${sql.join(
+      tables.map((table) => sql.ident(table)),
+      sql`, `,
+    )} RESTART IDENTITY CASCADE`,
+  );
   await seed(app.pool);
   const rows = await databaseRows();
   return new Map(tables.map((table) => [table, new Map(rows[table]!.map((row) => [row.id, row]))]));
@@ -116,34 +124,102 @@ function onTheWire(request: DocumentRequest): Wire {
   };
 }
 
-const contentTypes = ['application/json; charset=utf-16', 'application/json; charset=latin1', 'application/json; charset=bogus', 'application/json; charset',
-  'APPLICATION/JSON', 'application/problem+json', 'application/merge-patch+json', 'text/plain', 'text/json', 'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=xyz', '*/*', ';;;', 'application/', ''];
+const contentTypes = [
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/json; charset=bogus',
+  'application/json; charset',
+  'APPLICATION/JSON',
+  'application/problem+json',
+  'application/merge-patch+json',
+  'text/plain',
+  'text/json',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=xyz',
+  '*/*',
+  ';;;',
+  'application/',
+  '',
+];
 
-const malformedBodies = ['{"name": "a",', '{', 'null', '"str"', '1', '[]', '{}', '{"name":"a"}garbage', '{"name":"dup","name":"dup2"}', '\ufeff{"name":"bom"}',
-  '{"title":"t","author_id":1e400}', `{"name":${'['.repeat(5000)}${']'.repeat(5000)}}`, '{"__proto__":{"name":"polluted"},"name":"proto"}',
-  '{"constructor":{"prototype":{"x":1}}}', '', ' ', 'name=a&bio=b'];
+const malformedBodies = [
+  '{"name": "a",',
+  '{',
+  'null',
+  '"str"',
+  '1',
+  '[]',
+  '{}',
+  '{"name":"a"}garbage',
+  '{"name":"dup","name":"dup2"}',
+  '\ufeff{"name":"bom"}',
+  '{"title":"t","author_id":1e400}',
+  `{"name":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  '{"__proto__":{"name":"polluted"},"name":"proto"}',
+  '{"constructor":{"prototype":{"x":1}}}',
+  '',
+  ' ',
+  'name=a&bio=b',
+];
 
 /** Headers a client may send, with odd values (Latin-1 only: what a header may carry). */
 const oddHeaders = fc.constantFrom<[string, string]>(
-  ['x-request-id', 'a'.repeat(65)], ['x-request-id', 'no spaces <script>'], ['accept', 'application/xml'], ['accept', '*/*;q=0'],
-  ['accept-encoding', 'br;q=1, *;q=0'], ['x-http-method-override', 'DELETE'], ['x-forwarded-proto', 'javascript'], ['x-forwarded-host', 'evil.example'],
-  ['origin', 'http://evil.example'], ['origin', 'null'], ['cookie', 'session=1; session=2'], ['authorization', 'Bearer x.y.z'], ['range', 'bytes=0-10'],
-  ['if-none-match', '*'], ['if-match', '"nope"'], ['if-modified-since', 'yesterday'], ['expect', '100-continue'], ['x-junk', 'x'.repeat(4000)], ['x-junk', '\u00ff\u00fe'],
+  ['x-request-id', 'a'.repeat(65)],
+  ['x-request-id', 'no spaces <script>'],
+  ['accept', 'application/xml'],
+  ['accept', '*/*;q=0'],
+  ['accept-encoding', 'br;q=1, *;q=0'],
+  ['x-http-method-override', 'DELETE'],
+  ['x-forwarded-proto', 'javascript'],
+  ['x-forwarded-host', 'evil.example'],
+  ['origin', 'http://evil.example'],
+  ['origin', 'null'],
+  ['cookie', 'session=1; session=2'],
+  ['authorization', 'Bearer x.y.z'],
+  ['range', 'bytes=0-10'],
+  ['if-none-match', '*'],
+  ['if-match', '"nope"'],
+  ['if-modified-since', 'yesterday'],
+  ['expect', '100-continue'],
+  ['x-junk', 'x'.repeat(4000)],
+  ['x-junk', '\u00ff\u00fe'],
 );
 
 /** One way to break a request's envelope; what the server does with it is not the document's business, only the generic properties hold. */
 const breakage: fc.Arbitrary<(wire: Wire) => Wire> = fc.oneof(
-  fc.constantFrom('PUT', 'TRACE', 'PROPFIND', 'PURGE', 'OPTIONS', 'HEAD', 'DELETE', 'POST', 'PATCH', 'GET').map((method) => (wire: Wire) => ({ ...wire, method })),
+  fc
+    .constantFrom('PUT', 'TRACE', 'PROPFIND', 'PURGE', 'OPTIONS', 'HEAD', 'DELETE', 'POST', 'PATCH', 'GET')
+    .map((method) => (wire: Wire) => ({ ...wire, method })),
   fc
     .constantFrom<(path: string) => string>(
-      (p) => `${p}/`, (p) => p.toUpperCase(), (p) => `/${p}`, (p) => `${p}/..`, (p) => `${p}/%2e%2e`, (p) => `${p}%00`, (p) => `${p};x=1`,
-      (p) => `${p}/extra`, (p) => p.replace(/\//g, '//'), (p) => `${p}#frag`, (p) => `${p}${p.includes('?') ? '&' : '?'}x=1&__proto__=1&limit[]=1`,
-      () => '/', () => '/nope', () => '/books/by-id/', () => '/authors/%', () => '/docs/assets/../package.json', () => '/docs/assets/index.html', () => '*',
+      (p) => `${p}/`,
+      (p) => p.toUpperCase(),
+      (p) => `/${p}`,
+      (p) => `${p}/..`,
+      (p) => `${p}/%2e%2e`,
+      (p) => `${p}%00`,
+      (p) => `${p};x=1`,
+      (p) => `${p}/extra`,
+      (p) => p.replace(/\//g, '//'),
+      (p) => `${p}#frag`,
+      (p) => `${p}${p.includes('?') ? '&' : '?'}x=1&__proto__=1&limit[]=1`,
+      () => '/',
+      () => '/nope',
+      () => '/books/by-id/',
+      () => '/authors/%',
+      () => '/docs/assets/../package.json',
+      () => '/docs/assets/index.html',
+      () => '*',
     )
     .map((change) => (wire: Wire) => ({ ...wire, path: change(wire.path) })),
-  fc.constantFrom(...contentTypes).map((type) => (wire: Wire) => ({ ...wire, headers: { ...wire.headers, 'content-type': type }, body: wire.body ?? Buffer.from('{}') })),
-  fc.constantFrom(...malformedBodies).map((text) => (wire: Wire) => ({ ...wire, headers: { ...wire.headers, 'content-type': 'application/json' }, body: Buffer.from(text) })),
+  fc
+    .constantFrom(...contentTypes)
+    .map((type) => (wire: Wire) => ({ ...wire, headers: { ...wire.headers, 'content-type': type }, body: wire.body ?? Buffer.from('{}') })),
+  fc.constantFrom(...malformedBodies).map((text) => (wire: Wire) => ({
+    ...wire,
+    headers: { ...wire.headers, 'content-type': 'application/json' },
+    body: Buffer.from(text),
+  })),
   fc.uint8Array({ minLength: 1, maxLength: 20, min: 0x80, max: 0xff }).map((bytes) => (wire: Wire) => ({
     ...wire,
     headers: { ...wire.headers, 'content-type': 'application/json' },
@@ -156,10 +232,16 @@ const breakage: fc.Arbitrary<(wire: Wire) => Wire> = fc.oneof(
   })),
   fc.constantFrom('gzip', 'gzip-broken', 'deflate', 'br', 'compress', 'identity', 'gzip, gzip').map((encoding) => (wire: Wire) => {
     const body = wire.body ?? Buffer.from('{}');
-    const headers = { ...wire.headers, 'content-type': wire.headers['content-type'] ?? 'application/json', 'content-encoding': encoding === 'gzip-broken' ? 'gzip' : encoding };
+    const headers = {
+      ...wire.headers,
+      'content-type': wire.headers['content-type'] ?? 'application/json',
+      'content-encoding': encoding === 'gzip-broken' ? 'gzip' : encoding,
+    };
     return encoding === 'gzip' ? { ...wire, headers, body: gzipSync(body), plain: body } : { ...wire, headers, body };
   }),
-  fc.array(oddHeaders, { minLength: 1, maxLength: 3 }).map((pairs) => (wire: Wire) => ({ ...wire, headers: { ...wire.headers, ...Object.fromEntries(pairs) } })),
+  fc
+    .array(oddHeaders, { minLength: 1, maxLength: 3 })
+    .map((pairs) => (wire: Wire) => ({ ...wire, headers: { ...wire.headers, ...Object.fromEntries(pairs) } })),
   fc.constant((wire: Wire) => ({ ...wire, headers: { ...wire.headers, 'transfer-encoding': 'chunked' } })),
 );
 
@@ -167,7 +249,10 @@ const breakage: fc.Arbitrary<(wire: Wire) => Wire> = fc.oneof(
 function steps(requests: fc.Arbitrary<DocumentRequest>): fc.Arbitrary<Wire> {
   return fc.oneof(
     { weight: 4, arbitrary: requests.map(onTheWire) },
-    { weight: 1, arbitrary: fc.tuple(requests, breakage).map(([request, change]) => ({ ...change(onTheWire(request)), kind: 'junk' as const })) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(requests, breakage).map(([request, change]) => ({ ...change(onTheWire(request)), kind: 'junk' as const })),
+    },
   );
 }
 
@@ -234,7 +319,15 @@ function violations(request: Wire, answer: Answer, statuses: Map<number, number>
       if (problem.status !== answer.status) found.push(`${answer.status} whose problem says status ${JSON.stringify(problem.status)}`);
     }
   }
-  found.push(...validator.problems({ method: request.method, path: request.path, status: answer.status, headers: headersOf(answer.headers), text: answer.text }));
+  found.push(
+    ...validator.problems({
+      method: request.method,
+      path: request.path,
+      status: answer.status,
+      headers: headersOf(answer.headers),
+      text: answer.text,
+    }),
+  );
   if (answer.headers['access-control-allow-origin'] !== undefined) found.push('granted CORS');
 
   if (request.kind === 'valid') {
@@ -257,48 +350,62 @@ function violations(request: Wire, answer: Answer, statuses: Map<number, number>
   return found;
 }
 
-it(`${RUNS} runs of up to 100 requests generated from /openapi.json (seed ${SEED}): no 5xx, answers keep the document, rejected requests write nothing, the database equals the model`, { timeout: 300_000 }, async () => {
-  const statuses = new Map<number, number>();
-  const kinds = { valid: 0, invalid: 0, junk: 0 };
-  let requests = 0;
-  let acceptedWrites = 0;
+it(
+  `${RUNS} runs of up to 100 requests generated from /openapi.json (seed ${SEED}): no 5xx, answers keep the document, rejected requests write nothing, the database equals the model`,
+  { timeout: 300_000 },
+  async () => {
+    const statuses = new Map<number, number>();
+    const kinds = { valid: 0, invalid: 0, junk: 0 };
+    let requests = 0;
+    let acceptedWrites = 0;
 
-  const property = fc.asyncProperty(fc.array(steps(arbitraries.request()), { maxLength: 100, size: 'max' }), async (sequence) => {
-    const model = await restore();
-    let before = await digest();
-    for (const [index, request] of sequence.entries()) {
-      requests++;
-      kinds[request.kind]++;
-      const answer = await send(request);
-      const found = violations(request, answer, statuses);
-      applyToModel(model, request, answer);
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-        const now = await digest();
-        if (now !== before && !accepted(answer.status)) found.push(`a rejected request (${answer.status}) changed the data`);
-        if (accepted(answer.status)) acceptedWrites++;
-        before = now;
+    const property = fc.asyncProperty(fc.array(steps(arbitraries.request()), { maxLength: 100, size: 'max' }), async (sequence) => {
+      const model = await restore();
+      let before = await digest();
+      for (const [index, request] of sequence.entries()) {
+        requests++;
+        kinds[request.kind]++;
+        const answer = await send(request);
+        const found = violations(request, answer, statuses);
+        applyToModel(model, request, answer);
+        if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+          const now = await digest();
+          if (now !== before && !accepted(answer.status)) found.push(`a rejected request (${answer.status}) changed the data`);
+          if (accepted(answer.status)) acceptedWrites++;
+          before = now;
+        }
+        if (found.length > 0)
+          throw new Error(
+            `request ${index + 1} of ${sequence.length}, ${describeWire(request)}\n→ ${answer.status}\n- ${found.join('\n- ')}`,
+          );
       }
-      if (found.length > 0) throw new Error(`request ${index + 1} of ${sequence.length}, ${describeWire(request)}\n→ ${answer.status}\n- ${found.join('\n- ')}`);
-    }
-    const rows = await databaseRows();
-    if (!isDeepStrictEqual(rows, modelRows(model))) {
-      expect(rows, 'the database equals the model built from accepted answers').toEqual(modelRows(model));
-    }
-  });
+      const rows = await databaseRows();
+      if (!isDeepStrictEqual(rows, modelRows(model))) {
+        expect(rows, 'the database equals the model built from accepted answers').toEqual(modelRows(model));
+      }
+    });
 
-  const details = await fc.check(property, { seed: SEED, numRuns: RUNS, ...(PATH ? { path: PATH } : {}), interruptAfterTimeLimit: 240_000 });
-  if (details.failed) {
-    const [sequence = []] = details.counterexample ?? [];
-    const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    throw new Error(
-      `Property failed after ${details.numRuns} runs; shrunk ${details.numShrinks} times to ${sequence.length} request(s):\n` +
-        `${sequence.map((request, index) => `  ${index + 1}. ${describeWire(request)}`).join('\n')}\n\n${cause}\n\n` +
-        `Replay: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npx vitest run test/integration/fuzz.test.ts`,
+    const details = await fc.check(property, {
+      seed: SEED,
+      numRuns: RUNS,
+      ...(PATH ? { path: PATH } : {}),
+      interruptAfterTimeLimit: 240_000,
+    });
+    if (details.failed) {
+      const [sequence = []] = details.counterexample ?? [];
+      const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      throw new Error(
+        `Property failed after ${details.numRuns} runs; shrunk ${details.numShrinks} times to ${sequence.length} request(s):\n` +
+          `${sequence.map((request, index) => `  ${index + 1}. ${describeWire(request)}`).join('\n')}\n\n${cause}\n\n` +
+          `Replay: FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath} npx vitest run test/integration/fuzz.test.ts`,
+      );
+    }
+    const summary = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
+    console.log(
+      `fuzz seed ${SEED}: ${RUNS} runs, ${requests} requests (${JSON.stringify(kinds)}), ${acceptedWrites} accepted writes; statuses ${JSON.stringify(summary)}`,
     );
-  }
-  const summary = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
-  console.log(`fuzz seed ${SEED}: ${RUNS} runs, ${requests} requests (${JSON.stringify(kinds)}), ${acceptedWrites} accepted writes; statuses ${JSON.stringify(summary)}`);
-  // The runs exercised both sides: writes were accepted, and many kinds of refusal were seen.
-  expect(acceptedWrites).toBeGreaterThan(requests / 20);
-  expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThan(6);
-});
+    // The runs exercised both sides: writes were accepted, and many kinds of refusal were seen.
+    expect(acceptedWrites).toBeGreaterThan(requests / 20);
+    expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThan(6);
+  },
+);

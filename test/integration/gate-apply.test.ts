@@ -61,7 +61,9 @@ const dbApply = (...args: string[]) =>
 
 /** The refusal names the file, the line, each rule and its opt-out. */
 function expectRefusal(output: string) {
-  expect(output).toContain(`${renameFile}:1: Dropping non-virtual column "bio" (DS103, destructive) If intended: \`-- atlas:nolint destructive\``);
+  expect(output).toContain(
+    `${renameFile}:1: Dropping non-virtual column "bio" (DS103, destructive) If intended: \`-- atlas:nolint destructive\``,
+  );
   expect(output).toContain(`${renameFile}:1: "authors" drops "bio" and adds "biography" in one migration: probably a rename`);
   expect(output).toContain('Write `ALTER TABLE "authors" RENAME COLUMN "bio" TO "biography";` instead');
   expect(output).toContain('(bookshelf drop-add-column) If intended: `-- bookshelf:allow drop-add-column`');
@@ -72,7 +74,9 @@ describe('npm run db:apply runs the gate on the pending migrations first', () =>
   it('refuses an unreviewed DROP + ADD (a rename that loses every value), applies nothing, exits 1', async () => {
     const run = await dbApply();
     expect(run.code).toBe(1);
-    expect(run.output).toContain('error: refusing to apply 1 pending migration(s): the migration gate found 2 problem(s); nothing was applied.');
+    expect(run.output).toContain(
+      'error: refusing to apply 1 pending migration(s): the migration gate found 2 problem(s); nothing was applied.',
+    );
     expectRefusal(run.output);
     expect(run.output).toContain('rows: "authors"."bio": 599 of 599 non-null values would be lost');
     expect(await state()).toEqual(untouched);
@@ -108,7 +112,9 @@ describe('npm run db:apply runs the gate on the pending migrations first', () =>
     expect(dry.code).toBe(0);
     expect(dry.output).toMatch(/^warning: 20261126010001_narrow\.sql:3: "books"\."price" narrows from numeric\(4,2\) to numeric\(4,1\)/m);
     expect(dry.output).toContain('rows: "books"."price": 2 of 4 non-null values would be changed or make the ALTER fail (e.g. 0.99)');
-    expect(dry.output).toContain('rows: "books"."title": 1 of 4 non-null values would be changed or make the ALTER fail (e.g. The Fellowship of the Ring)');
+    expect(dry.output).toContain(
+      'rows: "books"."title": 1 of 4 non-null values would be changed or make the ALTER fail (e.g. The Fellowship of the Ring)',
+    );
     const prices = await adminQuery(live, 'SELECT price::text FROM books ORDER BY id');
     expect(prices.rows.map((row) => row.price)).toEqual(['0.99', '2.99', '4.50', '10.00']);
   });
@@ -125,7 +131,10 @@ describe('npm run db:apply runs the gate on the pending migrations first', () =>
     expect(run.output).toMatch(/^migration gate: 1 pending migration\(s\) accepted with \d+ warning\(s\)$/m);
     expect(run.output).toContain(`db:apply: applied 1 migration(s): ${renameFile}`);
     expect(run.code).toBe(0);
-    const columns = await adminQuery(live, `SELECT column_name FROM information_schema.columns WHERE table_name = 'authors' ORDER BY ordinal_position`);
+    const columns = await adminQuery(
+      live,
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'authors' ORDER BY ordinal_position`,
+    );
     expect(columns.rows.map((row) => row.column_name)).toEqual(['id', 'name', 'created_at', 'country', 'biography']);
   });
   it('a migration edited after atlas.sum was written stops db:apply with the reason (in the project’s words), applying nothing', async () => {
@@ -173,4 +182,3 @@ describe('a migrating npm start runs the same gate', () => {
     expect(await state()).toEqual(untouched);
   });
 });
-

@@ -36,12 +36,16 @@ it('a plain npm start (embedded) refuses an unreviewed DROP COLUMN and leaves th
   try {
     await first.waitFor(/"msg":"serving"/);
     // The committed migrations pass the gate; its warnings are summed up, not listed, at start-up.
-    expect(first.output()).toMatch(/migration gate: 2 pending migration\(s\) accepted with \d+ warning\(s\) \(npm run db:apply -- --dry-run shows them\)/);
+    expect(first.output()).toMatch(
+      /migration gate: 2 pending migration\(s\) accepted with \d+ warning\(s\) \(npm run db:apply -- --dry-run shows them\)/,
+    );
   } finally {
     first.child.kill('SIGTERM');
     await first.exited;
   }
-  expect((await appQuery(`UPDATE authors SET country = 'UK' WHERE name = 'J.R.R. Tolkien' RETURNING country`)).rows).toEqual([{ country: 'UK' }]);
+  expect((await appQuery(`UPDATE authors SET country = 'UK' WHERE name = 'J.R.R. Tolkien' RETURNING country`)).rows).toEqual([
+    { country: 'UK' },
+  ]);
 
   writeFileSync(repo.file('migrations', '20261126010000_drop_country.sql'), 'ALTER TABLE "authors" DROP COLUMN "country";\n');
   const dev = embeddedUrl(cluster, databaseNames.dev);
@@ -57,7 +61,9 @@ it('a plain npm start (embedded) refuses an unreviewed DROP COLUMN and leaves th
     expect(second.output()).toContain('refusing to apply 1 pending migration(s)');
     // Plain lines on stderr for the person starting the server, not one JSON log line with escaped line breaks.
     expect(second.output()).toMatch(/^refusing to apply 1 pending migration\(s\)/m);
-    expect(second.output()).toMatch(/^\s*.*20261126010000_drop_country\.sql:1: Dropping non-virtual column "country" \(DS103, destructive\)/m);
+    expect(second.output()).toMatch(
+      /^\s*.*20261126010000_drop_country\.sql:1: Dropping non-virtual column "country" \(DS103, destructive\)/m,
+    );
     expect(second.output()).not.toMatch(/"level":\d+,[^\n]*refusing to apply/);
   } finally {
     second.child.kill('SIGKILL');

@@ -48,11 +48,15 @@ describe('the gate warns when a migration drops or renames a column src/ still u
   it('a rename is named as one (and Atlas still refuses it, BC102)', async () => {
     const verdict = await judge('ALTER TABLE "authors" RENAME COLUMN "bio" TO "biography";\n');
     expect(verdict.blockers.map((f) => f.rule)).toContainEqual(expect.stringMatching(/^BC102/));
-    expect(stillReferenced(verdict.warnings).map((f) => f.message)).toEqual([expect.stringMatching(/^"authors"\."bio" is renamed, and src\/ still uses it/)]);
+    expect(stillReferenced(verdict.warnings).map((f) => f.message)).toEqual([
+      expect.stringMatching(/^"authors"\."bio" is renamed, and src\/ still uses it/),
+    ]);
   });
 
   it('a column src/ does not use gets no warning', async () => {
-    const verdict = await judge('-- atlas:nolint destructive\n\nALTER TABLE "books" ADD COLUMN "pages" integer NULL;\nALTER TABLE "books" DROP COLUMN "pages";\n');
+    const verdict = await judge(
+      '-- atlas:nolint destructive\n\nALTER TABLE "books" ADD COLUMN "pages" integer NULL;\nALTER TABLE "books" DROP COLUMN "pages";\n',
+    );
     expect(stillReferenced([...verdict.blockers, ...verdict.warnings])).toEqual([]);
   });
 });

@@ -18,7 +18,15 @@ const run = promisify(execFile);
 async function growthBetweenFullGcs(percent: number, nodeFlags: string[] = []): Promise<number> {
   const { stdout } = await run(
     process.execPath,
-    [...nodeFlags, '--max-semi-space-size=1', '--trace-gc', '--import', 'tsx', path.join('test', 'support', 'heap-churn.ts'), String(percent)],
+    [
+      ...nodeFlags,
+      '--max-semi-space-size=1',
+      '--trace-gc',
+      '--import',
+      'tsx',
+      path.join('test', 'support', 'heap-churn.ts'),
+      String(percent),
+    ],
     { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
   );
   expect(stdout).toContain('done 500 100000');

@@ -11,13 +11,19 @@ const bin = (name: string) => `${repoRoot}/node_modules/.bin/${name}`;
 const tools: [string, string, string[]][] = [
   ['dependency-cruiser: no upward import between layers, no cycle', 'depcruise', ['src', 'test', '--config', '.dependency-cruiser.cjs']],
   ['ESLint (typescript-eslint) reports nothing', 'eslint', ['.']],
+  ['Prettier: every file formatted', 'prettier', ['--check', '.']],
+  ['knip: no unused file, export or dependency', 'knip', []],
 ];
 
 describe('house rules', () => {
   for (const [name, tool, args] of tools) {
-    it(name, async () => {
-      const run = await runToEnd(bin(tool), args, { cwd: repoRoot });
-      expect(run.code, run.output).toBe(0);
-    }, 300_000);
+    it(
+      name,
+      async () => {
+        const run = await runToEnd(bin(tool), args, { cwd: repoRoot });
+        expect(run.code, run.output).toBe(0);
+      },
+      300_000,
+    );
   }
 });

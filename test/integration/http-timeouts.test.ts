@@ -69,8 +69,14 @@ describe('a slow client is cut off with a 408 problem', () => {
 
 describe('configuration', () => {
   it('defaults: headers 10 s, request 30 s, keep-alive 5 s; each can be set', () => {
-    expect(parseEnv({})).toMatchObject({ HTTP_HEADERS_TIMEOUT_MS: 10_000, HTTP_REQUEST_TIMEOUT_MS: 30_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000 });
-    expect(parseEnv({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' })).toMatchObject({
+    expect(parseEnv({})).toMatchObject({
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000,
+    });
+    expect(
+      parseEnv({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000', HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000' }),
+    ).toMatchObject({
       HTTP_HEADERS_TIMEOUT_MS: 2000,
       HTTP_REQUEST_TIMEOUT_MS: 4000,
       HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
@@ -78,7 +84,11 @@ describe('configuration', () => {
   });
 
   it('the server carries exactly the configured values', () => {
-    const server = createHttpServer(express(), { HTTP_HEADERS_TIMEOUT_MS: 2000, HTTP_REQUEST_TIMEOUT_MS: 4000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000 });
+    const server = createHttpServer(express(), {
+      HTTP_HEADERS_TIMEOUT_MS: 2000,
+      HTTP_REQUEST_TIMEOUT_MS: 4000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000,
+    });
     expect({ headers: server.headersTimeout, request: server.requestTimeout, keepAlive: server.keepAliveTimeout }).toEqual({
       headers: 2000,
       request: 4000,
@@ -93,6 +103,8 @@ describe('configuration', () => {
   it('a headers timeout longer than the request timeout is refused with both names', () => {
     const config = parseEnv({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' });
     expect(() => createHttpServer(express(), config)).toThrow(ConfigError);
-    expect(() => createHttpServer(express(), config)).toThrow(/HTTP_HEADERS_TIMEOUT_MS \(20000\) must not exceed HTTP_REQUEST_TIMEOUT_MS \(10000\)/);
+    expect(() => createHttpServer(express(), config)).toThrow(
+      /HTTP_HEADERS_TIMEOUT_MS \(20000\) must not exceed HTTP_REQUEST_TIMEOUT_MS \(10000\)/,
+    );
   });
 });

@@ -11,7 +11,8 @@ import { databaseWithPool } from '../support/database-pool.ts';
  */
 const database = databaseWithPool();
 
-const without = <T extends object>(row: T, ...keys: string[]) => Object.fromEntries(Object.entries(row).filter(([key]) => !keys.includes(key)));
+const without = <T extends object>(row: T, ...keys: string[]) =>
+  Object.fromEntries(Object.entries(row).filter(([key]) => !keys.includes(key)));
 
 it('stores each row as db.insert does: same columns, other values, keys in another order, nulls, defaults left out', async () => {
   const insertAuthor = insertOne('authors');

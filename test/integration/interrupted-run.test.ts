@@ -39,22 +39,26 @@ async function waitForPostmaster(deadline: number): Promise<{ pid: number; dir: 
 }
 
 // The interrupted child runs this same suite: it must not start another child of its own.
-it.skipIf(process.env.BOOKSHELF_INTERRUPTED_RUN)('SIGINT to `npm test` (as Ctrl-C sends it to the terminal\'s process group) leaves no Postgres and no data dir behind', async () => {
-  // Its own process group, like a terminal's foreground job; its own temp dir, so only its cluster is watched.
-  const run = spawn('npm', ['test'], {
-    cwd: repoRoot,
-    detached: true,
-    stdio: 'ignore',
-    env: { ...process.env, BOOKSHELF_TEST_TMPDIR: parent, BOOKSHELF_INTERRUPTED_RUN: '1', TEST_DATABASE_URL: '' },
-  });
-  const exited = new Promise<void>((resolve) => run.on('exit', () => resolve()));
-  const { pid, dir } = await waitForPostmaster(Date.now() + 300_000);
-  expect(alive(pid)).toBe(true);
-  await sleep(3_000); // well into the run: the global setup is migrating its template database
-  process.kill(-run.pid!, 'SIGINT');
-  await exited;
-  const deadline = Date.now() + 60_000;
-  while ((alive(pid) || existsSync(dir)) && Date.now() < deadline) await sleep(250);
-  expect(alive(pid)).toBe(false);
-  expect(existsSync(dir)).toBe(false);
-}, 420_000);
+it.skipIf(process.env.BOOKSHELF_INTERRUPTED_RUN)(
+  "SIGINT to `npm test` (as Ctrl-C sends it to the terminal's process group) leaves no Postgres and no data dir behind",
+  async () => {
+    // Its own process group, like a terminal's foreground job; its own temp dir, so only its cluster is watched.
+    const run = spawn('npm', ['test'], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, BOOKSHELF_TEST_TMPDIR: parent, BOOKSHELF_INTERRUPTED_RUN: '1', TEST_DATABASE_URL: '' },
+    });
+    const exited = new Promise<void>((resolve) => run.on('exit', () => resolve()));
+    const { pid, dir } = await waitForPostmaster(Date.now() + 300_000);
+    expect(alive(pid)).toBe(true);
+    await sleep(3_000); // well into the run: the global setup is migrating its template database
+    process.kill(-run.pid!, 'SIGINT');
+    await exited;
+    const deadline = Date.now() + 60_000;
+    while ((alive(pid) || existsSync(dir)) && Date.now() < deadline) await sleep(250);
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+  },
+  420_000,
+);

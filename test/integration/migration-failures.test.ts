@@ -59,11 +59,8 @@ const atlasLockId = [...Buffer.from('atlas_migrate_execute')].reduce((hash, byte
  */
 const otherSessions = async (client: pg.Client) =>
   Number(
-    (
-      await client.query(
-        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
-      )
-    ).rows[0].n,
+    (await client.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`))
+      .rows[0].n,
   );
 
 describe('atlas migrate apply when things go wrong', () => {
@@ -150,7 +147,8 @@ describe('atlas migrate apply when things go wrong', () => {
     });
     const concurrently = 'CREATE INDEX CONCURRENTLY "books_title_idx" ON "books" ("title");\n';
     const indexes = async () =>
-      (await adminQuery(url, `SELECT indexrelid::regclass::text AS name, indisvalid FROM pg_index WHERE indrelid = 'books'::regclass`)).rows;
+      (await adminQuery(url, `SELECT indexrelid::regclass::text AS name, indisvalid FROM pg_index WHERE indrelid = 'books'::regclass`))
+        .rows;
 
     it('fails inside a transaction (Atlas’s default) and leaves the revision where it was', async () => {
       const scratch = repo();
@@ -181,10 +179,14 @@ describe('atlas migrate apply when things go wrong', () => {
       cleanups.push(app.close);
       const applying = migrate(url, ['apply'], scratch.root);
       const building = async () =>
-        Number((await adminQuery(url, `SELECT count(*)::int AS n FROM pg_stat_progress_create_index WHERE relid = 'books'::regclass`)).rows[0].n);
+        Number(
+          (await adminQuery(url, `SELECT count(*)::int AS n FROM pg_stat_progress_create_index WHERE relid = 'books'::regclass`)).rows[0].n,
+        );
       while ((await building()) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 
-      const { body: [author] } = await call(app, 'GET', '/authors?limit=1');
+      const {
+        body: [author],
+      } = await call(app, 'GET', '/authors?limit=1');
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) {
         statuses.push((await call(app, 'GET', `/books/${author.id}?limit=5`)).status);

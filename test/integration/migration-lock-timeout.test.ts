@@ -54,7 +54,9 @@ async function scene(): Promise<Scene> {
   await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
   const app = await startApp(url, { seeded: true });
   cleanups.push(app.close);
-  const { body: [author] } = await call(app, 'GET', '/authors?limit=1');
+  const {
+    body: [author],
+  } = await call(app, 'GET', '/authors?limit=1');
   const holder = new pg.Client({ connectionString: url });
   await holder.connect();
   cleanups.push(() => holder.end());
@@ -96,9 +98,9 @@ async function baselineMaxMs(app: TestApp, authorId: number, count = 150): Promi
 }
 
 const bookColumns = async (url: string) =>
-  (await adminQuery(url, `SELECT column_name FROM information_schema.columns WHERE table_name = 'books' ORDER BY ordinal_position`)).rows.map(
-    (row: { column_name: string }) => row.column_name,
-  );
+  (
+    await adminQuery(url, `SELECT column_name FROM information_schema.columns WHERE table_name = 'books' ORDER BY ordinal_position`)
+  ).rows.map((row: { column_name: string }) => row.column_name);
 const revisions = async (url: string) =>
   (await adminQuery(url, 'SELECT version FROM atlas_schema_revisions.atlas_schema_revisions ORDER BY version')).rows.map(
     (row: { version: string }) => row.version,
@@ -125,16 +127,27 @@ describe('a migration waiting for a lock on books, while the API reads books', (
 
     const loop = readLoop(app, authorId);
     const lines: string[] = [];
-    const failure = await applyMigrations(url, { dev, root, lockTimeoutMs: 100, lockRetries: 1, retryDelayMs: 50, log: (line) => lines.push(line) }).then(
+    const failure = await applyMigrations(url, {
+      dev,
+      root,
+      lockTimeoutMs: 100,
+      lockRetries: 1,
+      retryDelayMs: 50,
+      log: (line) => lines.push(line),
+    }).then(
       () => undefined,
       (error: unknown) => error,
     );
     const during = await loop.stop();
-    console.log(`bounded (lock_timeout 100 ms, 2 attempts): ${during.ok} reads during the apply, slowest ${during.maxMs.toFixed(1)} ms; baseline slowest ${baseline.toFixed(1)} ms`);
+    console.log(
+      `bounded (lock_timeout 100 ms, 2 attempts): ${during.ok} reads during the apply, slowest ${during.maxMs.toFixed(1)} ms; baseline slowest ${baseline.toFixed(1)} ms`,
+    );
 
     expect(failure).toBeInstanceOf(CommandError);
     const message = (failure as Error).message;
-    expect(message).toContain(`${migration} waited longer than lock_timeout (100 ms) for a lock (ALTER TABLE "books" ADD COLUMN "pages" integer NULL;)`);
+    expect(message).toContain(
+      `${migration} waited longer than lock_timeout (100 ms) for a lock (ALTER TABLE "books" ADD COLUMN "pages" integer NULL;)`,
+    );
     expect(message).toContain('2 time(s); nothing of that file was applied');
     expect(message).toMatch(/pg_blocking_pids.*run `npm run db:apply` again/);
     expect(lines).toContainEqual(expect.stringMatching(/Retry 1 of 1/));
@@ -192,7 +205,10 @@ describe('where a lock timeout is not retried, or is not on a table', () => {
     cleanups.push(() => dropDatabase(adminUrl, url));
     const scratch = scratchRepo();
     cleanups.push(scratch.dispose);
-    writeFileSync(scratch.file('migrations', '20261126000608_books_title_idx.sql'), '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY "books_title_idx" ON "books" ("title");\n');
+    writeFileSync(
+      scratch.file('migrations', '20261126000608_books_title_idx.sql'),
+      '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY "books_title_idx" ON "books" ("title");\n',
+    );
     await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
     // An open snapshot: CONCURRENTLY waits for it to end before it can finish.
     const reader = new pg.Client({ connectionString: url });
@@ -202,11 +218,20 @@ describe('where a lock timeout is not retried, or is not on a table', () => {
     await reader.query('SELECT count(*) FROM books');
 
     const lines: string[] = [];
-    const failure = await applyMigrations(url, { dev, root: scratch.root, lockTimeoutMs: 200, lockRetries: 3, retryDelayMs: 50, log: (line) => lines.push(line) }).then(
+    const failure = await applyMigrations(url, {
+      dev,
+      root: scratch.root,
+      lockTimeoutMs: 200,
+      lockRetries: 3,
+      retryDelayMs: 50,
+      log: (line) => lines.push(line),
+    }).then(
       () => undefined,
       (error: unknown) => error as Error,
     );
-    expect(failure?.message).toMatch(/^20261126000608_books_title_idx\.sql waited longer than lock_timeout \(200 ms\).*runs outside a transaction.*INVALID index/);
+    expect(failure?.message).toMatch(
+      /^20261126000608_books_title_idx\.sql waited longer than lock_timeout \(200 ms\).*runs outside a transaction.*INVALID index/,
+    );
     expect(lines.filter((line) => line.includes('Retry'))).toEqual([]);
     const [index] = (await adminQuery(url, `SELECT indisvalid FROM pg_index WHERE indexrelid = 'books_title_idx'::regclass`)).rows;
     expect(index).toEqual({ indisvalid: false });
@@ -220,7 +245,10 @@ describe('where a lock timeout is not retried, or is not on a table', () => {
     writeFileSync(scratch.file('migrations', migration), 'ALTER TABLE "books" ADD COLUMN "pages" integer NULL;\n');
     await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
     // FNV-1 (32 bit) of "atlas_migrate_execute": the lock `atlas migrate apply` takes.
-    const atlasLockId = [...Buffer.from('atlas_migrate_execute')].reduce((hash, byte) => (Math.imul(hash, 16777619) ^ byte) >>> 0, 2166136261);
+    const atlasLockId = [...Buffer.from('atlas_migrate_execute')].reduce(
+      (hash, byte) => (Math.imul(hash, 16777619) ^ byte) >>> 0,
+      2166136261,
+    );
     const other = new pg.Client({ connectionString: url });
     await other.connect();
     cleanups.push(() => other.end());
@@ -230,7 +258,9 @@ describe('where a lock timeout is not retried, or is not on a table', () => {
       () => undefined,
       (error: unknown) => error as Error,
     );
-    expect(failure?.message).toMatch(/waited longer than lock_timeout \(200 ms\) for a lock \(Atlas's own lock: another apply is running\)/);
+    expect(failure?.message).toMatch(
+      /waited longer than lock_timeout \(200 ms\) for a lock \(Atlas's own lock: another apply is running\)/,
+    );
     expect(await bookColumns(url)).not.toContain('pages');
   });
 });

@@ -23,10 +23,9 @@ afterAll(async () => {
 
 describe('migrations/ and schema.sql', () => {
   it('replaying the migrations gives exactly schema.sql (Atlas sees no difference)', async () => {
-    const diff = await atlas(
-      ['schema', 'diff', '--from', atlasUrl(migrated), '--to', 'file://schema.sql', '--dev-url', atlasUrl(dev)],
-      { echo: false },
-    );
+    const diff = await atlas(['schema', 'diff', '--from', atlasUrl(migrated), '--to', 'file://schema.sql', '--dev-url', atlasUrl(dev)], {
+      echo: false,
+    });
     expect(diff.stderr).toBe('');
     expect(diff.code).toBe(0);
     expect(diff.stdout.trim()).toBe('Schemas are synced, no changes to be made.');

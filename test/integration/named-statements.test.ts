@@ -160,12 +160,18 @@ describe.skipIf(!hasPgBouncer)('through PgBouncer 1.18 in transaction mode, whic
 
   it('npm start serves every request through it and logs the warning once', async () => {
     const server = runEntrypoint('src/main.ts', { DATABASE_URL: bouncer.url, PORT: '0', HOST: '127.0.0.1' });
-    const warnings = () => server.output().split('\n').filter((line) => line.includes('max_prepared_statements = 0'));
+    const warnings = () =>
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('max_prepared_statements = 0'));
     try {
       const { url: base } = JSON.parse(await server.waitFor(/"msg":"serving"/)) as { url: string };
       // Concurrent reads over 10 client and 2 server connections: a statement soon meets a connection that lacks it.
       for (let batch = 0; batch < 10 && warnings().length === 0; batch++) {
-        const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => fetch(`${base}/books/${(i % 3) + 1}`).then((r) => r.status)));
+        const statuses = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => fetch(`${base}/books/${(i % 3) + 1}`).then((r) => r.status)),
+        );
         expect(statuses).toEqual(statuses.map(() => 200));
       }
       const statuses = await Promise.all(Array.from({ length: 40 }, () => fetch(`${base}/authors`).then((r) => r.status)));

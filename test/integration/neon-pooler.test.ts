@@ -49,21 +49,23 @@ describe.skipIf(!hasPgBouncer)('the pool through PgBouncer (transaction mode)', 
     try {
       const backends = new Set<number>();
       const transactions = Array.from({ length: 120 }, (_, i) =>
-        pool.tx(async (tx) => {
-          // Every statement of a transaction must reach the same backend in
-          // the same transaction: PgBouncer pins a server connection per tx.
-          const [first] = await tx.query(sql`SELECT pg_backend_pid() AS pid, txid_current() AS xid`);
-          const [author] = await tx.query(sql`INSERT INTO authors (name) VALUES (${`pooled ${i}`}) RETURNING id`);
-          await tx.query(sql`INSERT INTO books (author_id, title) VALUES (${author.id}, ${`book ${i}`})`);
-          await tx.query(sql`SELECT pg_sleep(0.005)`);
-          const [again] = await tx.query(sql`SELECT pg_backend_pid() AS pid, txid_current() AS xid`);
-          const [seen] = await tx.query(sql`SELECT count(*)::int AS n FROM books WHERE author_id = ${author.id}`);
-          expect(again).toEqual(first);
-          expect(seen.n).toBe(1);
-          backends.add(first.pid);
-          if (i % 10 === 0) throw new Error('roll back'); // a rolled-back tx must leave nothing
-          return author.id as number;
-        }).catch((error: Error) => (error.message === 'roll back' ? null : Promise.reject(error))),
+        pool
+          .tx(async (tx) => {
+            // Every statement of a transaction must reach the same backend in
+            // the same transaction: PgBouncer pins a server connection per tx.
+            const [first] = await tx.query(sql`SELECT pg_backend_pid() AS pid, txid_current() AS xid`);
+            const [author] = await tx.query(sql`INSERT INTO authors (name) VALUES (${`pooled ${i}`}) RETURNING id`);
+            await tx.query(sql`INSERT INTO books (author_id, title) VALUES (${author.id}, ${`book ${i}`})`);
+            await tx.query(sql`SELECT pg_sleep(0.005)`);
+            const [again] = await tx.query(sql`SELECT pg_backend_pid() AS pid, txid_current() AS xid`);
+            const [seen] = await tx.query(sql`SELECT count(*)::int AS n FROM books WHERE author_id = ${author.id}`);
+            expect(again).toEqual(first);
+            expect(seen.n).toBe(1);
+            backends.add(first.pid);
+            if (i % 10 === 0) throw new Error('roll back'); // a rolled-back tx must leave nothing
+            return author.id as number;
+          })
+          .catch((error: Error) => (error.message === 'roll back' ? null : Promise.reject(error))),
       );
       const reads = Array.from({ length: 120 }, (_, i) =>
         pool.query(sql`SELECT ${i}::int AS i, pg_backend_pid() AS pid`).then(([row]) => {
@@ -116,7 +118,9 @@ describe.skipIf(!hasPgBouncer)('the API through PgBouncer', () => {
     const authors = await hit('GET', '/authors', '/authors');
     expect(authors.map((a: { name: string }) => a.name)).toContain('J.R.R. Tolkien');
     const tolkien = authors.find((a: { name: string }) => a.name === 'J.R.R. Tolkien');
-    expect((await hit('GET', '/books/{author_id}', `/books/${tolkien.id}`)).map((b: { title: string }) => b.title)).toContain('The Two Towers');
+    expect((await hit('GET', '/books/{author_id}', `/books/${tolkien.id}`)).map((b: { title: string }) => b.title)).toContain(
+      'The Two Towers',
+    );
     expect(await hit('GET', '/authors/{id}', `/authors/${tolkien.id}`)).toMatchObject({ name: 'J.R.R. Tolkien' });
     expect((await hit('GET', '/authors/{id}/with-books', `/authors/${tolkien.id}/with-books`)).books.length).toBe(3);
     expect((await hit('GET', '/books', '/books')).length).toBeGreaterThan(0);

@@ -38,13 +38,16 @@ async function resume() {
   await bouncer.start();
 }
 
-it.skipIf(!hasPgBouncer)(`the pool through PgBouncer survives a suspend under load and answers within ${RECOVERY_LIMIT_MS} ms of the resume`, async () => {
-  const outage = await outageUnderLoad(bouncer.url, 6, { away: suspend, back: resume }, 'through PgBouncer, after resume');
-  expect(outage.recovery).toBeLessThan(RECOVERY_LIMIT_MS);
-  expect(outage.stats.ok).toBeGreaterThan(outage.okWhileAway);
-  expect(outage.stats.failed).toBeGreaterThan(0); // queries were cut off
-  expect(outage.errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
-});
+it.skipIf(!hasPgBouncer)(
+  `the pool through PgBouncer survives a suspend under load and answers within ${RECOVERY_LIMIT_MS} ms of the resume`,
+  async () => {
+    const outage = await outageUnderLoad(bouncer.url, 6, { away: suspend, back: resume }, 'through PgBouncer, after resume');
+    expect(outage.recovery).toBeLessThan(RECOVERY_LIMIT_MS);
+    expect(outage.stats.ok).toBeGreaterThan(outage.okWhileAway);
+    expect(outage.stats.failed).toBeGreaterThan(0); // queries were cut off
+    expect(outage.errors.map((e) => e.message).join('\n')).not.toContain(own.cluster.password);
+  },
+);
 
 describe.skipIf(!hasPgBouncer)('the API through PgBouncer', () => {
   let app: TestApp;

@@ -5,7 +5,7 @@ import { ResponseValidator } from '../support/openapi-responses.ts';
 
 /** The document says what the server enforces and answers (issue 11 §3). */
 let app: TestApp;
-let document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+let document: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- catalog rows and JSON documents are read as plain JSON
 
 beforeAll(async () => {
   app = await startAppOnNewDatabase();
@@ -15,7 +15,8 @@ afterAll(() => app?.close());
 
 /** Every operation, its responses' references to components.responses followed. */
 const operations = () =>
-  Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an OpenAPI document read as plain JSON
+  Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
     Object.entries(item).map(([method, operation]) => {
       const responses = Object.fromEntries(
         Object.entries(operation.responses as Record<string, { $ref?: string }>).map(([status, response]) => [
@@ -33,23 +34,38 @@ describe('the document', () => {
     expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     const declared = document.tags.map((tag: { name: string }) => tag.name);
-    expect(operations().flatMap(({ operation }) => operation.tags).filter((tag: string) => !declared.includes(tag))).toEqual([]);
+    expect(
+      operations()
+        .flatMap(({ operation }) => operation.tags)
+        .filter((tag: string) => !declared.includes(tag)),
+    ).toEqual([]);
   });
 
   it('has servers, contact and license; PUBLIC_URL, API_CONTACT and API_LICENSE set them', () => {
     expect(document.servers).toEqual([{ url: '/', description: expect.any(String) }]);
     expect(document.info.contact.name).toBe('bookshelf');
     expect(document.info.license.name).toBe('UNLICENSED');
-    const configured = apiDocument(routes({} as never), { publicUrl: 'https://api.example.com/v1', contact: 'api@example.com', license: 'MIT' });
+    const configured = apiDocument(routes({} as never), {
+      publicUrl: 'https://api.example.com/v1',
+      contact: 'api@example.com',
+      license: 'MIT',
+    });
     expect(configured.servers).toEqual([{ url: 'https://api.example.com/v1', description: 'PUBLIC_URL' }]);
     expect(configured.info.contact).toEqual({ name: 'bookshelf', email: 'api@example.com' });
     expect(configured.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
-    expect(apiDocument(routes({} as never), { contact: 'https://example.com/support' }).info.contact?.url).toBe('https://example.com/support');
+    expect(apiDocument(routes({} as never), { contact: 'https://example.com/support' }).info.contact?.url).toBe(
+      'https://example.com/support',
+    );
   });
 
   it('says what the server enforces: non-blank names and titles, null clears bio and country, a PATCH changes something', () => {
     const { NewAuthor, AuthorChanges, NewBook, BookChanges } = document.components.schemas;
-    for (const field of [NewAuthor.properties.name, AuthorChanges.properties.name, NewBook.properties.title, BookChanges.properties.title]) {
+    for (const field of [
+      NewAuthor.properties.name,
+      AuthorChanges.properties.name,
+      NewBook.properties.title,
+      BookChanges.properties.title,
+    ]) {
       expect(field).toMatchObject({ type: 'string', minLength: 1 });
       const pattern = new RegExp(field.pattern, 'u');
       expect(['x', ' a ', 'é'].map((value) => pattern.test(value))).toEqual([true, true, true]);
@@ -103,20 +119,58 @@ describe('the response validator (test/support/openapi-responses.ts) that call()
 
   it('passes what the server really sends', () => {
     expect(check({ method: 'GET', path: '/authors/1', status: 200, headers: ok(), text: JSON.stringify(author) })).toEqual([]);
-    expect(check({ method: 'POST', path: '/authors', status: 201, headers: ok({ location: '/authors/1' }), text: JSON.stringify(author) })).toEqual([]);
+    expect(
+      check({ method: 'POST', path: '/authors', status: 201, headers: ok({ location: '/authors/1' }), text: JSON.stringify(author) }),
+    ).toEqual([]);
   });
 
   it.each([
-    ['an undeclared status', { method: 'GET', path: '/authors/1', status: 418, headers: problem, text: '{"type":"x","title":"x","status":418}' }, /418 is not declared/],
-    ['a body that breaks its schema', { method: 'GET', path: '/authors/1', status: 200, headers: ok(), text: JSON.stringify({ ...author, bio: 5 }) }, /bio/],
-    ['a missing field', { method: 'GET', path: '/authors/', status: 200, headers: ok(), text: JSON.stringify([{ id: 1 }]) }, /must have required property/],
-    ['the wrong content type', { method: 'GET', path: '/authors/1', status: 404, headers: ok(), text: '{}' }, /content type application\/json/],
-    ['a missing Location on 201', { method: 'POST', path: '/authors', status: 201, headers: ok(), text: JSON.stringify(author) }, /Location is missing/],
-    ['a malformed Link', { method: 'GET', path: '/authors', status: 200, headers: ok({ link: '/authors?after=3' }), text: '[]' }, /header Link/],
-    ['a 503 without Retry-After', { method: 'GET', path: '/authors', status: 503, headers: problem, text: '{"type":"x","title":"x","status":503}' }, /Retry-After is missing/],
-    ['a 405 without Allow', { method: 'PUT', path: '/authors/1', status: 405, headers: problem, text: '{"type":"x","title":"x","status":405}' }, /Allow is missing/],
+    [
+      'an undeclared status',
+      { method: 'GET', path: '/authors/1', status: 418, headers: problem, text: '{"type":"x","title":"x","status":418}' },
+      /418 is not declared/,
+    ],
+    [
+      'a body that breaks its schema',
+      { method: 'GET', path: '/authors/1', status: 200, headers: ok(), text: JSON.stringify({ ...author, bio: 5 }) },
+      /bio/,
+    ],
+    [
+      'a missing field',
+      { method: 'GET', path: '/authors/', status: 200, headers: ok(), text: JSON.stringify([{ id: 1 }]) },
+      /must have required property/,
+    ],
+    [
+      'the wrong content type',
+      { method: 'GET', path: '/authors/1', status: 404, headers: ok(), text: '{}' },
+      /content type application\/json/,
+    ],
+    [
+      'a missing Location on 201',
+      { method: 'POST', path: '/authors', status: 201, headers: ok(), text: JSON.stringify(author) },
+      /Location is missing/,
+    ],
+    [
+      'a malformed Link',
+      { method: 'GET', path: '/authors', status: 200, headers: ok({ link: '/authors?after=3' }), text: '[]' },
+      /header Link/,
+    ],
+    [
+      'a 503 without Retry-After',
+      { method: 'GET', path: '/authors', status: 503, headers: problem, text: '{"type":"x","title":"x","status":503}' },
+      /Retry-After is missing/,
+    ],
+    [
+      'a 405 without Allow',
+      { method: 'PUT', path: '/authors/1', status: 405, headers: problem, text: '{"type":"x","title":"x","status":405}' },
+      /Allow is missing/,
+    ],
     ['a body on a 204', { method: 'DELETE', path: '/authors/1', status: 204, headers: ok(), text: '{}' }, /no body is declared/],
-    ['an error that is not a problem, outside the document', { method: 'GET', path: '/nope', status: 404, headers: new Headers({ 'content-type': 'text/html' }), text: '<p>' }, /not a problem/],
+    [
+      'an error that is not a problem, outside the document',
+      { method: 'GET', path: '/nope', status: 404, headers: new Headers({ 'content-type': 'text/html' }), text: '<p>' },
+      /not a problem/,
+    ],
   ])('fails %s', (_name, response, message) => {
     const problems = check(response);
     expect(problems.join('\n')).toMatch(message);

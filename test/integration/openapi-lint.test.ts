@@ -33,7 +33,10 @@ afterAll(async () => {
 /** Runs a linter; its output is the failure message when it reports anything. */
 async function lint(command: string, args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(command, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+    const { stdout, stderr } = await run(command, args, {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
@@ -42,14 +45,30 @@ async function lint(command: string, args: string[]): Promise<{ code: number; ou
 }
 
 it('Redocly CLI (recommended, redocly.yaml): 0 errors, 0 warnings', async () => {
-  const { code, output } = await lint(bin('redocly'), ['lint', '--config', path.join(root, 'redocly.yaml'), '--max-problems', '1000', file]);
+  const { code, output } = await lint(bin('redocly'), [
+    'lint',
+    '--config',
+    path.join(root, 'redocly.yaml'),
+    '--max-problems',
+    '1000',
+    file,
+  ]);
   expect(output).toContain('Woohoo! Your API description is valid.');
   expect(output).not.toMatch(/warning/i);
   expect(code, output).toBe(0);
 });
 
 it('Spectral (spectral:oas, .spectral.yaml): no finding of any severity', async () => {
-  const { code, output } = await lint(bin('spectral'), ['lint', '--ruleset', path.join(root, '.spectral.yaml'), '--fail-severity', 'hint', '--format', 'json', file]);
+  const { code, output } = await lint(bin('spectral'), [
+    'lint',
+    '--ruleset',
+    path.join(root, '.spectral.yaml'),
+    '--fail-severity',
+    'hint',
+    '--format',
+    'json',
+    file,
+  ]);
   expect(JSON.parse(output.slice(output.indexOf('['), output.lastIndexOf(']') + 1))).toEqual([]);
   expect(code, output).toBe(0);
 });

@@ -101,7 +101,11 @@ describe('decideOptionalProgram', () => {
  * naming a file that is not executable).
  */
 describe('vitest on the suites that need them, with both programs missing', () => {
-  const suites = ['test/integration/neon-pooler.test.ts', 'test/integration/neon-suspend-pooler.test.ts', 'test/integration/docs-page.test.ts'];
+  const suites = [
+    'test/integration/neon-pooler.test.ts',
+    'test/integration/neon-suspend-pooler.test.ts',
+    'test/integration/docs-page.test.ts',
+  ];
 
   function runVitest(extraEnv: Record<string, string>, results: string) {
     const env: NodeJS.ProcessEnv = {};

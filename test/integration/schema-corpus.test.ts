@@ -30,7 +30,9 @@ import { parseTxtar } from '../support/txtar.ts';
  */
 const adminUrl = inject('adminUrl');
 const corpus = path.join(import.meta.dirname, '..', 'schema-corpus');
-const cases = readdirSync(corpus).filter((file) => file.endsWith('.txtar')).sort();
+const cases = readdirSync(corpus)
+  .filter((file) => file.endsWith('.txtar'))
+  .sort();
 let dev: string;
 
 beforeAll(async () => {
@@ -41,7 +43,10 @@ afterAll(async () => {
 });
 
 type Repo = ReturnType<typeof scratchRepo>;
-const migrations = (repo: Repo) => readdirSync(repo.file('migrations')).filter((file) => file.endsWith('.sql')).sort();
+const migrations = (repo: Repo) =>
+  readdirSync(repo.file('migrations'))
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
 
 /** What `npm run db:diff -- <name>` does, in `repo`. */
 async function dbDiff(repo: Repo, name: string): Promise<string | undefined> {
@@ -65,7 +70,9 @@ async function acceptReviewed(repo: Repo, written: string, expected: string[]): 
   expect(optOuts, `the gate's opt-outs for ${written}`).toEqual([...expected].sort());
   if (optOuts.length === 0) return;
   const atlas = optOuts.filter((line) => line.startsWith('-- atlas:nolint ')).map((line) => line.slice('-- atlas:nolint '.length));
-  const others = optOuts.filter((line) => !line.startsWith('-- atlas:nolint ')).map((line) => line.replace('-- squawk-ignore ', '-- squawk-ignore-file '));
+  const others = optOuts
+    .filter((line) => !line.startsWith('-- atlas:nolint '))
+    .map((line) => line.replace('-- squawk-ignore ', '-- squawk-ignore-file '));
   const header = [...(atlas.length ? [`-- atlas:nolint ${atlas.join(' ')}`, ''] : []), ...others, ''].join('\n');
   const file = repo.file('migrations', written);
   writeFileSync(file, `${header}\n${readFileSync(file, 'utf8')}`);
@@ -80,7 +87,10 @@ async function expectChecksPass(repo: Repo, live: string): Promise<void> {
 
 /** Every row of every query in `sql` says ok = true. */
 async function expectOk(live: string, sql: string): Promise<void> {
-  for (const query of sql.split(/;\n/).map((q) => q.trim()).filter(Boolean)) {
+  for (const query of sql
+    .split(/;\n/)
+    .map((q) => q.trim())
+    .filter(Boolean)) {
     const { rows } = await adminQuery(live, query);
     expect(rows.length, query).toBeGreaterThan(0);
     for (const row of rows) expect(row.ok, query).toBe(true);
@@ -90,7 +100,17 @@ async function expectOk(live: string, sql: string): Promise<void> {
 /** `code` type-checks against the repository's generated types (tsc, strict). */
 async function expectCompiles(repo: Repo, code: string): Promise<void> {
   writeFileSync(repo.file('use.ts'), code);
-  const config = { compilerOptions: { strict: true, noEmit: true, target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: true, types: [] } };
+  const config = {
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: 'ES2023',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      skipLibCheck: true,
+      types: [],
+    },
+  };
   writeFileSync(repo.file('tsconfig.json'), JSON.stringify({ ...config, files: ['use.ts', 'src/db/zapatos/schema.d.ts'] }));
   symlinkSync(path.join(repoRoot, 'node_modules'), repo.file('node_modules'));
   const run = await runToEnd(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', repo.file('tsconfig.json')], { cwd: repo.root });
@@ -142,7 +162,13 @@ describe('schema corpus: what Atlas does not diff reaches the migration (test/sc
       writeFileSync(repo.file('schema.sql'), `${readFileSync(repo.file('schema.sql'), 'utf8')}\n${files.get('v1.sql')}`);
       const texts: string[] = [];
       for (const run of [1, 2]) {
-        const file = await diffMigration({ root: repo.root, devUrl: dev, name: 'same', atlasFlags: targetFlags({ migrate: dev, dev }), echo: false });
+        const file = await diffMigration({
+          root: repo.root,
+          devUrl: dev,
+          name: 'same',
+          atlasFlags: targetFlags({ migrate: dev, dev }),
+          echo: false,
+        });
         texts.push(readFileSync(repo.file('migrations', file!), 'utf8'));
         if (run === 1) await removeMigration(repo.root, file!);
       }

@@ -59,11 +59,13 @@ describe('a pg_dump --schema-only file as schema.sql', () => {
     expect(source.text).not.toMatch(/\\restrict|set_config\('search_path'|OWNER TO/);
     expect(source.text).toContain('SET check_function_bodies = false;');
     expect(source.text).toContain('CREATE TRIGGER t BEFORE UPDATE ON public.books');
-    expect(source.ignored.map((i) => i.why)).toEqual(expect.arrayContaining([
-      'a psql meta-command pg_dump writes; not SQL',
-      'schema.sql runs in the public schema',
-      'owners are per environment, not part of the declared schema',
-    ]));
+    expect(source.ignored.map((i) => i.why)).toEqual(
+      expect.arrayContaining([
+        'a psql meta-command pg_dump writes; not SQL',
+        'schema.sql runs in the public schema',
+        'owners are per environment, not part of the declared schema',
+      ]),
+    );
     const firstOwner = source.ignored.find((i) => i.statement.includes('OWNER TO'))!;
     expect(dump.split('\n')[firstOwner.line - 1]).toContain('OWNER TO postgres');
   });
@@ -76,7 +78,14 @@ describe('a pg_dump --schema-only file as schema.sql', () => {
         await loadSchemaFile(dev, path.join(dir, 'schema.sql'));
         return readCatalog(dev);
       });
-      for (const key of ['table public.authors', 'table public.alembic_version', 'view public.author_counts', 'function public.touch()', 'trigger public.books.t', 'sequence public.books_id_seq']) {
+      for (const key of [
+        'table public.authors',
+        'table public.alembic_version',
+        'view public.author_counts',
+        'function public.touch()',
+        'trigger public.books.t',
+        'sequence public.books_id_seq',
+      ]) {
         expect(catalog.has(key), key).toBe(true);
       }
     } finally {
@@ -91,12 +100,21 @@ describe('a pg_dump --schema-only file as schema.sql', () => {
     const source = writeSchemaSource(repo.root, mkdtempSync(path.join(tmpdir(), 'bookshelf-source-')));
     const diff = (name: string) =>
       onEmptyScratchDatabase(dev, () =>
-        atlas(['migrate', 'diff', name, ...targetFlags({ migrate: dev, dev }), '--to', `file://${source.file}`], { echo: false, cwd: repo!.root }),
+        atlas(['migrate', 'diff', name, ...targetFlags({ migrate: dev, dev }), '--to', `file://${source.file}`], {
+          echo: false,
+          cwd: repo!.root,
+        }),
       );
     const first = await diff('adopt');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    const written = readFileSync(repo.file('migrations', (await import('node:fs')).readdirSync(repo.file('migrations')).find((f) => f.endsWith('_adopt.sql'))!), 'utf8');
+    const written = readFileSync(
+      repo.file(
+        'migrations',
+        (await import('node:fs')).readdirSync(repo.file('migrations')).find((f) => f.endsWith('_adopt.sql'))!,
+      ),
+      'utf8',
+    );
     expect(written).toContain('CREATE TABLE "authors" ("id" serial NOT NULL');
     const second = await diff('nothing');
     expect(second.code).toBe(0);
@@ -113,7 +131,10 @@ describe('a pg_dump --schema-only file as schema.sql', () => {
   it('a statement Postgres refuses is named by file and line', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-bad-'));
     try {
-      writeFileSync(path.join(dir, 'schema.sql'), 'CREATE TABLE a (id int);\n\nCREATE TABLE b (\n  id int,\n  a_id int REFERENCES nowhere (id)\n);\n');
+      writeFileSync(
+        path.join(dir, 'schema.sql'),
+        'CREATE TABLE a (id int);\n\nCREATE TABLE b (\n  id int,\n  a_id int REFERENCES nowhere (id)\n);\n',
+      );
       const error = await onEmptyScratchDatabase(dev, () => loadSchemaFile(dev, path.join(dir, 'schema.sql'))).catch((e: Error) => e);
       expect(String(error)).toContain('schema.sql:5: relation "nowhere" does not exist\n    a_id int REFERENCES nowhere (id)');
     } finally {
@@ -125,7 +146,10 @@ describe('a pg_dump --schema-only file as schema.sql', () => {
 describe('the scratch database after a failed run', () => {
   it('is empty again: no function or domain left for the next run to trip over', async () => {
     const failed = await onEmptyScratchDatabase(dev, async () => {
-      await adminQuery(dev, `CREATE DOMAIN year AS integer CHECK (VALUE > 1900); CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'`);
+      await adminQuery(
+        dev,
+        `CREATE DOMAIN year AS integer CHECK (VALUE > 1900); CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'`,
+      );
       throw new Error('the run failed half way');
     }).catch((e: Error) => e);
     expect(String(failed)).toContain('half way');

@@ -118,7 +118,9 @@ describe('(a) SQL injection', () => {
     expect((await call(app, 'GET', `/authors/${author.body.id}/with-books`)).body.books[0].title).toBe(`${payload} 2`);
 
     // In the database exactly as sent (not through the API's own reads).
-    const [row] = await app.pool.query(sql`SELECT a.name, a.country, b.title FROM authors a JOIN books b ON b.author_id = a.id WHERE a.id = ${author.body.id}`);
+    const [row] = await app.pool.query(
+      sql`SELECT a.name, a.country, b.title FROM authors a JOIN books b ON b.author_id = a.id WHERE a.id = ${author.body.id}`,
+    );
     expect(row).toEqual({ name: `${payload} 2`, country: payload, title: `${payload} 2` });
 
     expect((await call(app, 'DELETE', `/books/by-id/${book.body.id}`)).status).toBe(204);
@@ -159,7 +161,11 @@ describe('(b) passwords never leak', () => {
   async function appWithPool(poolUrl: string) {
     let logs = '';
     const logger = pino({ level: 'debug' }, { write: (line: string) => void (logs += line) });
-    const pool = createPool({ url: poolUrl, size: 6, onError: (error) => logger.warn({ err: error.message }, 'database connection error') });
+    const pool = createPool({
+      url: poolUrl,
+      size: 6,
+      onError: (error) => logger.warn({ err: error.message }, 'database connection error'),
+    });
     const server = createApp({ db: pool, logger }).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -177,7 +183,10 @@ describe('(b) passwords never leak', () => {
   it.each([
     ['a wrong password for a real server', () => `postgres://bookshelf:${secret}@127.0.0.1:${adminPort}/db?sslmode=disable`],
     ['a role that does not exist', () => `postgres://nobody_here:${secret}@127.0.0.1:${adminPort}/db?sslmode=disable`],
-    ['a right password for a database that does not exist', () => `postgres://${leakRole}:${secret}@127.0.0.1:${adminPort}/no_such_db?sslmode=disable`],
+    [
+      'a right password for a database that does not exist',
+      () => `postgres://${leakRole}:${secret}@127.0.0.1:${adminPort}/no_such_db?sslmode=disable`,
+    ],
     ['nothing listening', async () => `postgres://bookshelf:${secret}@127.0.0.1:${await freePort()}/db?sslmode=disable`],
   ])('%s: /readyz and /authors are 503 problems; the secret is in no response and no log line', async (_name, makeUrl) => {
     const broken = await appWithPool(await makeUrl());
@@ -191,7 +200,9 @@ describe('(b) passwords never leak', () => {
         ['DELETE', '/books/by-id/1'],
       ];
       // At once: the pool retries each failed connection with a backoff (~2 s in all).
-      const responses: JsonResponse[] = await Promise.all(attempts.map(([method, target, body]) => call(broken.target, method, target, body)));
+      const responses: JsonResponse[] = await Promise.all(
+        attempts.map(([method, target, body]) => call(broken.target, method, target, body)),
+      );
       for (const [index, [method, target]] of attempts.entries()) {
         const response = responses[index]!;
         expect(response.status, `${method} ${target}: ${JSON.stringify(response.body)}`).toBe(503);
@@ -225,7 +236,10 @@ describe('(b) passwords never leak', () => {
   it.each([
     ['a wrong password', () => `postgres://bookshelf:${secret}@127.0.0.1:${adminPort}/bookshelf?sslmode=disable`],
     ['an unreachable server', async () => `postgres://bookshelf:${secret}@127.0.0.1:${await freePort()}/bookshelf?sslmode=disable`],
-    ['a password with URL-encoded characters', async () => `postgres://bookshelf:${encodeURIComponent(`${secret}@/:?#%`)}@127.0.0.1:${await freePort()}/bookshelf`],
+    [
+      'a password with URL-encoded characters',
+      async () => `postgres://bookshelf:${encodeURIComponent(`${secret}@/:?#%`)}@127.0.0.1:${await freePort()}/bookshelf`,
+    ],
   ])('db:status with %s in DATABASE_URL fails (non-zero exit) without printing the password', async (_name, makeUrl) => {
     const { code, output } = await runCommand('status', await makeUrl());
     expect(code, output).not.toBe(0);
@@ -312,12 +326,15 @@ describe('(d) bodies over the limit', () => {
   const rawPost = (body: Buffer, headers: Record<string, string>) =>
     new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
       const { port } = new URL(app.baseUrl);
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/authors', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text }));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/authors', headers: { 'content-type': 'application/json', ...headers } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

@@ -96,7 +96,13 @@ describe('npm start with DATABASE_URL', () => {
   it('MIGRATE_ON_START=1 applies the migrations to an empty database first (the gate checks them in ATLAS_DEV_URL)', async () => {
     const url = await createDatabase(adminUrl, { empty: true });
     const dev = await createDatabase(adminUrl, { empty: true });
-    const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, ATLAS_DEV_URL: dev, MIGRATE_ON_START: '1', PORT: '0', HOST: '127.0.0.1' });
+    const server = runEntrypoint('src/main.ts', {
+      DATABASE_URL: url,
+      ATLAS_DEV_URL: dev,
+      MIGRATE_ON_START: '1',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
     try {
       const base = urlFrom(await server.waitFor(/"msg":"serving"/));
       expect(await (await fetch(`${base}/authors`)).json()).toEqual([]);
@@ -135,7 +141,9 @@ describe('npm start with DATABASE_URL', () => {
     const command = runEntrypoint('src/commands/main.ts', { PORT: 'eighty' }, ['status']);
     expect((await command.exited).code).toBe(1);
     expect(command.output()).toBe(command.stderr());
-    expect(command.stderr()).toBe('error: Invalid configuration (set these in the environment or in .env):\n  PORT: must be a whole number from 0 to 65535\n');
+    expect(command.stderr()).toBe(
+      'error: Invalid configuration (set these in the environment or in .env):\n  PORT: must be a whole number from 0 to 65535\n',
+    );
   });
 });
 

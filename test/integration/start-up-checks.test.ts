@@ -64,7 +64,12 @@ describe('npm start when HOST is not an address of this machine', () => {
     const dataDir = path.join(dir, 'pg-bad-host');
     dataDirs.push(dataDir);
     // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address.
-    const server = runEntrypoint('src/main.ts', { PORT: '8000', HOST: '192.0.2.1', EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) });
+    const server = runEntrypoint('src/main.ts', {
+      PORT: '8000',
+      HOST: '192.0.2.1',
+      EMBEDDED_PG_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+    });
     expect((await server.exited).code).toBe(1);
     expect(server.stderr()).toBe(
       'Cannot listen on PORT 8000 on HOST 192.0.2.1: 192.0.2.1 is not an address of this machine.\n' +
@@ -137,7 +142,12 @@ describe('npm start when DATABASE_URL does not work', () => {
   });
 
   it('a working DATABASE_URL: no warning', async () => {
-    const server = runEntrypoint('src/main.ts', { DATABASE_URL: withDatabase(adminUrl, 'postgres'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const server = runEntrypoint('src/main.ts', {
+      DATABASE_URL: withDatabase(adminUrl, 'postgres'),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
     try {
       await server.waitFor(/"msg":"serving"/);
       expect(server.output()).not.toMatch(/"level":[4-6]0/);

@@ -99,7 +99,7 @@ export async function startAppOnNewDatabase({ seeded = true, ...options }: AppOp
 export interface JsonResponse {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- catalog rows and JSON documents are read as plain JSON
 }
 
 /**
@@ -142,7 +142,12 @@ export async function call(
  * the reads and /readyz answer 503 problems that do not hold `secret`, and
  * /healthz stays 200. Returns the milliseconds from `back` to the first 200.
  */
-export async function apiOutage(app: TestApp, { away, back }: { away(): Promise<void>; back(): Promise<void> }, secret: string, label: string): Promise<number> {
+export async function apiOutage(
+  app: TestApp,
+  { away, back }: { away(): Promise<void>; back(): Promise<void> },
+  secret: string,
+  label: string,
+): Promise<number> {
   expect((await call(app, 'GET', '/authors')).status).toBe(200);
   await away();
   for (const path of ['/authors', '/books/1', '/readyz']) {

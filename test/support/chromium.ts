@@ -14,7 +14,13 @@ export interface Chromium {
  * `wrap` runs it under another command (e.g. `ip netns exec NAME`): the
  * browser is then started by a small script that execs that command.
  */
-export async function launchChromium({ executablePath: chromiumPath, wrap = [] as string[] }: { executablePath: string; wrap?: string[] }): Promise<Chromium> {
+export async function launchChromium({
+  executablePath: chromiumPath,
+  wrap = [] as string[],
+}: {
+  executablePath: string;
+  wrap?: string[];
+}): Promise<Chromium> {
   const profile = mkdtempSync(path.join(tmpdir(), 'bookshelf-chromium-'));
   let executablePath = chromiumPath;
   if (wrap.length > 0) {

@@ -81,7 +81,12 @@ export interface Outage {
  * while it was away and that every connection works afterwards; the rest is
  * the caller's to assert.
  */
-export async function outageUnderLoad(url: string, size: number, { away, back }: { away(): Promise<void>; back(): Promise<void> }, label: string): Promise<Outage> {
+export async function outageUnderLoad(
+  url: string,
+  size: number,
+  { away, back }: { away(): Promise<void>; back(): Promise<void> },
+  label: string,
+): Promise<Outage> {
   const errors: Error[] = [];
   const pool = createPool({ url, size, onError: (error) => errors.push(error) });
   const busy = load(pool);

@@ -27,8 +27,11 @@ async function ip(args: string[]): Promise<string> {
     return (await run('ip', args)).stdout;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(`ip ${args.join(' ')} failed: ${stderr || (error as Error).message}\n` +
-      'This test needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and iproute2 to create a network namespace.', { cause: error });
+    throw new Error(
+      `ip ${args.join(' ')} failed: ${stderr || (error as Error).message}\n` +
+        'This test needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN) and iproute2 to create a network namespace.',
+      { cause: error },
+    );
   }
 }
 

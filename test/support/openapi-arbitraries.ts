@@ -11,7 +11,7 @@ import fc from 'fast-check';
  * says, not what this file assumes. A new column or route is fuzzed with no
  * edit here.
  */
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- catalog rows and JSON documents are read as plain JSON
 
 export interface DocumentRequest {
   /** valid: every part as the document allows; invalid: exactly one part not. */
@@ -62,7 +62,12 @@ export class DocumentArbitraries {
   /** Every operation of the document: its operationId, method, path template and OpenAPI object. */
   operations(): { operationId: string; method: string; template: string; operation: Json }[] {
     return Object.entries(this.document.paths as Json).flatMap(([template, item]) =>
-      Object.entries(item as Json).map(([method, operation]) => ({ operationId: operation.operationId as string, method: method.toUpperCase(), template, operation: operation as Json })),
+      Object.entries(item as Json).map(([method, operation]) => ({
+        operationId: operation.operationId as string,
+        method: method.toUpperCase(),
+        template,
+        operation: operation as Json,
+      })),
     );
   }
 
@@ -80,37 +85,49 @@ export class DocumentArbitraries {
     const queryParams = parameters.filter((p) => p.in === 'query');
     const bodyPointer = operation.requestBody ? `${this.pointerOf(operation)}/requestBody/content/application~1json/schema` : undefined;
 
-    const validPath = fc.record(Object.fromEntries(pathParams.map((p) => [p.name, this.validParameter(p.schema)]))) as fc.Arbitrary<Record<string, string>>;
+    const validPath = fc.record(Object.fromEntries(pathParams.map((p) => [p.name, this.validParameter(p.schema)]))) as fc.Arbitrary<
+      Record<string, string>
+    >;
     const validQuery = this.validQuery(queryParams);
     const validBody = bodyPointer ? this.valid(bodyPointer) : fc.constant(undefined);
 
-    const build = (kind: DocumentRequest['kind'], flaw: string | undefined) => (parts: { path: Record<string, string>; query: string; body: unknown }): DocumentRequest => ({
-      kind,
-      ...(flaw ? { flaw } : {}),
-      operationId,
-      method,
-      template,
-      path: template.replace(/\{(\w+)\}/g, (_, name: string) => parts.path[name]!),
-      query: parts.query,
-      ...(bodyPointer ? { body: parts.body } : {}),
-    });
+    const build =
+      (kind: DocumentRequest['kind'], flaw: string | undefined) =>
+      (parts: { path: Record<string, string>; query: string; body: unknown }): DocumentRequest => ({
+        kind,
+        ...(flaw ? { flaw } : {}),
+        operationId,
+        method,
+        template,
+        path: template.replace(/\{(\w+)\}/g, (_, name: string) => parts.path[name]!),
+        query: parts.query,
+        ...(bodyPointer ? { body: parts.body } : {}),
+      });
 
     const valid = fc.record({ path: validPath, query: validQuery, body: validBody }).map(build('valid', undefined));
     const flawed: fc.Arbitrary<DocumentRequest>[] = [];
     for (const p of pathParams) {
       flawed.push(
-        fc.record({ path: validPath, bad: this.invalidParameter(p.schema), query: validQuery, body: validBody }).map(({ path, bad, query, body }) =>
-          build('invalid', `path.${p.name}: ${JSON.stringify(bad)}`)({ path: { ...path, [p.name]: bad }, query, body }),
-        ),
+        fc
+          .record({ path: validPath, bad: this.invalidParameter(p.schema), query: validQuery, body: validBody })
+          .map(({ path, bad, query, body }) =>
+            build('invalid', `path.${p.name}: ${JSON.stringify(bad)}`)({ path: { ...path, [p.name]: bad }, query, body }),
+          ),
       );
     }
     const invalidQuery = this.invalidQuery(queryParams);
     if (invalidQuery) {
-      flawed.push(fc.record({ path: validPath, query: invalidQuery, body: validBody }).map((parts) => build('invalid', `query: ${parts.query}`)(parts)));
+      flawed.push(
+        fc
+          .record({ path: validPath, query: invalidQuery, body: validBody })
+          .map((parts) => build('invalid', `query: ${parts.query}`)(parts)),
+      );
     }
     if (bodyPointer) {
       flawed.push(
-        fc.record({ path: validPath, query: validQuery, body: this.invalid(bodyPointer) }).map((parts) => build('invalid', `body: ${JSON.stringify(parts.body)?.slice(0, 80)}`)(parts)),
+        fc
+          .record({ path: validPath, query: validQuery, body: this.invalid(bodyPointer) })
+          .map((parts) => build('invalid', `body: ${JSON.stringify(parts.body)?.slice(0, 80)}`)(parts)),
       );
     }
     if (flawed.length === 0) return valid;
@@ -166,7 +183,10 @@ export class DocumentArbitraries {
     if (types.includes('object')) options.push(this.invalidObject(resolved, schema));
     if (types.includes('string')) {
       const max = schema.maxLength as number | undefined;
-      if (max !== undefined) options.push(fc.tuple(fc.constantFrom('x', 'é', '📚', ' '), fc.integer({ min: max + 1, max: max + 40 })).map(([c, n]) => c.repeat(n)));
+      if (max !== undefined)
+        options.push(
+          fc.tuple(fc.constantFrom('x', 'é', '📚', ' '), fc.integer({ min: max + 1, max: max + 40 })).map(([c, n]) => c.repeat(n)),
+        );
       options.push(fc.constantFrom('', ' ', '\t\n', '\u3000', 'a\u0000b', '\u0000', '\ud800', 'x\udc00y'));
     }
     if (types.includes('integer')) {
@@ -191,13 +211,19 @@ export class DocumentArbitraries {
     const valid = this.validObject(pointer, schema) as fc.Arbitrary<Record<string, unknown>>;
     const options: fc.Arbitrary<unknown>[] = [fc.constant({})];
     for (const name of properties) {
-      options.push(fc.tuple(valid, this.invalid(`${pointer}/properties/${escape(name)}`)).map(([object, bad]) => ({ ...object, [name]: bad })));
+      options.push(
+        fc.tuple(valid, this.invalid(`${pointer}/properties/${escape(name)}`)).map(([object, bad]) => ({ ...object, [name]: bad })),
+      );
     }
     for (const name of (schema.required ?? []) as string[]) {
       options.push(valid.map(({ [name]: _gone, ...rest }) => rest));
     }
     if (schema.additionalProperties === false) {
-      options.push(fc.tuple(valid, fc.constantFrom('id', 'created_at', 'Name', 'name ', 'nationality', 'pages'), anyJson).map(([object, key, value]) => ({ ...object, [key]: value })));
+      options.push(
+        fc
+          .tuple(valid, fc.constantFrom('id', 'created_at', 'Name', 'name ', 'nationality', 'pages'), anyJson)
+          .map(([object, key, value]) => ({ ...object, [key]: value })),
+      );
     }
     return fc.oneof(...options);
   }
@@ -208,8 +234,25 @@ export class DocumentArbitraries {
     return fc.oneof(
       { weight: 4, arbitrary: text(Math.min(max, 40)) },
       // At the limit, counted in code points as the document (and Postgres) count.
-      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('x', 'é', '📚', '李'), fc.integer({ min: Math.max(min, max - 1), max })).map(([c, n]) => c.repeat(n)) },
-      { weight: 1, arbitrary: fc.constantFrom("'; DROP TABLE authors; --", '$1', '<script>alert(1)</script>', '${7*7}', '../../etc/passwd', '👩‍👩‍👧‍👦', 'e\u0301\u0301', '\u202eevil') },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.constantFrom('x', 'é', '📚', '李'), fc.integer({ min: Math.max(min, max - 1), max }))
+          .map(([c, n]) => c.repeat(n)),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          "'; DROP TABLE authors; --",
+          '$1',
+          '<script>alert(1)</script>',
+          '${7*7}',
+          '../../etc/passwd',
+          '👩‍👩‍👧‍👦',
+          'e\u0301\u0301',
+          '\u202eevil',
+        ),
+      },
     );
   }
 
@@ -224,7 +267,20 @@ export class DocumentArbitraries {
   private invalidParameter(schema: Json): fc.Arbitrary<string> {
     if (schema.type === 'integer') {
       const { minimum = 0, maximum = 2 ** 31 - 1 } = schema as { minimum?: number; maximum?: number };
-      return fc.constantFrom(String(minimum - 1), String(maximum + 1), '-1', '1.5', '1e3', 'abc', '%20', 'null', '99999999999', '%F0%9F%93%9A', "1'", '0x10');
+      return fc.constantFrom(
+        String(minimum - 1),
+        String(maximum + 1),
+        '-1',
+        '1.5',
+        '1e3',
+        'abc',
+        '%20',
+        'null',
+        '99999999999',
+        '%F0%9F%93%9A',
+        "1'",
+        '0x10',
+      );
     }
     return fc.constantFrom('%00', '%zz');
   }
@@ -244,7 +300,14 @@ export class DocumentArbitraries {
     const options: fc.Arbitrary<string>[] = [];
     for (const p of parameters) {
       options.push(this.invalidParameter(p.schema).map((value) => queryString([[p.name as string, value]])));
-      options.push(this.validParameter(p.schema).map((value) => queryString([[p.name as string, value], [p.name as string, value]])));
+      options.push(
+        this.validParameter(p.schema).map((value) =>
+          queryString([
+            [p.name as string, value],
+            [p.name as string, value],
+          ]),
+        ),
+      );
     }
     return options.length ? fc.oneof(...options) : undefined;
   }

@@ -19,7 +19,7 @@ import { expect } from 'vitest';
 type AddFormats = (ajv: Ajv2020) => unknown;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as AddFormats;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- catalog rows and JSON documents are read as plain JSON
 
 export interface ObservedResponse {
   method: string;
@@ -69,11 +69,15 @@ export class ResponseValidator {
       ? [method === 'HEAD' ? 'get' : method.toLowerCase(), declared]
       : [[...operation.methods.keys()][0]!.toLowerCase(), [...operation.methods.values()][0]!];
     const pointer = `#/paths/${escape(operation.template)}/${methodName}/responses`;
-    if (!declared && response.status !== 405) return [`${where}: ${method} is not an operation of ${operation.template}, so only a 405 is expected`];
+    if (!declared && response.status !== 405)
+      return [`${where}: ${method} is not an operation of ${operation.template}, so only a 405 is expected`];
     const responses = operationObject.responses as Json;
     const status = String(response.status);
     const key = [status, `${status[0]}XX`, 'default'].find((candidate) => candidate in responses);
-    if (!key) return [`${where}: status ${status} is not declared for ${method} ${operation.template} (declared: ${Object.keys(responses).join(', ')})`];
+    if (!key)
+      return [
+        `${where}: status ${status} is not declared for ${method} ${operation.template} (declared: ${Object.keys(responses).join(', ')})`,
+      ];
     // A shared answer is a reference to components.responses.
     const answer = responses[key] as Json;
     const specPointer = typeof answer.$ref === 'string' ? answer.$ref : `${pointer}/${key}`;
@@ -105,7 +109,9 @@ export class ResponseValidator {
     const content = spec.content as Json | undefined;
     const contentType = response.headers.get('content-type');
     if (!content) {
-      return response.text === '' ? [] : [`${where}: no body is declared, got ${contentType ?? 'no content type'} ${JSON.stringify(response.text.slice(0, 200))}`];
+      return response.text === ''
+        ? []
+        : [`${where}: no body is declared, got ${contentType ?? 'no content type'} ${JSON.stringify(response.text.slice(0, 200))}`];
     }
     const mediaType = contentType?.split(';')[0]!.trim().toLowerCase();
     if (!mediaType || !(mediaType in content)) {
@@ -120,7 +126,9 @@ export class ResponseValidator {
     }
     const validate = this.validator(`${pointer}/content/${escape(mediaType)}/schema`);
     if (validate(body)) return [];
-    return [`${where}: the body does not match the document: ${this.ajv.errorsText(validate.errors)}; body ${JSON.stringify(body).slice(0, 300)}`];
+    return [
+      `${where}: the body does not match the document: ${this.ajv.errorsText(validate.errors)}; body ${JSON.stringify(body).slice(0, 300)}`,
+    ];
   }
 
   /** Answers on paths outside the document: an error there is still a problem (404, 405). */
@@ -128,7 +136,8 @@ export class ResponseValidator {
     if (response.status < 400) return [];
     const contentType = response.headers.get('content-type') ?? '';
     if (response.method.toUpperCase() === 'HEAD') return [];
-    if (!contentType.startsWith('application/problem+json')) return [`${where}: an error outside the document is not a problem (${contentType})`];
+    if (!contentType.startsWith('application/problem+json'))
+      return [`${where}: an error outside the document is not a problem (${contentType})`];
     const validate = this.validator('#/components/schemas/Problem');
     return validate(JSON.parse(response.text)) ? [] : [`${where}: ${this.ajv.errorsText(validate.errors)}`];
   }
@@ -188,6 +197,7 @@ export async function expectKeepsDocument(baseUrl: string, response: ObservedRes
 /** node:http's headers as fetch's Headers. */
 export function headersOf(incoming: IncomingHttpHeaders): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  for (const [name, value] of Object.entries(incoming))
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   return headers;
 }

@@ -117,7 +117,7 @@ log_disconnections = 0
     launched.once('error', (error) => (output += `\n${error.message}`));
     exited = new Promise<void>((resolve) => launched.once('exit', () => resolve()));
     // Ready when a client gets through to the database.
-    for (const started = Date.now(); ; ) {
+    for (const started = Date.now(); ;) {
       if (launched.exitCode !== null) throw new Error(`pgbouncer exited (${launched.exitCode}):\n${log()}`);
       const client = new pg.Client({ connectionString: url.toString() });
       client.on('error', () => {});
@@ -128,7 +128,8 @@ log_disconnections = 0
         return;
       } catch (error) {
         await client.end().catch(() => {});
-        if (Date.now() - started > 15_000) throw new Error(`pgbouncer did not come up: ${(error as Error).message}\n${log()}`, { cause: error });
+        if (Date.now() - started > 15_000)
+          throw new Error(`pgbouncer did not come up: ${(error as Error).message}\n${log()}`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }

@@ -20,7 +20,15 @@ export function runEntrypoint(script: string, env: Record<string, string>, args:
     cwd,
     // Writes open (ALLOW_ANONYMOUS_WRITES) unless a test says otherwise: most start a server on a test database
     // that is not the embedded one, which would otherwise refuse to start without API_TOKENS (test/integration/auth.test.ts).
-    env: { ...process.env, DATABASE_URL: '', DIRECT_DATABASE_URL: '', ATLAS_DEV_URL: '', ALLOW_ANONYMOUS_WRITES: '1', API_TOKENS: '', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      DIRECT_DATABASE_URL: '',
+      ATLAS_DEV_URL: '',
+      ALLOW_ANONYMOUS_WRITES: '1',
+      API_TOKENS: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -44,8 +44,20 @@ function makeCertificates(dir: string): Certificates {
   openssl(dir, ['req', ...rsa, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
   writeFileSync(path.join(dir, 'server.ext'), 'subjectAltName = DNS:localhost\nextendedKeyUsage = serverAuth\n');
   openssl(dir, [
-    'x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-    ...days, '-extfile', 'server.ext', '-out', 'server.pem',
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    ...days,
+    '-extfile',
+    'server.ext',
+    '-out',
+    'server.pem',
   ]);
   const certs: Certificates = {
     ca: path.join(dir, 'ca.pem'),

@@ -98,7 +98,12 @@ const commands: Record<string, Command> = {
   'db-apply': async (ctx) => {
     const lines: string[] = [];
     try {
-      const { applied } = await applyMigrations(ctx.url, { dev: ctx.dev, root: ctx.work, showWarnings: true, log: (line) => lines.push(line) });
+      const { applied } = await applyMigrations(ctx.url, {
+        dev: ctx.dev,
+        root: ctx.work,
+        showWarnings: true,
+        log: (line) => lines.push(line),
+      });
       return { ok: true, output: [...lines, `applied ${applied.length} migration(s): ${applied.join(', ')}`].join('\n') };
     } catch (error) {
       const rows = error instanceof GateRefusal ? await dataImpact(ctx.url, error.verdict.blockers) : [];
@@ -113,7 +118,12 @@ const commands: Record<string, Command> = {
     logged((log) => revertMigrations({ root: ctx.work, devUrl: ctx.dev, version: version!, targetUrl: ctx.url, log })),
   'db-sync': async (ctx) => logged((log) => syncDatabase({ root: ctx.work, url: ctx.url, devUrl: ctx.dev, log })),
   git: async (ctx, args) => {
-    const identity = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com' };
+    const identity = {
+      GIT_AUTHOR_NAME: 'Dev',
+      GIT_AUTHOR_EMAIL: 'dev@example.com',
+      GIT_COMMITTER_NAME: 'Dev',
+      GIT_COMMITTER_EMAIL: 'dev@example.com',
+    };
     const run = await runToEnd('git', args, { cwd: ctx.work, env: { ...process.env, ...identity, GIT_CONFIG_GLOBAL: '/dev/null' } });
     return { ok: run.code === 0, output: run.output };
   },
@@ -193,7 +203,8 @@ export async function runScript(file: string, ctx: Omit<ScriptContext, 'output'>
     if (!command) throw new Error(`${path.basename(file)}:${index + 1}: unknown command "${name}"`);
     const started = Date.now();
     const result = await command(state, args);
-    if (process.env.WORKFLOW_TRACE) console.log(`${path.basename(file)}:${index + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s  ${line}`);
+    if (process.env.WORKFLOW_TRACE)
+      console.log(`${path.basename(file)}:${index + 1}: ${((Date.now() - started) / 1000).toFixed(1)} s  ${line}`);
     if (!assertions.has(name)) state.output = result.output ?? '';
     if (result.ok === negate) {
       const expected = negate ? 'to fail' : 'to succeed';
@@ -219,7 +230,9 @@ function inWork(ctx: Pick<ScriptContext, 'work'>, file: string): string {
 function glob(ctx: ScriptContext, pattern: string): string[] {
   const dir = path.dirname(inWork(ctx, pattern));
   const re = new RegExp(`^${path.basename(pattern).split('*').map(escape).join('.*')}$`);
-  return readdirSync(dir).filter((name) => re.test(name)).map((name) => path.join(dir, name));
+  return readdirSync(dir)
+    .filter((name) => re.test(name))
+    .map((name) => path.join(dir, name));
 }
 
 function only(ctx: ScriptContext, pattern: string): string {

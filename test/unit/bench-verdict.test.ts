@@ -19,7 +19,9 @@ it('refuses when the load average before the run was above the limit', () => {
 
 it('refuses when the generator used 90% of a core in any run, naming the worst', () => {
   const reasons = verdictRefusals(0.2, [run('a', { generator: 0.92 }), run('b'), run('c', { generator: 0.97 })], limits);
-  expect(reasons).toEqual([expect.stringMatching(/^the load generator was saturated in 2 of 3 runs \(worst 0\.97 cores, c; limit 0\.90 cores\)/)]);
+  expect(reasons).toEqual([
+    expect.stringMatching(/^the load generator was saturated in 2 of 3 runs \(worst 0\.97 cores, c; limit 0\.90 cores\)/),
+  ]);
   expect(verdictRefusals(0.2, [run('a', { generator: 0.89 })], limits)).toEqual([]);
 });
 

@@ -27,7 +27,10 @@ ALTER TABLE y ADD COLUMN z int;
   });
 
   it('names where src/ still uses a dropped column, and stays quiet for one it does not use', () => {
-    const found = stillUsed(columnChanges('ALTER TABLE "authors" DROP COLUMN "country";\nALTER TABLE "authors" DROP COLUMN "nickname";\n'), src);
+    const found = stillUsed(
+      columnChanges('ALTER TABLE "authors" DROP COLUMN "country";\nALTER TABLE "authors" DROP COLUMN "nickname";\n'),
+      src,
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ table: 'authors', column: 'country', change: 'drop' });
     // The API serves every column of the table: the generated shapes name it (and no generated type file counts).

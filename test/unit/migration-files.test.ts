@@ -12,7 +12,10 @@ describe('the one listing of migrations/', () => {
   it('lists .sql files in the order Atlas applies them, and nothing else', () => {
     mkdirSync(path.join(root, 'migrations'));
     writeFileSync(path.join(root, 'migrations', '20261204200000_add_twitter.sql'), 'ALTER TABLE a ADD COLUMN t text;\n');
-    writeFileSync(path.join(root, 'migrations', '20261204190000_add_website.sql'), '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY i ON a (t);\n');
+    writeFileSync(
+      path.join(root, 'migrations', '20261204190000_add_website.sql'),
+      '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY i ON a (t);\n',
+    );
     writeFileSync(path.join(root, 'migrations', 'atlas.sum'), 'h1:x\n');
     expect(migrationNames(root)).toEqual(['20261204190000_add_website.sql', '20261204200000_add_twitter.sql']);
     expect(migrationFiles(root).map((file) => [file.name, file.noTransaction])).toEqual([

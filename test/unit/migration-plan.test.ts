@@ -70,16 +70,17 @@ describe('planAfterAtlas', () => {
       name: 'public.twice(integer)',
       definition: `CREATE OR REPLACE FUNCTION public.twice(${parameter} integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT ${parameter} * 2 $function$;`,
     });
-    expect(planAfterAtlas(catalog(named('n')), catalog(named('m')))).toEqual(['DROP FUNCTION public.twice(integer);', named('m').definition]);
+    expect(planAfterAtlas(catalog(named('n')), catalog(named('m')))).toEqual([
+      'DROP FUNCTION public.twice(integer);',
+      named('m').definition,
+    ]);
   });
 
   it('replaces a view in place only when columns are appended', () => {
     const now = view('v', ['a integer'], [], '1 AS a');
     const appended = view('v', ['a integer', 'b integer'], [], '1 AS a, 2 AS b');
     const renamed = view('v', ['c integer'], [], '1 AS c');
-    expect(planAfterAtlas(catalog(now), catalog(appended))).toEqual([
-      'CREATE OR REPLACE VIEW public.v AS\n SELECT 1 AS a, 2 AS b;',
-    ]);
+    expect(planAfterAtlas(catalog(now), catalog(appended))).toEqual(['CREATE OR REPLACE VIEW public.v AS\n SELECT 1 AS a, 2 AS b;']);
     expect(planAfterAtlas(catalog(now), catalog(renamed))).toEqual(['DROP VIEW public.v;', 'CREATE VIEW public.v AS\n SELECT 1 AS c;']);
   });
 
@@ -131,8 +132,17 @@ describe('planAfterAtlas drops', () => {
   });
 
   it('an index with its materialized view, without a drop of its own', () => {
-    const matview: CatalogObject = { kind: 'materialized view', name: 'public.m', definition: 'CREATE MATERIALIZED VIEW public.m AS\n SELECT 1 AS a;' };
-    const index: CatalogObject = { kind: 'index', name: 'public.m_a', definition: 'CREATE INDEX m_a ON public.m USING btree (a);', dependsOn: ['public.m'] };
+    const matview: CatalogObject = {
+      kind: 'materialized view',
+      name: 'public.m',
+      definition: 'CREATE MATERIALIZED VIEW public.m AS\n SELECT 1 AS a;',
+    };
+    const index: CatalogObject = {
+      kind: 'index',
+      name: 'public.m_a',
+      definition: 'CREATE INDEX m_a ON public.m USING btree (a);',
+      dependsOn: ['public.m'],
+    };
     expect(planAfterAtlas(catalog(matview, index), catalog())).toEqual(['DROP MATERIALIZED VIEW public.m;']);
   });
 });

@@ -52,6 +52,8 @@ describe('configuration errors say what to do', () => {
   });
 
   it('the percent-encoded form is accepted', () => {
-    expect(parseEnv({ DATABASE_URL: 'postgres://app:pa%2Fss@db.example.com/app' }).DATABASE_URL).toBe('postgres://app:pa%2Fss@db.example.com/app');
+    expect(parseEnv({ DATABASE_URL: 'postgres://app:pa%2Fss@db.example.com/app' }).DATABASE_URL).toBe(
+      'postgres://app:pa%2Fss@db.example.com/app',
+    );
   });
 });

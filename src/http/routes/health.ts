@@ -51,7 +51,10 @@ export function healthRoutes(
         '(a replica that is out does not make the server unready: its reads go to the primary).',
       tags: ['operations'],
       readsPrimary: true,
-      responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'The database cannot be reached, or this instance is shutting down (SHUTDOWN_DELAY_MS)' } },
+      responses: {
+        200: { description: 'Ready', schema: Readiness },
+        503: { description: 'The database cannot be reached, or this instance is shutting down (SHUTDOWN_DELAY_MS)' },
+      },
       handle: async () => {
         if (drain?.draining) throw shuttingDown();
         try {

@@ -37,7 +37,9 @@ async function answer(req: IncomingMessage): Promise<[number, unknown]> {
   }
   const match = booksPath.exec(url);
   if (!match) return [404, { error: 'not found' }];
-  const { rows } = await pool.query('SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50', [match[1]]);
+  const { rows } = await pool.query('SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50', [
+    match[1],
+  ]);
   return [200, rows];
 }
 
