@@ -6,6 +6,7 @@ import type { Catalog } from './object.ts';
 import { planAfterAtlas } from './plan.ts';
 import { ManualChange } from './statements.ts';
 import { catalogOfSchemaFile } from './states.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * db:adopt's schema.sql, corrected where Atlas's inspection writes an object
@@ -21,7 +22,7 @@ import { catalogOfSchemaFile } from './states.ts';
 export async function correctDeclaredSchema(schema: string, live: Catalog, devUrl: string): Promise<string> {
   const staging = mkdtempSync(path.join(tmpdir(), 'bookshelf-adopt-correct-'));
   try {
-    writeFileSync(path.join(staging, 'schema.sql'), schema);
+    writeFileSync(path.join(staging, projectFiles.schema), schema);
     const written = await catalogOfSchemaFile(devUrl, staging);
     if (compareCatalogs(written, live).length === 0) return schema;
     // Every object is new to a database made from schema.sql: sequences start where the database's say.

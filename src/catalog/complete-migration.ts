@@ -13,6 +13,7 @@ import { readCatalog } from './read.ts';
 import { runScript, ScriptError } from '../postgres/run-script.ts';
 import { ManualChange } from './statements.ts';
 import { catalogOfMigrations } from './states.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 export interface CompleteOptions {
   /** The project: atlas.hcl, schema.sql, migrations/. */
@@ -55,7 +56,14 @@ export async function completeMigration({ root, devUrl, name, atlasFile, declare
     const old = await replayWithout(root, devUrl, atlasFile); // and the dev database stays in that state
     if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
     const file = atlasFile ?? (await newMigration(root, name));
-    return await complete(root, devUrl, file, atlasFile ? readFileSync(path.join(root, 'migrations', file), 'utf8') : '', old, declared);
+    return await complete(
+      root,
+      devUrl,
+      file,
+      atlasFile ? readFileSync(path.join(root, projectFiles.migrations, file), 'utf8') : '',
+      old,
+      declared,
+    );
   } finally {
     await resetScratchDatabase(devUrl);
   }
@@ -66,7 +74,7 @@ async function replayWithout(root: string, devUrl: string, file: string | undefi
   const copy = await makeWorkingCopy(root, devUrl);
   try {
     if (file) {
-      rmSync(path.join(copy.root, 'migrations', file));
+      rmSync(path.join(copy.root, projectFiles.migrations, file));
       await hashMigrations(copy.root);
     }
     await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: copy.root });
@@ -78,7 +86,7 @@ async function replayWithout(root: string, devUrl: string, file: string | undefi
 
 /** Plans, writes and proves `file` (Atlas's `atlasSql`, or empty) with the dev database at `old`. */
 async function complete(root: string, devUrl: string, file: string, atlasSql: string, old: Catalog, declared: Catalog): Promise<Completed> {
-  const filePath = path.join(root, 'migrations', file);
+  const filePath = path.join(root, projectFiles.migrations, file);
   const giveUp = async (message: string): Promise<never> => {
     await removeMigration(root, file);
     throw new Incomplete(`${message}\nmigrations/${file} was removed again (atlas.sum re-hashed).\n${manualPath}`);

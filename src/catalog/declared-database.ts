@@ -2,6 +2,7 @@ import path from 'node:path';
 import { resetScratchDatabase } from '../postgres/scratch.ts';
 import { loadSchemaFile } from './load-schema.ts';
 import { connectClient } from '../postgres/client.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * A second scratch database beside the dev database (`<dev>_schema`, made on
@@ -24,7 +25,7 @@ export async function withSchemaLoaded<T>(devUrl: string, root: string, use: (de
   await createIfMissing(devUrl, declaredUrl);
   await resetScratchDatabase(declaredUrl);
   try {
-    await loadSchemaFile(declaredUrl, path.join(root, 'schema.sql'));
+    await loadSchemaFile(declaredUrl, path.join(root, projectFiles.schema));
     return await use(declaredUrl);
   } finally {
     await resetScratchDatabase(declaredUrl);

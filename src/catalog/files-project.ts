@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { atlas, failureLine } from '../atlas/run.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * Runs `use` on a temporary project (atlas.hcl and a migrations/ holding only
@@ -12,10 +13,10 @@ import { atlas, failureLine } from '../atlas/run.ts';
 export async function withProjectOfFiles<T>(root: string, fileNames: string[], use: (projectRoot: string) => Promise<T>): Promise<T> {
   const project = mkdtempSync(path.join(tmpdir(), 'bookshelf-files-'));
   try {
-    const dir = path.join(project, 'migrations');
+    const dir = path.join(project, projectFiles.migrations);
     mkdirSync(dir);
     copyFileSync(path.join(root, 'atlas.hcl'), path.join(project, 'atlas.hcl'));
-    for (const name of fileNames) copyFileSync(path.join(root, 'migrations', name), path.join(dir, name));
+    for (const name of fileNames) copyFileSync(path.join(root, projectFiles.migrations, name), path.join(dir, name));
     const hash = await atlas(['migrate', 'hash', '--dir', `file://${dir}`], {
       echo: false,
     });

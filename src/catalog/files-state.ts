@@ -7,6 +7,7 @@ import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
 import { hashMigrations } from './migration-file.ts';
 import type { Catalog } from './object.ts';
 import { readCatalog } from './read.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * A migration file of the project to use, under its own name or (`[from,
@@ -29,14 +30,15 @@ export async function projectCopy(root: string, files: FileChoice[], schemaText?
   const copy = mkdtempSync(path.join(tmpdir(), 'bookshelf-project-'));
   const dispose = () => rmSync(copy, { recursive: true, force: true });
   try {
-    mkdirSync(path.join(copy, 'migrations'));
+    mkdirSync(path.join(copy, projectFiles.migrations));
     copyFileSync(path.join(root, 'atlas.hcl'), path.join(copy, 'atlas.hcl'));
     for (const file of files) {
       const [from, to] = typeof file === 'string' ? [file, file] : file;
-      copyFileSync(path.join(root, 'migrations', from), path.join(copy, 'migrations', to));
+      copyFileSync(path.join(root, projectFiles.migrations, from), path.join(copy, projectFiles.migrations, to));
     }
-    if (schemaText !== undefined) writeFileSync(path.join(copy, 'schema.sql'), schemaText);
-    else if (existsSync(path.join(root, 'schema.sql'))) copyFileSync(path.join(root, 'schema.sql'), path.join(copy, 'schema.sql'));
+    if (schemaText !== undefined) writeFileSync(path.join(copy, projectFiles.schema), schemaText);
+    else if (existsSync(path.join(root, projectFiles.schema)))
+      copyFileSync(path.join(root, projectFiles.schema), path.join(copy, projectFiles.schema));
     await hashMigrations(copy);
     return { root: copy, dispose };
   } catch (error) {

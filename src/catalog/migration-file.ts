@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { migrationNames } from '../project/migration-files.ts';
 import path from 'node:path';
 import { atlasOrThrow } from '../atlas/run.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * The files of a project's migrations/ directory, through Atlas where
@@ -28,6 +29,6 @@ export async function newMigration(root: string, name: string): Promise<string> 
 
 /** Takes a migration back out (one that db:diff could not complete), and re-hashes. */
 export async function removeMigration(root: string, file: string): Promise<void> {
-  rmSync(path.join(root, 'migrations', file), { force: true });
+  rmSync(path.join(root, projectFiles.migrations, file), { force: true });
   await hashMigrations(root);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { writeSchemaSource } from '../project/schema-source.ts';
 import { atlas } from '../atlas/run.ts';
 import { targetFlags } from '../atlas/flags.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * A temporary copy of the project's atlas.hcl, schema.sql and migrations/,
@@ -26,10 +27,10 @@ export async function makeWorkingCopy(projectRoot: string, devUrl: string): Prom
       const from = path.join(projectRoot, entry);
       if (existsSync(from)) cpSync(from, path.join(root, entry), { recursive: true });
     }
-    if (existsSync(path.join(root, 'schema.sql'))) writeSchemaSource(root, root); // as bookshelf runs it (pg_dump files too)
+    if (existsSync(path.join(root, projectFiles.schema))) writeSchemaSource(root, root); // as bookshelf runs it (pg_dump files too)
     const hash = await atlas(['migrate', 'hash', ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: root });
     if (hash.code !== 0) throw new Error(`atlas migrate hash failed: ${(hash.stderr || hash.stdout).trim()}`);
-    return { root, freshSum: readFileSync(path.join(root, 'migrations', 'atlas.sum'), 'utf8'), dispose };
+    return { root, freshSum: readFileSync(path.join(root, projectFiles.migrations, 'atlas.sum'), 'utf8'), dispose };
   } catch (error) {
     dispose();
     throw error;

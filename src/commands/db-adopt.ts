@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../project/paths.mjs';
+import { repoRoot, projectFiles } from '../project/paths.mjs';
 import { compareCatalogs, describeDifference } from '../catalog/compare.ts';
 import { declareSchema } from '../catalog/declare.ts';
 import { correctDeclaredSchema } from '../catalog/adopt-corrections.ts';
@@ -53,14 +53,14 @@ export default async function dbAdopt(args: string[]): Promise<void> {
   const staging = mkdtempSync(path.join(tmpdir(), 'bookshelf-adopt-'));
   try {
     // 1. schema.sql gives exactly the database, before anything is written.
-    writeFileSync(path.join(staging, 'schema.sql'), schema);
+    writeFileSync(path.join(staging, projectFiles.schema), schema);
     mustEqual(live, await catalogOfSchemaFile(dev, staging), 'schema.sql as written');
 
     // 2. The baseline: the same SQL as a migration, hashed, and it replays to the same.
-    writeFileSync(path.join(root, 'schema.sql'), schema);
-    mkdirSync(path.join(root, 'migrations'), { recursive: true });
+    writeFileSync(path.join(root, projectFiles.schema), schema);
+    mkdirSync(path.join(root, projectFiles.migrations), { recursive: true });
     const version = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-    const baseline = path.join(root, 'migrations', `${version}_baseline.sql`);
+    const baseline = path.join(root, projectFiles.migrations, `${version}_baseline.sql`);
     writeFileSync(baseline, schema);
     await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: root });
     mustEqual(live, await catalogOfMigrations(dev, root), 'the baseline migration replayed');

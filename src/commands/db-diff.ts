@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../project/paths.mjs';
+import { repoRoot, projectFiles } from '../project/paths.mjs';
 import { describeIgnored, schemaSource } from '../project/schema-source.ts';
 import { diffMigration } from '../catalog/diff-migration.ts';
 import { commandTargets } from './context.ts';
@@ -24,7 +24,7 @@ export default async function dbDiff(args: string[]): Promise<void> {
   const targets = await commandTargets();
   const dev = requireDev(targets);
   // What bookshelf leaves out of schema.sql (a pg_dump file's \restrict, OWNER TO, ...), said once.
-  for (const note of describeIgnored(schemaSource(readFileSync(path.join(repoRoot, 'schema.sql'), 'utf8')))) console.log(note);
+  for (const note of describeIgnored(schemaSource(readFileSync(path.join(repoRoot, projectFiles.schema), 'utf8')))) console.log(note);
   // All or nothing: a failure on the way (even in the types or the typed client, after the migration was written)
   // leaves the project as it was, src/client/ included.
   const written = await restoringOnFailure(repoRoot, async () => {

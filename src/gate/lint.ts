@@ -12,6 +12,7 @@ import { migrationFiles, type MigrationFile } from '../project/migration-files.t
 import { splitNewObjectsPrefix } from './new-objects-prefix.ts';
 import { targetCreatedEarlier } from '../gate/squawk-noise.ts';
 import { droppedColumn } from '../gate/dropped-column.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * Atlas's analyzers whose findings fail the gate (by diagnostic code
@@ -58,16 +59,16 @@ export async function atlasLintFindings(projectRoot: string, devUrl: string, lat
 async function lintOne(projectRoot: string, devUrl: string, before: MigrationFile[], file: MigrationFile): Promise<Finding[]> {
   const copy = mkdtempSync(path.join(tmpdir(), 'bookshelf-lint-'));
   try {
-    mkdirSync(path.join(copy, 'migrations'));
+    mkdirSync(path.join(copy, projectFiles.migrations));
     copyFileSync(path.join(projectRoot, 'atlas.hcl'), path.join(copy, 'atlas.hcl'));
-    for (const earlier of before) copyFileSync(earlier.path, path.join(copy, 'migrations', earlier.name));
+    for (const earlier of before) copyFileSync(earlier.path, path.join(copy, projectFiles.migrations, earlier.name));
     const split = splitNewObjectsPrefix(file.text);
     if (split.statements > 0) {
       const version = file.name.split('_')[0]!;
       // `<version>.0_…` sorts just before `<version>_…`: the prefix runs first, as part of the base.
-      writeFileSync(path.join(copy, 'migrations', `${version}.0_new_objects.sql`), `${split.prefix}\n`);
+      writeFileSync(path.join(copy, projectFiles.migrations, `${version}.0_new_objects.sql`), `${split.prefix}\n`);
     }
-    writeFileSync(path.join(copy, 'migrations', file.name), split.rest);
+    writeFileSync(path.join(copy, projectFiles.migrations, file.name), split.rest);
     const hash = await atlas(['migrate', 'hash', ...targetFlags({ migrate: devUrl, dev: devUrl })], { echo: false, cwd: copy });
     if (hash.code !== 0) throw new Error(`atlas migrate hash failed: ${failureLine(hash)}`);
     const run = await onEmptyScratchDatabase(devUrl, () =>

@@ -10,6 +10,7 @@ import { git, isTracked, migrationsAt, refExists } from '../project/git.ts';
 import { hasConflictMarkers } from '../project/sum-conflict.ts';
 import { descriptionOf, nextVersions } from './versions.ts';
 import { versionOf } from '../project/migration-files.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 export interface RebaseOptions {
   /** The project (a git checkout): atlas.hcl, schema.sql, migrations/. */
@@ -52,7 +53,7 @@ class RebaseConflict extends CommandError {}
  */
 export async function rebaseMigrations({ root, devUrl, base: explicit, log = () => {} }: RebaseOptions): Promise<RebaseResult> {
   const base = chooseBase(root, explicit);
-  const schemaPath = path.join(root, 'schema.sql');
+  const schemaPath = path.join(root, projectFiles.schema);
   if (existsSync(schemaPath) && hasConflictMarkers(readFileSync(schemaPath, 'utf8'))) {
     throw new CommandError(
       'db:rebase: schema.sql has merge conflict markers. Resolve them by hand first (schema.sql must hold both branches’ changes), ' +
@@ -73,7 +74,7 @@ export async function rebaseMigrations({ root, devUrl, base: explicit, log = () 
   }
   const inBase = new Set(baseFiles);
   const ours = local.filter((file) => !inBase.has(file));
-  const sumPath = path.join(root, 'migrations', 'atlas.sum');
+  const sumPath = path.join(root, projectFiles.migrations, 'atlas.sum');
   const sumConflicted = existsSync(sumPath) && hasConflictMarkers(readFileSync(sumPath, 'utf8'));
   const newestBase = baseFiles.at(-1);
   log(`db:rebase: base ${base} (${baseFiles.length} migration(s)); this branch's new ones: ${ours.length ? ours.join(', ') : 'none'}`);
@@ -87,7 +88,7 @@ export async function rebaseMigrations({ root, devUrl, base: explicit, log = () 
   const compared = await prove(root, devUrl, order);
 
   for (const { from, to } of moved) {
-    const [a, b] = [path.join('migrations', from), path.join('migrations', to)];
+    const [a, b] = [path.join(projectFiles.migrations, from), path.join(projectFiles.migrations, to)];
     if (isTracked(root, a)) {
       if (git(root, 'mv', a, b) === null)
         throw new CommandError(`db:rebase: git mv ${a} ${b} failed; migrations/ is as it was up to that file.`);

@@ -10,6 +10,7 @@ import { targetFlags } from '../atlas/flags.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { schemaAtState } from './schema-at-state.ts';
 import { versionOf } from '../project/migration-files.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 export interface RevertOptions {
   /** The project: atlas.hcl, schema.sql, migrations/. */
@@ -71,14 +72,14 @@ export async function revertMigrations({ root, devUrl, version, targetUrl, log =
       echo: false,
     });
     if (!file) throw new CommandError(`db:revert: the migrations after ${version} leave the schema as it was: there is nothing to undo.`);
-    copyFileSync(path.join(copy.root, 'migrations', file), path.join(root, 'migrations', file));
-    copyFileSync(path.join(copy.root, 'migrations', 'atlas.sum'), path.join(root, 'migrations', 'atlas.sum'));
-    writeFileSync(path.join(root, 'schema.sql'), schema.text);
+    copyFileSync(path.join(copy.root, projectFiles.migrations, file), path.join(root, projectFiles.migrations, file));
+    copyFileSync(path.join(copy.root, projectFiles.migrations, 'atlas.sum'), path.join(root, projectFiles.migrations, 'atlas.sum'));
+    writeFileSync(path.join(root, projectFiles.schema), schema.text);
   } finally {
     copy.dispose();
   }
   log(`wrote migrations/${file} and schema.sql:`);
-  for (const line of readFileSync(path.join(root, 'migrations', file), 'utf8')
+  for (const line of readFileSync(path.join(root, projectFiles.migrations, file), 'utf8')
     .trimEnd()
     .split('\n'))
     log(`  ${line}`);

@@ -17,6 +17,7 @@ import { applyMigrations } from './apply.ts';
 import { appliedVersions, forgetRevisions } from './applied-revisions.ts';
 import { describeLosses } from './sync-losses.ts';
 import { versionOf } from '../project/migration-files.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 export interface SyncOptions {
   /** The checkout: atlas.hcl, migrations/. */
@@ -109,7 +110,7 @@ async function changeFromLive(root: string, url: string, devUrl: string, exclude
   const live = await readCatalog(url, { excludeTables });
   const copy = await projectCopy(root, [], desiredSchema);
   try {
-    writeFileSync(path.join(copy.root, 'migrations', '1_live.sql'), await declareSchema(url, excludeTables));
+    writeFileSync(path.join(copy.root, projectFiles.migrations, '1_live.sql'), await declareSchema(url, excludeTables));
     await hashMigrations(copy.root);
     const differences = compareCatalogs(live, await catalogOfMigrations(devUrl, copy.root));
     if (differences.length > 0) {
@@ -128,7 +129,7 @@ async function changeFromLive(root: string, url: string, devUrl: string, exclude
       atlasFlags: targetFlags({ migrate: devUrl, dev: devUrl }),
       echo: false,
     });
-    return file ? readFileSync(path.join(copy.root, 'migrations', file), 'utf8') : '';
+    return file ? readFileSync(path.join(copy.root, projectFiles.migrations, file), 'utf8') : '';
   } finally {
     copy.dispose();
   }

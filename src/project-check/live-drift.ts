@@ -12,6 +12,7 @@ import { CommandError } from '../errors/user-error.ts';
 import { resetScratchDatabase } from '../postgres/scratch.ts';
 import { compareTarget, describeSkipped, describeUnknown, type RevisionsComparison } from '../migrate/out-of-order.ts';
 import { fail, pass, type CheckResult } from './result.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 const name = 'live database';
 
@@ -56,7 +57,7 @@ export async function checkLiveDrift(
   await resetScratchDatabase(devUrl);
   const atlasDrift = await withProjectOfFiles(workingRoot, expected, async (project) => {
     // None expected: the target against an empty schema.
-    const from = expected.length ? `file://${path.join(project, 'migrations')}` : atlasUrl(devUrl);
+    const from = expected.length ? `file://${path.join(project, projectFiles.migrations)}` : atlasUrl(devUrl);
     const exclude = excludeTables.flatMap((table) => ['--exclude', table]);
     const diff = await atlas(['schema', 'diff', '--from', from, '--to', atlasUrl(liveUrl), '--dev-url', atlasUrl(devUrl), ...exclude], {
       echo: false,

@@ -5,6 +5,7 @@ import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
 import { explainSumMismatch } from './sum-diff.ts';
 import { hasConflictMarkers, sumConflictMessage } from '../project/sum-conflict.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 const name = 'migrations intact';
 
@@ -15,7 +16,7 @@ const name = 'migrations intact';
  * even when atlas.sum was re-hashed to match (Atlas would not notice).
  */
 export async function checkMigrationsIntact(projectRoot: string, replay: Replay, freshSum: string, base?: string): Promise<CheckResult> {
-  const sumPath = path.join(projectRoot, 'migrations', 'atlas.sum');
+  const sumPath = path.join(projectRoot, projectFiles.migrations, 'atlas.sum');
   const committed = existsSync(sumPath) ? readFileSync(sumPath, 'utf8') : undefined;
   // A merge left git's markers in it: its lines are no file names, and the fix is not a restore.
   if (committed !== undefined && hasConflictMarkers(committed)) {

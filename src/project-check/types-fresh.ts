@@ -3,10 +3,11 @@ import path from 'node:path';
 import { canMakeClientTypes, clientTypesFile, runClientTypes } from '../project/client-types.ts';
 import type { Replay } from './replay.ts';
 import { fail, pass, type CheckResult } from './result.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 const name = 'zapatos types fresh';
 const typesFile = path.join('src', 'db', 'zapatos', 'schema.d.ts');
-const typesDir = path.join('src', 'db', 'zapatos');
+const typesDir = projectFiles.zapatos;
 
 /**
  * (c) The committed zapatos folder (schema.d.ts, api-shapes.ts and custom/)

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { projectFiles } from './paths.mjs';
 
 /**
  * Runs `work`, and if it fails, puts the project's generated folders back
@@ -11,7 +12,7 @@ import path from 'node:path';
  *
  * `folders`: relative to `root`; default migrations/ (with atlas.sum) and src/db/zapatos/.
  */
-export const generatedFolders = ['migrations', path.join('src', 'db', 'zapatos')];
+export const generatedFolders = ['migrations', projectFiles.zapatos];
 
 export async function restoringOnFailure<T>(root: string, work: () => Promise<T>, folders = generatedFolders): Promise<T> {
   const saved = new Map(folders.map((folder) => [folder, snapshot(path.join(root, folder))]));

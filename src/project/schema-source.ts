@@ -2,6 +2,7 @@ import { UserError } from '../errors/user-error.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lineAt, splitStatements } from './sql-statements.ts';
+import { projectFiles } from './paths.mjs';
 
 /**
  * schema.sql as bookshelf runs it (for Atlas and for the catalog), so that
@@ -96,8 +97,8 @@ export function describeIgnored(source: SchemaSource, file = 'schema.sql'): stri
 
 /** `<root>/schema.sql` as bookshelf runs it, written to `<dir>/schema.sql`; returns that path and the notes. */
 export function writeSchemaSource(root: string, dir: string): { file: string; notes: string[] } {
-  const source = schemaSource(readFileSync(path.join(root, 'schema.sql'), 'utf8'));
-  const file = path.join(dir, 'schema.sql');
+  const source = schemaSource(readFileSync(path.join(root, projectFiles.schema), 'utf8'));
+  const file = path.join(dir, projectFiles.schema);
   writeFileSync(file, source.text);
   return { file, notes: describeIgnored(source) };
 }
