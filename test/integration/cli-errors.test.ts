@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
@@ -23,6 +26,24 @@ describe('a database out of reach', () => {
       expect(run.output).not.toContain('s3cret');
     }, 120_000);
   }
+
+  it('db:start on a port that is taken says which variable to change, without a stack trace', async () => {
+    const port = await freePort();
+    const taken = net.createServer().listen(port, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-port-taken-'));
+    chmodSync(dir, 0o755);
+    try {
+      const run = await command('start', { EMBEDDED_PG_PORT: String(port), EMBEDDED_PG_DIR: path.join(dir, 'pg') });
+      expect(run.code, run.output).toBe(1);
+      expect(run.output).toContain(`Port ${port} is taken`);
+      expect(run.output).toContain('set EMBEDDED_PG_PORT to a free port');
+      expect(run.output).not.toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('a URL whose password holds / says to percent-encode it (exit 1, before anything runs)', async () => {
     const run = await command('status', { DATABASE_URL: 'postgres://app:pa/ss@127.0.0.1:5432/app' });
