@@ -117,7 +117,8 @@ describe.skipIf(!chromiumPath)('over loopback', () => {
   let app: TestApp;
   let browser: Chromium;
   beforeAll(async () => {
-    app = await startAppOnNewDatabase({ seeded: false });
+    // With tokens: the document declares bearerAuth (and the page its Authorize button) only where the server enforces it.
+    app = await startAppOnNewDatabase({ seeded: false, auth: { tokens: ['tok-from-the-docs-page-0123456789'] } });
     browser = await launchChromium({ executablePath: chromiumPath! });
   });
   afterAll(async () => {
