@@ -19,11 +19,13 @@ const node = process.execPath;
 const scratch = mkdtempSync(path.join(tmpdir(), 'bookshelf-atlas-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A copy of src/atlas in a project with nothing built. */
+/** A copy of src/atlas, with the plain-JavaScript layers below it it imports (project paths, .env), in a project with nothing built. */
 function bareProject(name: string): string {
   const root = path.join(scratch, name);
   mkdirSync(path.join(root, 'src'), { recursive: true });
-  cpSync(path.join(repoRoot, 'src', 'atlas'), path.join(root, 'src', 'atlas'), { recursive: true });
+  for (const folder of ['atlas', 'project', 'config']) {
+    cpSync(path.join(repoRoot, 'src', folder), path.join(root, 'src', folder), { recursive: true });
+  }
   return root;
 }
 
