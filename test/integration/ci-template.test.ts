@@ -13,6 +13,7 @@ import type { ReviewReport } from '../../src/project-check/report/model.ts';
 import { runToEnd } from '../support/process.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 import { scratchRepo } from '../support/scratch-repo.ts';
+import { runClientTypes } from '../../src/project/client-types.ts';
 
 /**
  * The CI template users copy (templates/github/): the workflow passes the
@@ -85,6 +86,8 @@ describe("the template's scripts, against local Postgres", () => {
     );
     await atlasOrThrow(['migrate', 'diff', 'add_website', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: repo.root });
     await typesFromMigrations(dev, repo.file('src', 'db'), false, repo.root);
+    const client = await runClientTypes(repo.root, 'write'); // as db:diff does: the typed client follows the shapes
+    if (client.code !== 0) throw new Error(client.output);
     git('add', '-A');
     git('commit', '-qm', 'add website');
   }, 300_000);
