@@ -20,7 +20,10 @@ beforeAll(async () => {
   own = await ownMigratedCluster({ password: embeddedCredentials.password }); // atlas.hcl's local env logs in as bookshelf/bookshelf
   repo = scratchRepo();
   mkdirSync(repo.file('src'), { recursive: true });
-  cpSync(path.join(repoRoot, 'src', 'atlas'), repo.file('src', 'atlas'), { recursive: true });
+  // The atlas bin with the plain-JavaScript layers it imports (project paths, .env), as an installed checkout has them.
+  for (const folder of ['atlas', 'project', 'config']) {
+    cpSync(path.join(repoRoot, 'src', folder), repo.file('src', folder), { recursive: true });
+  }
 });
 afterAll(async () => {
   repo?.dispose();
