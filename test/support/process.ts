@@ -15,22 +15,35 @@ export interface RunningProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** The environment a test server starts with: no database URLs but the test's, writes open unless the test says otherwise. */
+export function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  // Writes open (ALLOW_ANONYMOUS_WRITES) unless a test says otherwise: most start a server on a test database
+  // that is not the embedded one, which would otherwise refuse to start without API_TOKENS (test/integration/auth.test.ts).
+  return {
+    ...process.env,
+    DATABASE_URL: '',
+    DIRECT_DATABASE_URL: '',
+    ATLAS_DEV_URL: '',
+    ALLOW_ANONYMOUS_WRITES: '1',
+    API_TOKENS: '',
+    ...env,
+  };
+}
+
 export function runEntrypoint(script: string, env: Record<string, string>, args: string[] = [], cwd = repoRoot): RunningProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd,
-    // Writes open (ALLOW_ANONYMOUS_WRITES) unless a test says otherwise: most start a server on a test database
-    // that is not the embedded one, which would otherwise refuse to start without API_TOKENS (test/integration/auth.test.ts).
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      DIRECT_DATABASE_URL: '',
-      ATLAS_DEV_URL: '',
-      ALLOW_ANONYMOUS_WRITES: '1',
-      API_TOKENS: '',
-      ...env,
-    },
+    env: serverEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchProcess(child, { name: 'process', timeoutMs: 60_000 });
+}
+
+/** Collects a child's output (stdout and stderr) and lets a test wait for a line of it. */
+export function watchProcess(
+  child: ChildProcess,
+  { name, timeoutMs: defaultTimeoutMs }: { name: string; timeoutMs: number },
+): RunningProcess {
   let output = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -51,7 +64,7 @@ export function runEntrypoint(script: string, env: Record<string, string>, args:
     output: () => output,
     stderr: () => stderr,
     exited,
-    waitFor(pattern, timeoutMs = 60_000) {
+    waitFor(pattern, timeoutMs = defaultTimeoutMs) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const line = output.split('\n').find((l) => pattern.test(l));
@@ -69,7 +82,11 @@ export function runEntrypoint(script: string, env: Record<string, string>, args:
         void exited.then(() => {
           if (listeners.has(check)) {
             check();
-            if (listeners.has(check)) reject(new Error(`process exited before ${pattern}; output:\n${output}`));
+            if (listeners.has(check)) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              reject(new Error(`${name} exited before ${pattern}; output:\n${output}`));
+            }
           }
         });
         check();
