@@ -12,7 +12,8 @@ type Parsed = { ok: true; value: string } | { ok: false; message: string };
 const integerRanges: Record<string, [bigint, bigint]> = {
   int2: [-32_768n, 32_767n],
   int4: [-2_147_483_648n, 2_147_483_647n],
-  int8: [-9_223_372_036_854_775_808n, 9_223_372_036_854_775_807n],
+  // A bigint key or filter as JavaScript (and JSON's common readers) can hold it exactly: what the document says.
+  int8: [BigInt(Number.MIN_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER)],
 };
 const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -30,6 +31,11 @@ export function urlType(column: ColumnShape): boolean {
     ['numeric', 'float4', 'float8', 'bool', 'uuid', 'date', 'timestamp', 'timestamptz'].includes(type) ||
     textTypes.includes(type)
   );
+}
+
+/** Whether a column holds text (text, varchar, char, citext), not a number, time, uuid or enum. */
+export function textual(column: ColumnShape): boolean {
+  return !column.element && !column.values && textTypes.includes(column.type);
 }
 
 /** Whether `<`, `>` order a column's values as a client expects (numbers, times, text): the range filters. */
@@ -88,9 +94,7 @@ function valueDocument(column: ColumnShape): Record<string, unknown> {
   if (column.values) return { type: 'string', enum: column.values };
   const range = integerRanges[column.type];
   if (range) {
-    // int8 beyond 2^53 is still accepted; the document gives JavaScript's safe range, what a client can hold.
-    const [min, max] = column.type === 'int8' ? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : range.map(Number);
-    return { type: 'integer', minimum: min, maximum: max };
+    return { type: 'integer', minimum: Number(range[0]), maximum: Number(range[1]) };
   }
   if (['numeric', 'float4', 'float8'].includes(column.type)) return { type: 'number' };
   if (column.type === 'bool') return { type: 'boolean' };
@@ -100,8 +104,13 @@ function valueDocument(column: ColumnShape): Record<string, unknown> {
   return { type: 'string', pattern: String.raw`^[^\x00]*$` };
 }
 
+/** A path segment holding one value of `column` (a key): as valueParam, never empty (an empty segment is another path). */
+export function keyParam(column: ColumnShape): z.ZodType<string> {
+  return valueParam(column, undefined, textual(column) ? { minLength: 1 } : {});
+}
+
 /** A path or query parameter holding one value of `column`. */
-export function valueParam(column: ColumnShape, description?: string): z.ZodType<string> {
+export function valueParam(column: ColumnShape, description?: string, more: Record<string, unknown> = {}): z.ZodType<string> {
   return z
     .string()
     .transform((text, context) => {
@@ -110,7 +119,7 @@ export function valueParam(column: ColumnShape, description?: string): z.ZodType
       context.addIssue({ code: 'custom', message: parsed.message });
       return z.NEVER;
     })
-    .openapi({ ...valueDocument(column), ...(description ? { description } : {}) } as never);
+    .openapi({ ...valueDocument(column), ...more, ...(description ? { description } : {}) } as never);
 }
 
 /** A query parameter holding a comma-separated list of `column`'s values (`?author_id.in=1,2,3`), at most `max`. */

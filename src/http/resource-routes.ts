@@ -5,7 +5,7 @@ import { pageLimits } from '../db/page.ts';
 import * as sql from '../db/resource-queries.ts';
 import { UserError } from '../errors/user-error.ts';
 import { insertShapeOf, rowShapeOf, updateShapeOf } from './columns.ts';
-import { listParam, ordered, parseValue, urlType, valueParam } from './column-values.ts';
+import { keyParam, listParam, ordered, parseValue, textual, urlType, valueParam } from './column-values.ts';
 import { constraintProblem } from './constraint-violations.ts';
 import { HttpProblem, invalid, notFound, type FieldError } from './problems.ts';
 import { defineRoute, linkHeader, locationHeader, type AnyRoute } from './route.ts';
@@ -81,10 +81,20 @@ const rangeOps = ['gt', 'gte', 'lt', 'lte'] as const;
 const pascal = (name: string) => name.replace(/(^|[_\-\s]+)(\w)/g, (_, _sep: string, c: string) => c.toUpperCase());
 const segmentOf = (path: string) => path.split('/').pop()!;
 
+/**
+ * The longest text key a client may write, in characters: a key is a URL
+ * segment (and a `Location` header), which a client must be able to read
+ * back (HTTP clients refuse headers over 16 KiB; 200 characters encode to at
+ * most 2,400 bytes).
+ */
+const maxTextKey = 200;
+
 interface Resolved {
   declaration: Declaration;
   relation: RelationShape;
   columns: Record<string, ColumnShape>;
+  /** The columns as clients write them: a text key at most maxTextKey characters. */
+  writeColumns: Record<string, ColumnShape>;
   key: readonly string[];
   operations: Set<Operation>;
   name: string;
@@ -122,10 +132,18 @@ function resolve({ relation: name, options }: Declaration, catalog: Catalog): Re
   const jsonColumns = Object.entries(columns)
     .filter(([, column]) => column.type === 'json' || column.type === 'jsonb')
     .map(([column]) => column);
+  const writeColumns = Object.fromEntries(
+    Object.entries(columns).map(([column, shape]) =>
+      key.includes(column) && textual(shape)
+        ? [column, { ...shape, maxLength: Math.min(shape.maxLength ?? maxTextKey, maxTextKey) }]
+        : [column, shape],
+    ),
+  );
   return {
     declaration: { relation: name, options },
     relation,
     columns,
+    writeColumns,
     key,
     operations,
     name: typeName,
@@ -156,7 +174,6 @@ function listQuery(r: Resolved) {
       .openapi({ type: 'integer', minimum: 1, maximum: pageLimits.max, default: pageLimits.default }),
     after: z
       .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from a `Link` header')
       .optional()
       .openapi({ description: 'The cursor of the next page, as the previous page’s `Link: rel="next"` gives it.' }),
   };
@@ -308,7 +325,7 @@ function relationsOf(r: Resolved, all: Resolved[]): Relation[] {
 function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Catalog['constraints']): AnyRoute[] {
   const { path, description } = r.declaration.options;
   const tags = [r.declaration.relation];
-  const keyPath = z.strictObject(Object.fromEntries(r.key.map((column) => [column, valueParam(r.columns[column]!)])));
+  const keyPath = z.strictObject(Object.fromEntries(r.key.map((column) => [column, keyParam(r.columns[column]!)])));
   const onePath = `${path}/${r.key.map((column) => `{${column}}`).join('/')}`;
   const missing = { description: `No ${r.declaration.relation} row with this key` };
   const what = (params: Record<string, string>) => `${r.declaration.relation} ${keyOf(r, params).join('/')}`;
@@ -343,7 +360,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
     );
   }
   if (r.operations.has('create')) {
-    const body = insertShapeOf(r.columns, writable).openapi(`New${r.name}`);
+    const body = insertShapeOf(r.writeColumns, writable).openapi(`New${r.name}`);
     routes.push(
       defineRoute({
         method: 'post',
@@ -414,7 +431,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
     }
   }
   if (r.operations.has('patch')) {
-    const body = updateShapeOf(r.columns, writable).openapi(`${r.name}Changes`, { minProperties: 1 });
+    const body = updateShapeOf(r.writeColumns, writable).openapi(`${r.name}Changes`, { minProperties: 1 });
     routes.push(
       defineRoute({
         method: 'patch',

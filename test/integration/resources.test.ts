@@ -3,11 +3,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from '@databases/pg';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateApiShapes } from '../../src/codegen/generate-api-shapes.ts';
 import { resource, resourceRoutes, type Catalog } from '../../src/http/resource-routes.ts';
 import { call, startApp, type TestApp } from '../support/app.ts';
+import { DocumentArbitraries, type DocumentRequest } from '../support/openapi-arbitraries.ts';
+import { ResponseValidator } from '../support/openapi-responses.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 
 /**
@@ -124,6 +128,10 @@ describe('keys and CRUD', () => {
     const blank = await call(app, 'POST', '/languages', { code: 'de', name: ' ' });
     expect(blank.status).toBe(422);
     expect(blank.body.errors[0].loc).toEqual(['body', 'name']);
+    // A text key is a URL segment and a Location header: at most 200 characters.
+    const long = await call(app, 'POST', '/languages', { code: '李'.repeat(201), name: 'Long' });
+    expect(long.status).toBe(422);
+    expect(long.body.errors[0]).toMatchObject({ loc: ['body', 'code'], msg: 'must be at most 200 characters' });
     expect((await call(app, 'POST', '/languages', { code: 'zz', name: 'Temp' })).status).toBe(201);
     expect((await call(app, 'DELETE', '/languages/zz')).status).toBe(204);
     expect((await call(app, 'DELETE', '/languages/zz')).status).toBe(404);
@@ -312,6 +320,87 @@ describe('relations and views', () => {
     expect((await call(app, 'GET', '/film-counts?order=-language_code')).status).toBe(422);
     expect((await call(app, 'DELETE', '/film-counts/fr')).status).toBe(405);
   });
+});
+
+describe('fuzzing every declared resource from the document', () => {
+  const SEED = Number(process.env.FUZZ_SEED ?? 20_261_206);
+  const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+
+  /** Every property one answer breaks (as test/integration/fuzz.test.ts checks the guide's routes). */
+  function violations(request: DocumentRequest, status: number, headers: Headers, text: string, validator: ResponseValidator): string[] {
+    const found: string[] = [];
+    if (status >= 500) found.push(`${status}: ${text.slice(0, 300)}`);
+    let problem: { status?: unknown; errors?: { type: string }[] } = {};
+    if (status >= 400) {
+      if (headers.get('content-type') !== 'application/problem+json; charset=utf-8') found.push(`${status} not a problem`);
+      problem = JSON.parse(text) as typeof problem;
+    }
+    const path = request.path + request.query;
+    found.push(...validator.problems({ method: request.method, path, status, headers, text }));
+    if (request.kind === 'valid') {
+      const onlyMissingRows = status === 422 && (problem.errors ?? []).every((error) => error.type === 'foreign_key');
+      if ([400, 413, 415].includes(status) || (status === 422 && !onlyMissingRows)) {
+        found.push(`the document allows this request, the server refused it: ${status} ${text.slice(0, 300)}`);
+      }
+    }
+    if (request.kind === 'invalid' && status !== 422)
+      found.push(`the document rules this out (${request.flaw}), the server answered ${status}`);
+    if (request.body && ((request.method === 'POST' && status === 201) || (request.method === 'PATCH' && status === 200))) {
+      const stored = JSON.parse(text) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(request.body as Record<string, unknown>)) {
+        if (!isDeepStrictEqual(stored[key], value)) found.push(`stored ${key} as ${JSON.stringify(stored[key])}, not as sent`);
+      }
+    }
+    return found;
+  }
+
+  it(
+    `${RUNS} runs of up to 30 requests to every declared resource's operations: no 5xx, answers keep the document`,
+    { timeout: 300_000 },
+    async () => {
+      const document = (await (await fetch(`${app.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+      const arbitraries = new DocumentArbitraries(document);
+      const validator = new ResponseValidator(document);
+      const declaredPaths = declarations.map((d) => d.options.path);
+      const operations = arbitraries
+        .operations()
+        .filter((op) => declaredPaths.some((p) => op.template === p || op.template.startsWith(`${p}/`)));
+      expect(new Set(operations.map((op) => op.template.split('/')[1])).size).toBe(declarations.length);
+      const statuses = new Map<number, number>();
+      let requests = 0;
+      const property = fc.asyncProperty(
+        fc.array(fc.oneof(...operations.map((op) => arbitraries.requestFor(op.operationId))), { maxLength: 30, size: 'max' }),
+        async (sequence) => {
+          for (const request of sequence) {
+            const response = await fetch(`${app.baseUrl}${request.path}${request.query}`, {
+              method: request.method,
+              ...(request.body === undefined
+                ? {}
+                : { body: JSON.stringify(request.body), headers: { 'content-type': 'application/json' } }),
+            }).catch((error: unknown) => {
+              throw new Error(
+                `${request.method} ${request.path}${request.query}: ${String(error)} ${JSON.stringify((error as Error).cause)}`,
+              );
+            });
+            const text = await response.text();
+            requests++;
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            const found = violations(request, response.status, response.headers, text, validator);
+            if (found.length > 0) {
+              throw new Error(
+                `${request.kind}: ${request.method} ${request.path}${request.query} ${JSON.stringify(request.body)}\n${found.join('\n')}`,
+              );
+            }
+          }
+        },
+      );
+      await fc.assert(property, { seed: SEED, numRuns: RUNS });
+      console.log(`resources fuzz: ${requests} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
+      expect(statuses.get(201) ?? 0).toBeGreaterThan(0);
+      expect(statuses.get(422) ?? 0).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('the document', () => {
