@@ -8,6 +8,8 @@ import { sql } from '@databases/pg';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateApiShapes } from '../../src/codegen/generate-api-shapes.ts';
+import { createPool } from '../../src/db/pool.ts';
+import * as resourceSql from '../../src/db/resource-queries.ts';
 import { resource, resourceRoutes, type Catalog } from '../../src/http/resource-routes.ts';
 import { call, startApp, type TestApp } from '../support/app.ts';
 import { DocumentArbitraries, type DocumentRequest } from '../support/openapi-arbitraries.ts';
@@ -322,9 +324,50 @@ describe('relations and views', () => {
   });
 });
 
+describe('speed', () => {
+  it('every resource query is a named prepared statement, parsed once per connection', async () => {
+    await rows(`INSERT INTO languages VALUES ('en', 'English'), ('fr', 'French') ON CONFLICT DO NOTHING`);
+    const pool = createPool({ url, size: 1 });
+    try {
+      const films = { name: 'films', key: ['film_id'], jsonColumns: [] };
+      const list = {
+        filters: [{ column: 'language_code', op: 'eq' as const, value: 'fr' }],
+        order: ['film_id'],
+        descending: false,
+        limit: 5,
+      };
+      const embed = {
+        name: 'reviews',
+        kind: 'children' as const,
+        table: 'reviews',
+        columns: ['film_id'],
+        references: ['film_id'],
+        order: ['review_id'],
+        limit: 1000,
+      };
+      for (let round = 0; round < 2; round++) {
+        const page = await resourceSql.listPage(pool, films, list);
+        await resourceSql.listPage(pool, films, { ...list, after: page.last });
+        const created = await resourceSql.insertRow(pool, films, { title: `Prepared ${round}`, language_code: 'en' });
+        await resourceSql.getRow(pool, films, created.key);
+        await resourceSql.getRow(pool, films, created.key, embed);
+        await resourceSql.updateRow(pool, films, created.key, { notes: 'x' });
+        await resourceSql.deleteRow(pool, films, created.key);
+      }
+      const prepared = (await pool.query(sql`SELECT name, statement FROM pg_prepared_statements ORDER BY name`)) as { statement: string }[];
+      const ours = prepared.filter((p) => p.statement.includes('"films"'));
+      // list, list after, insert, get, get with reviews, update, delete: seven statements, each prepared once for two rounds.
+      expect(ours).toHaveLength(7);
+      expect(ours.filter((p) => p.statement.startsWith(`SELECT '[' || string_agg`))).toHaveLength(2);
+    } finally {
+      await pool.dispose();
+    }
+  });
+});
+
 describe('fuzzing every declared resource from the document', () => {
   const SEED = Number(process.env.FUZZ_SEED ?? 20_261_206);
-  const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+  const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
   /** Every property one answer breaks (as test/integration/fuzz.test.ts checks the guide's routes). */
   function violations(request: DocumentRequest, status: number, headers: Headers, text: string, validator: ResponseValidator): string[] {
