@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../src/project/paths.mjs';
 import { atlas } from '../../src/atlas/run.ts';
@@ -41,6 +41,9 @@ import { parseTxtar } from './txtar.ts';
  *   sql <statement>           one statement on $URL; output: the command tag and row count, then the rows as JSON
  *   types                     zapatos types from $WORK's migrations into $WORK/src/db
  *   tsc [tsconfig]            tsc --noEmit -p $WORK/<tsconfig> (default tsconfig.json)
+ *   code                      copy the project's code (src/, package.json, tsconfig.json) into $WORK, so that the
+ *                             review report's API contract (db-check --report) is built from $WORK's own src/
+ *   cat <file>                a file of $WORK becomes the output (to match a written report with `output`)
  *   cp <from> <to>            copy a file within $WORK
  *   rm <path-or-glob>         delete files
  *   prepend <glob> <file>     put <file>'s text at the top of the one file matching <glob>
@@ -148,6 +151,13 @@ const commands: Record<string, Command> = {
     const run = await runToEnd(tsc, ['--noEmit', '-p', path.join(ctx.work, project)], { cwd: ctx.work });
     return { ok: run.code === 0, output: run.output };
   },
+  code: async (ctx) => {
+    for (const entry of ['src', 'package.json', 'tsconfig.json']) {
+      cpSync(path.join(repoRoot, entry), inWork(ctx, entry), { recursive: true });
+    }
+    return { ok: true };
+  },
+  cat: async (ctx, [file]) => ({ ok: true, output: readFileSync(inWork(ctx, file!), 'utf8') }),
   cp: async (ctx, [from, to]) => {
     writeFileSync(inWork(ctx, to!), readFileSync(inWork(ctx, from!)));
     return { ok: true };
