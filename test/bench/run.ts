@@ -101,19 +101,30 @@ const scratchDir = path.join(outputDir, 'bench');
 mkdirSync(scratchDir, { recursive: true });
 const generator = chooseGenerator(scratchDir, (line) => console.warn(line));
 
-/** Every server answers both reads with the same number of rows, and creates a book (removed again). */
+/**
+ * Every server answers both reads with the same number of rows, the floors and peers with the same JSON text (ours
+ * writes its own, from Postgres), and creates a book (removed again).
+ */
 async function checkAnswers(servers: BenchServer[], database: BenchDatabase, ids: number[]) {
   for (const endpoint of readEndpoints) {
     const p = endpoint === 'GET /authors' ? '/authors' : `/books/${ids[0]}`;
-    const shapes = await Promise.all(
+    const answers = await Promise.all(
       servers.map(async (s) => {
         const response = await fetch(s.url + p);
         const text = await response.text();
         if (response.status !== 200) throw new Error(`${s.name} ${p}: ${response.status} ${text.slice(0, 200)}`);
-        return `${s.name}: ${(JSON.parse(text) as unknown[]).length} rows, ${text.length} B`;
+        return { server: s.name, text, rows: (JSON.parse(text) as unknown[]).length };
       }),
     );
-    log(`  ${p} → ${shapes.join('; ')}`);
+    if (new Set(answers.map((a) => a.rows)).size > 1) throw new Error(`${p}: the servers' row counts differ`);
+    const others = answers.filter((a) => !a.server.startsWith('ours'));
+    const differs = others.find((a) => a.text !== others[0]!.text);
+    if (differs) {
+      throw new Error(
+        `${p}: ${differs.server} answered ${differs.text.slice(0, 300)}\n${others[0]!.server}: ${others[0]!.text.slice(0, 300)}`,
+      );
+    }
+    log(`  ${p} → ${answers.map((a) => `${a.server}: ${a.rows} rows, ${a.text.length} B`).join('; ')}`);
   }
   const before = await lastBookId(database.pool);
   const created = await Promise.all(
