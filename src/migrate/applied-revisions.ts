@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CommandError } from '../errors/user-error.ts';
 import { withClient } from '../postgres/client.ts';
 import { versionOf } from '../project/migration-files.ts';
 import { projectFiles } from '../project/paths.mjs';
@@ -59,7 +60,7 @@ export async function recordRevisions(url: string, root: string, files: string[]
   );
   const hashes = files.map((file) => {
     const hash = sums.get(file);
-    if (!hash) throw new Error(`${file} is not in atlas.sum: run npx atlas migrate hash --env local`);
+    if (!hash) throw new CommandError(`${file} is not in atlas.sum: run npx atlas migrate hash --env local`);
     return hash;
   });
   const descriptions = files.map((file) => path.basename(file, '.sql').slice(versionOf(file).length + 1));

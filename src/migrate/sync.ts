@@ -35,7 +35,7 @@ export interface Synced {
   undone: string[];
   /** The statements that undid them. */
   statements: string;
-  /** This checkout's migrations recorded as applied without running (their changes were already there). */
+  /** This checkout's migrations recorded as applied without running: older than the shared version, their changes made by the sync. */
   recorded: string[];
   /** This checkout's pending migrations, applied after. */
   applied: string[];
