@@ -2,7 +2,7 @@ import type { CheckRules, ColumnShape } from '../db/column-shape.ts';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectClient } from '../postgres/client.ts';
-import { addCheckRules } from './check-rules.ts';
+import { addCheckRules, addDomainCheckRules } from './check-rules.ts';
 
 /**
  * Writes `<outDir>/zapatos/api-shapes.ts`: every column of every table in
@@ -25,6 +25,8 @@ interface ColumnRow {
   typmod: number;
   labels: string[] | null;
   references: boolean;
+  /** A domain's CHECK constraints (pg_get_constraintdef), for a column of a domain type. */
+  domain_checks: string[] | null;
 }
 
 interface ConstraintRow {
@@ -59,7 +61,10 @@ const query = `
          (a.attidentity <> '' OR a.attgenerated <> '') AS server_set,
          CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod,
          (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = coalesce(nullif(et.oid, 0), t.oid)) AS labels,
-         EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conrelid = c.oid AND a.attnum = ANY (f.conkey)) AS references
+         EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conrelid = c.oid AND a.attnum = ANY (f.conkey)) AS references,
+         CASE WHEN t.typtype = 'd' THEN
+           array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c' ORDER BY k.conname)
+         END AS domain_checks
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -81,6 +86,11 @@ function shapeOf(row: ColumnRow): ColumnShape {
   }
   if (row.labels) shape.values = row.labels;
   if (row.references) shape.references = true;
+  // A domain's CHECKs hold every column of it, like the column's own (its base type's domains are not read).
+  const rules: CheckRules = {};
+  let understood = 0;
+  if (!row.element) for (const check of row.domain_checks ?? []) understood += addDomainCheckRules(rules, check, row.type);
+  if (understood > 0) shape.checks = rules;
   return shape;
 }
 
