@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectClient } from '../postgres/client.ts';
 import { addCheckRules, addDomainCheckRules } from './check-rules.ts';
+import { columnsFilledBy, type Filled } from './trigger-filled.ts';
 
 /**
  * Writes `<outDir>/zapatos/api-shapes.ts`: every column of every table in
@@ -52,6 +53,17 @@ const constraintQuery = `
    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND k.contype IN ('c', 'u', 'p', 'f', 'x')
    ORDER BY c.relname, k.conname`;
 
+/** Each table's enabled BEFORE INSERT row triggers' functions (tgtype bits: 1 row, 2 before, 4 insert). */
+const insertTriggerQuery = `
+  SELECT c.relname AS table, l.lanname AS language, p.prosrc AS source
+    FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_proc p ON p.oid = t.tgfoid
+    JOIN pg_language l ON l.oid = p.prolang
+   WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 7) = 7
+   ORDER BY c.relname, t.tgname`;
+
 const query = `
   SELECT c.relname AS table, a.attname AS column,
          coalesce(bt.typname, t.typname) AS type,
@@ -98,16 +110,27 @@ export async function generateApiShapes(url: string, outDir: string): Promise<vo
   const client = await connectClient(url);
   let rows: ColumnRow[];
   let constraintRows: ConstraintRow[];
+  let triggerRows: { table: string; language: string; source: string }[];
   try {
+    triggerRows = (await client.query(insertTriggerQuery)).rows;
     rows = (await client.query<ColumnRow>(query)).rows.filter((row) => row.table !== 'atlas_schema_revisions');
     constraintRows = (await client.query<ConstraintRow>(constraintQuery)).rows.filter((row) => row.table !== 'atlas_schema_revisions');
   } finally {
     await client.end();
   }
+  const filled = new Map<string, Filled>();
+  for (const { table, language, source } of triggerRows) {
+    const columns = columnsFilledBy(language, source);
+    const known = filled.get(table);
+    filled.set(table, columns === 'all' || known === 'all' ? 'all' : new Set([...(known ?? []), ...columns]));
+  }
   const tables = new Map<string, Record<string, ColumnShape>>();
   for (const row of rows) {
     if (!tables.has(row.table)) tables.set(row.table, {});
-    tables.get(row.table)![row.column] = shapeOf(row);
+    const shape = shapeOf(row);
+    const byTrigger = filled.get(row.table);
+    if (!shape.nullable && !shape.hasDefault && (byTrigger === 'all' || byTrigger?.has(row.column))) shape.filledByTrigger = true;
+    tables.get(row.table)![row.column] = shape;
   }
   const constraints = new Map<string, Record<string, string[]>>();
   for (const row of constraintRows) {
