@@ -129,7 +129,7 @@ export function insertShape<T extends TableName>(table: T): z.ZodType<InsertOf<T
       .filter(([name, column]) => writable(name, column))
       .map(([name, column]) => {
         const value = column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true);
-        return [name, column.nullable || column.hasDefault ? value.optional() : value];
+        return [name, column.nullable || column.hasDefault || column.filledByTrigger ? value.optional() : value];
       }),
   );
   return z.strictObject(shape) as never;
