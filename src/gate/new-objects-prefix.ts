@@ -9,6 +9,14 @@ import { splitStatements } from '../project/sql-statements.ts';
  * its concurrent-index check (an index on a table made in the same file locks
  * no one).
  *
+ * Statements that change no object (`SET`, `RESET`, pg_dump's
+ * `SELECT pg_catalog.set_config(...)`), as db:diff writes around its
+ * functions (`SET check_function_bodies = off;`) and pg_dump at the top of
+ * every dump, do not end the prefix: they run with it and stay in the rest
+ * too, so both halves run with the same settings. Nor do new domains and
+ * routines (functions, procedures, aggregates), which db:diff writes before
+ * Atlas's tables: Atlas's analyzers do not judge them.
+ *
  * Why it matters: `atlas migrate lint` inspects the whole schema after every
  * statement of the file it lints, so its cost grows with statements × tables
  * (about 2 minutes for a 200-table first migration). The gate replays this
@@ -31,7 +39,10 @@ const createIndex = new RegExp(
   String.raw`^CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:${ident}\s+)?ON\s+(?:ONLY\s+)?${qualified}`,
   'i',
 );
-const otherCreation = /^(CREATE\s+(TYPE|SEQUENCE|SCHEMA|EXTENSION)\s|COMMENT\s+ON\s)/i;
+const otherCreation =
+  /^(CREATE\s+(TYPE|SEQUENCE|SCHEMA|EXTENSION|DOMAIN|AGGREGATE)\s|CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\s|COMMENT\s+ON\s)/i;
+/** Statements that change no object: session settings. */
+const noObjectChange = /^(SET|RESET)\s|^SELECT\s+(pg_catalog\s*\.\s*)?set_config\s*\(/i;
 
 const bare = (name: string) => (name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase());
 
@@ -43,14 +54,17 @@ export function splitNewObjectsPrefix(text: string): SplitMigration {
     const table = createTable.exec(statement.text);
     const index = createIndex.exec(statement.text);
     if (table) created.add(bare(table[1]!));
-    else if (!(index && created.has(bare(index[1]!))) && !otherCreation.test(statement.text)) break;
+    else if (!(index && created.has(bare(index[1]!))) && !otherCreation.test(statement.text) && !noObjectChange.test(statement.text)) break;
     end = statement.end;
     statements++;
   }
   const prefix = text.slice(0, end);
-  // Blank the prefix's statements but keep comments: `-- atlas:nolint` directives and line numbers stay.
+  // Blank the prefix's statements but keep comments (`-- atlas:nolint` directives and line numbers stay) and settings.
   const blanked = splitStatements(prefix).reduce(
-    (out, statement) => out.slice(0, statement.start) + statement.text.replace(/[^\n]/g, ' ') + out.slice(statement.end),
+    (out, statement) =>
+      noObjectChange.test(statement.text)
+        ? out
+        : out.slice(0, statement.start) + statement.text.replace(/[^\n]/g, ' ') + out.slice(statement.end),
     prefix,
   );
   return {

@@ -39,6 +39,41 @@ COMMENT ON TABLE authors IS 'writers; and more';
     lifted: 0,
     stays: [/CREATE UNIQUE INDEX authors_name/],
   },
+  {
+    name: 'db:diff’s own settings and functions before Atlas’s tables do not end it (issue 19 E)',
+    sql: `SET check_function_bodies = off;
+CREATE OR REPLACE FUNCTION public.book_count(a integer)
+ RETURNS bigint
+ LANGUAGE sql
+AS $function$ SELECT count(*) FROM books WHERE author_id = a; $function$;
+RESET check_function_bodies;
+CREATE DOMAIN "isbn" AS text CHECK (VALUE ~ '^[0-9]{13}$');
+-- Create "authors" table
+CREATE TABLE "authors" ("id" integer NOT NULL, PRIMARY KEY ("id"));
+CREATE TABLE "books" ("id" integer NOT NULL, "author_id" integer, PRIMARY KEY ("id"));
+CREATE INDEX "books_author_id" ON "books" ("author_id");
+CREATE VIEW v AS SELECT * FROM books;
+`,
+    lifted: 7,
+    stays: [/^SET check_function_bodies = off;$/m, /^RESET check_function_bodies;$/m, /CREATE VIEW v/],
+  },
+  {
+    name: 'pg_dump’s header of settings does not end it',
+    sql: `SET statement_timeout = 0;
+SET client_encoding = 'UTF8';
+SELECT pg_catalog.set_config('search_path', '', false);
+SET default_table_access_method = heap;
+CREATE TABLE public.a (id integer NOT NULL);
+`,
+    lifted: 5,
+    stays: [/SELECT pg_catalog\.set_config\('search_path', '', false\);/, /SET default_table_access_method/],
+  },
+  {
+    name: 'a setting does not lift what follows it when that changes something that existed',
+    sql: 'SET check_function_bodies = off;\nALTER TABLE "authors" DROP COLUMN "bio";\n',
+    lifted: 1,
+    stays: [/SET check_function_bodies/, /DROP COLUMN "bio"/],
+  },
 ];
 
 describe('the new-objects prefix of a migration', () => {
@@ -48,6 +83,7 @@ describe('the new-objects prefix of a migration', () => {
     for (const pattern of stays) expect(split.rest).toMatch(pattern);
     expect(split.rest.split('\n')).toHaveLength(sql.split('\n').length); // findings keep their lines
     expect(split.rest.length).toBe(sql.length);
+    expect(split.rest).not.toMatch(/CREATE TABLE "?(authors|books|a)"? /); // no table made in the prefix is made twice
   });
 
   it('keeps the file’s comments, so its -- atlas:nolint directive still applies', () => {
