@@ -9,7 +9,7 @@ import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
 import type { Finding } from './finding.ts';
 import { lineAt, splitStatements } from '../project/sql-statements.ts';
 import { migrationFiles, type MigrationFile } from '../project/migration-files.ts';
-import { splitNewObjectsPrefix, type SplitMigration } from './new-objects-prefix.ts';
+import { onlyNewObjects, splitNewObjectsPrefix, type SplitMigration } from './new-objects-prefix.ts';
 import { targetCreatedEarlier } from '../gate/squawk-noise.ts';
 import { droppedColumn } from '../gate/dropped-column.ts';
 import { projectFiles } from '../project/paths.mjs';
@@ -53,8 +53,11 @@ export async function atlasLintFindings(projectRoot: string, devUrl: string, lat
   for (let i = Math.max(0, all.length - latest); i < all.length; i++) {
     const file = all[i]!;
     const split = splitNewObjectsPrefix(file.text);
-    lint.files.push({ file: file.name, asBase: split.statements, statements: splitStatements(file.text).length });
-    lint.findings.push(...(await lintOne(projectRoot, devUrl, all.slice(0, i), file, split)));
+    const statements = splitStatements(file.text).length;
+    // Nothing left to lint once the prefix ran (settings aside): Atlas would replay and inspect for no finding.
+    const linted = !onlyNewObjects(file.text);
+    lint.files.push({ file: file.name, asBase: split.statements, statements, atlasLint: linted });
+    if (linted) lint.findings.push(...(await lintOne(projectRoot, devUrl, all.slice(0, i), file, split)));
   }
   return lint;
 }
@@ -62,7 +65,7 @@ export async function atlasLintFindings(projectRoot: string, devUrl: string, lat
 /** The findings, and how each file was linted: its leading statements run as the base (the fast path), the rest one by one. */
 export interface AtlasLint {
   findings: Finding[];
-  files: { file: string; asBase: number; statements: number }[];
+  files: { file: string; asBase: number; statements: number; atlasLint: boolean }[];
 }
 
 async function lintOne(

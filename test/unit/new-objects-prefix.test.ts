@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitNewObjectsPrefix } from '../../src/gate/new-objects-prefix.ts';
+import { onlyNewObjects, splitNewObjectsPrefix } from '../../src/gate/new-objects-prefix.ts';
+import { splitStatements } from '../../src/project/sql-statements.ts';
 
 /**
  * Which leading statements of a migration the gate replays as base rather
@@ -54,8 +55,30 @@ CREATE TABLE "books" ("id" integer NOT NULL, "author_id" integer, PRIMARY KEY ("
 CREATE INDEX "books_author_id" ON "books" ("author_id");
 CREATE VIEW v AS SELECT * FROM books;
 `,
-    lifted: 7,
-    stays: [/^SET check_function_bodies = off;$/m, /^RESET check_function_bodies;$/m, /CREATE VIEW v/],
+    lifted: 8,
+    stays: [/^SET check_function_bodies = off;$/m, /^RESET check_function_bodies;$/m],
+  },
+  {
+    name: 'corrections, triggers and views on tables the file made lift; the same on a table that existed ends it',
+    sql: `CREATE TABLE a (id integer NOT NULL, at timestamp);
+CREATE SEQUENCE a_seq;
+ALTER TABLE a ALTER COLUMN at TYPE timestamp(6) without time zone;
+ALTER TABLE ONLY public.a ADD CONSTRAINT a_pkey PRIMARY KEY (id);
+ALTER SEQUENCE a_seq OWNED BY a.id;
+CREATE TRIGGER a_touch BEFORE UPDATE ON public.a FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE MATERIALIZED VIEW a_ids AS SELECT id FROM a;
+CREATE INDEX a_ids_id ON a_ids (id);
+CREATE TRIGGER books_touch BEFORE UPDATE ON books FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE books ALTER COLUMN title TYPE varchar(10);
+`,
+    lifted: 8,
+    stays: [/CREATE TRIGGER books_touch/, /ALTER TABLE books ALTER COLUMN title/],
+  },
+  {
+    name: 'an ALTER of a table that existed before stays, even right after a new one',
+    sql: 'CREATE TABLE a (id int);\nALTER TABLE books ALTER COLUMN title TYPE varchar(10);\n',
+    lifted: 1,
+    stays: [/ALTER TABLE books/],
   },
   {
     name: 'pg_dump’s header of settings does not end it',
@@ -90,5 +113,14 @@ describe('the new-objects prefix of a migration', () => {
     const split = splitNewObjectsPrefix('-- atlas:nolint destructive\n\nCREATE TABLE a (id int);\nDROP TABLE b;\n');
     expect(split.rest.startsWith('-- atlas:nolint destructive\n\n')).toBe(true);
     expect(split.prefix).toBe('CREATE TABLE a (id int);');
+  });
+
+  it('says when a file touches nothing that existed before it (then the gate need not replay it)', () => {
+    for (const { sql, lifted } of cases) {
+      const all = splitStatements(sql).length;
+      expect(onlyNewObjects(sql), sql).toBe(lifted === all);
+    }
+    expect(onlyNewObjects('SET lock_timeout = 0;\nCREATE TABLE a (id int);\nRESET lock_timeout;\n')).toBe(true);
+    expect(onlyNewObjects('CREATE TABLE a (id int);\nDROP TABLE b;\n')).toBe(false);
   });
 });
