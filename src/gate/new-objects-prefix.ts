@@ -77,18 +77,20 @@ export function splitNewObjectsPrefix(text: string): SplitMigration {
     statements++;
   }
   const prefix = text.slice(0, end);
+  const lifted = splitStatements(prefix);
   // Blank the prefix's statements but keep comments (`-- atlas:nolint` directives and line numbers stay) and settings.
-  const blanked = splitStatements(prefix).reduce(
-    (out, statement) =>
-      noObjectChange.test(statement.text)
-        ? out
-        : out.slice(0, statement.start) + statement.text.replace(/[^\n]/g, ' ') + out.slice(statement.end),
-    prefix,
-  );
+  // In pieces, not by re-slicing the whole text per statement: 1,800 statements took 2.4 s that way.
+  const pieces: string[] = [];
+  let at = 0;
+  for (const statement of lifted) {
+    if (noObjectChange.test(statement.text)) continue;
+    pieces.push(prefix.slice(at, statement.start), statement.text.replace(/[^\n]/g, ' '));
+    at = statement.end;
+  }
+  pieces.push(prefix.slice(at));
+  const blanked = pieces.join('');
   return {
-    prefix: splitStatements(prefix)
-      .map((statement) => statement.text)
-      .join('\n'),
+    prefix: lifted.map((statement) => statement.text).join('\n'),
     rest: blanked + text.slice(end),
     statements,
   };
