@@ -228,8 +228,10 @@ try {
   await stopEmbedded(cluster).catch(() => {});
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`\n| tables | db:diff s | db:types s | db:check s | db:check by check |\n|---|---|---|---|---|\n${rows.join('\n')}`);
-console.log(`targets at 500 tables: db:diff ≤ ${targets.diff} s, db:types ≤ ${targets.types} s, db:check ≤ ${targets.check} s`);
+if (rows.length) {
+  console.log(`\n| tables | db:diff s | db:types s | db:check s | db:check by check |\n|---|---|---|---|---|\n${rows.join('\n')}`);
+  console.log(`targets at 500 tables: db:diff ≤ ${targets.diff} s, db:types ≤ ${targets.types} s, db:check ≤ ${targets.check} s`);
+}
 if (appRow) {
   console.log(`\n| application-shaped: db:diff s | db:check s (by check) | first db:apply s |\n|---|---|---|\n${appRow}`);
   console.log(`targets: db:diff ≤ ${appTargets.diff} s, db:check ≤ ${appTargets.check} s, a first db:apply ≤ ${appTargets.apply} s`);
