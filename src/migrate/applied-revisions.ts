@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CommandError } from '../errors/user-error.ts';
 import { withClient } from '../postgres/client.ts';
 import { versionOf } from '../project/migration-files.ts';
+import { projectFiles } from '../project/paths.mjs';
 
 /**
  * The versions Atlas recorded as applied on a database (its revisions
@@ -36,6 +40,37 @@ export async function unknownRevisions(url: string, files: string[]): Promise<st
 export async function forgetRevisions(url: string, versions: string[]): Promise<void> {
   if (versions.length === 0) return;
   await withClient(url, (client) => client.query(`DELETE FROM ${table} WHERE version = ANY($1)`, [versions]));
+}
+
+/**
+ * Records migration files as applied without running them (db:sync, once
+ * their changes are made), each row as Atlas's `migrate set` writes one:
+ * type 4 (resolved), no statements run, the file's hash from atlas.sum.
+ * `atlas migrate set` itself cannot: v0.13.1 marks only files after the
+ * last revision, never one that sorts before it. One statement: all or none.
+ */
+export async function recordRevisions(url: string, root: string, files: string[]): Promise<void> {
+  if (files.length === 0) return;
+  const sums = new Map(
+    readFileSync(path.join(root, projectFiles.sum), 'utf8')
+      .split('\n')
+      .map((line) => /^(\S+\.sql) h1:(\S+)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1]!, match[2]!]),
+  );
+  const hashes = files.map((file) => {
+    const hash = sums.get(file);
+    if (!hash) throw new CommandError(`${file} is not in atlas.sum: run npx atlas migrate hash --env local`);
+    return hash;
+  });
+  const descriptions = files.map((file) => path.basename(file, '.sql').slice(versionOf(file).length + 1));
+  await withClient(url, (client) =>
+    client.query(
+      `INSERT INTO ${table} (version, description, type, applied, total, executed_at, execution_time, error, error_stmt, hash, operator_version)
+       SELECT v, d, 4, 0, 0, now(), 0, '', '', h, 'bookshelf db:sync' FROM unnest($1::text[], $2::text[], $3::text[]) AS f(v, d, h)`,
+      [files.map(versionOf), descriptions, hashes],
+    ),
+  );
 }
 
 /** What db:apply (and a migrating npm start) says about such a database. */

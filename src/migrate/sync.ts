@@ -10,11 +10,10 @@ import { readCatalog } from '../catalog/read.ts';
 import { runScript } from '../postgres/run-script.ts';
 import { catalogOfMigrations } from '../catalog/states.ts';
 import { migrationFiles } from '../project/migration-files.ts';
-import { atlasOrThrow } from '../atlas/run.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { targetFlags } from '../atlas/flags.ts';
 import { applyMigrations } from './apply.ts';
-import { appliedVersions, forgetRevisions } from './applied-revisions.ts';
+import { appliedVersions, forgetRevisions, recordRevisions } from './applied-revisions.ts';
 import { describeLosses } from './sync-losses.ts';
 import { versionOf } from '../project/migration-files.ts';
 import { projectFiles } from '../project/paths.mjs';
@@ -36,7 +35,7 @@ export interface Synced {
   undone: string[];
   /** The statements that undid them. */
   statements: string;
-  /** This checkout's migrations recorded as applied without running (their changes were already there). */
+  /** This checkout's migrations recorded as applied without running: older than the shared version, their changes made by the sync. */
   recorded: string[];
   /** This checkout's pending migrations, applied after. */
   applied: string[];
@@ -88,9 +87,10 @@ export async function syncDatabase({ root, url, devUrl, excludeTables = [], log 
   mustEqual(await readCatalog(url, { excludeTables }), desired);
 
   await forgetRevisions(url, undone);
-  if (recorded.length > 0 && shared !== undefined) {
-    await atlasOrThrow(['migrate', 'set', shared, ...targetFlags({ migrate: url, dev: devUrl })], { echo: false, cwd: root });
-  }
+  // This checkout's files that sort before the shared version and that the database never ran: their changes were
+  // made above, and Atlas would never run them now (it skips a file older than its last revision).
+  await recordRevisions(url, root, recorded);
+  if (recorded.length > 0) log(`db:sync: recorded as applied, its change made above: ${recorded.join(', ')}`);
   log(
     `db:sync: the database now has exactly this checkout's state after ${prefix.at(-1) ?? 'no migration'}; revisions of ${undone.join(', ')} removed`,
   );

@@ -6,6 +6,7 @@ import pino from 'pino';
 import * as db from 'zapatos/db';
 import type * as s from 'zapatos/schema';
 import { z } from 'zod';
+import { createMetrics } from '../../src/config/metrics.ts';
 import { toSqlQuery } from '../../src/db/run.ts';
 import { securityHeaderList, setSecurityHeaders } from '../../src/http/security-headers.ts';
 import { idParam, pageQuery } from '../../src/http/schemas.ts';
@@ -74,3 +75,14 @@ const logger = pino({ level: 'info' }, { write: () => {} });
 time('pino: one request line (serialising only)', 200_000, () =>
   logger.info({ reqId: '0b7c4a3e-2f6d-4c8e-9a1b-123456789abc', method: 'GET', path: '/books/12345', status: 200, ms: 1.23 }, 'request'),
 );
+
+// Issue 21: what metrics on (METRICS_PORT) add to each request: serve-api.ts's in-flight gauge and requestDone
+// (a counter and a histogram, labelled by route template, method and status).
+const metrics = createMetrics();
+const metricRoutes = ['/authors', '/books/{author_id}', '/books'];
+let metricTurn = 0;
+time('metrics: in-flight inc/dec + requestDone (counter and histogram)', 500_000, () => {
+  metrics.inFlight.inc();
+  metrics.inFlight.dec();
+  metrics.requestDone(metricRoutes[metricTurn++ % 3]!, 'GET', 200, 0.004);
+});

@@ -159,6 +159,41 @@ export function targets(summaries: Summary[]): Target[] {
   return out;
 }
 
+/**
+ * The servers no target involves: the bare floors and the Fastify peer. Their
+ * runs do not decide the verdict (run.ts); what went wrong in them is said.
+ */
+export const untargetedServers: readonly ServerName[] = ['bare', 'bare-named', 'fastify'];
+
+/**
+ * Ours' requests/s over the Fastify peer's and the named bare floor's, per
+ * read: no target (issue 20 sets none), the bar is no regression against
+ * earlier runs' ratios. One line per data set × read that has ours and either.
+ */
+export const untargetedHeading = `The runs of ${untargetedServers.join(', ')} (no target; not judged, their ratios less sure):`;
+
+/** The peer ratios as a titled section (lines), or nothing when no run had a peer. */
+export function peerRatioSection(summaries: Summary[]): string[] {
+  const lines = peerRatioLines(summaries);
+  return lines.length ? ['', 'Ours against Fastify and the named bare floor (no target: the bar is no regression):', ...lines] : [];
+}
+
+export function peerRatioLines(summaries: Summary[]): string[] {
+  const lines: string[] = [];
+  for (const dataSet of dataSets) {
+    for (const endpoint of ['GET /authors', 'GET /books/{author_id}'] as const) {
+      const ours = find(summaries, dataSet, endpoint, 'ours');
+      if (!ours) continue;
+      const parts = (['fastify', 'bare-named'] as const).flatMap((peer) => {
+        const them = find(summaries, dataSet, endpoint, peer);
+        return them ? [`${fmt(ratio(ours.rps, them.rps), 3)}× ${peer} (${ours.rps.toFixed(0)} vs ${them.rps.toFixed(0)} req/s)`] : [];
+      });
+      if (parts.length) lines.push(`- ${endpoint} [${dataSet}]: ours ${parts.join(', ')}`);
+    }
+  }
+  return lines;
+}
+
 export function table(summaries: Summary[]): string {
   const header = [
     'data set',
@@ -173,7 +208,9 @@ export function table(summaries: Summary[]): string {
     'machine busy',
     'ours/framework req/s',
     'ours/bare req/s',
+    'ours/bare-named req/s',
     'ours/Drizzle req/s',
+    'ours/Fastify req/s',
     'ours/framework p99',
   ];
   const rows = summaries.map((s) => {
@@ -192,7 +229,9 @@ export function table(summaries: Summary[]): string {
       `${fmt(s.cpu.machine * 100, 0)}%`,
       ours ? fmt(ratio(s.rps, other('framework')?.rps)) : '',
       ours ? fmt(ratio(s.rps, other('bare')?.rps)) : '',
+      ours ? fmt(ratio(s.rps, other('bare-named')?.rps)) : '',
       ours ? fmt(ratio(s.rps, other('drizzle')?.rps)) : '',
+      ours ? fmt(ratio(s.rps, other('fastify')?.rps)) : '',
       ours ? fmt(ratio(s.p99, other('framework')?.p99)) : '',
     ];
   });
@@ -221,7 +260,7 @@ export function writeReport(
     summaries: Summary[];
     targets: Target[];
     refusals: string[];
-    bareNotes: string[];
+    untargetedNotes: string[];
     profile?: string;
   },
 ) {
@@ -239,9 +278,8 @@ export function writeReport(
     '## Targets',
     '',
     targetLines(data.targets, data.refusals),
-    ...(data.bareNotes.length
-      ? ['', "The bare floor's runs (not judged; its ratios are less sure):", ...data.bareNotes.map((n) => `- ${n}`)]
-      : []),
+    ...(data.untargetedNotes.length ? ['', untargetedHeading, ...data.untargetedNotes.map((n) => `- ${n}`)] : []),
+    ...peerRatioSection(data.summaries),
     ...(data.profile ? ['', '## CPU profile (self time)', '', '```', data.profile, '```'] : []),
     '',
   ].join('\n');

@@ -7,14 +7,35 @@ import { startCpuSplit } from './cpu-split.ts';
 import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, lastBookId, removeBooksAfter, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { chooseGenerator } from './generator.ts';
-import { summarise, table, targetLines, targets, writeReport, type Measurement } from './report.ts';
-import { memoryOf, probeMemory, sampleRss, serverNames, startServer, syscallsOf, type BenchServer } from './servers.ts';
+import {
+  peerRatioSection,
+  summarise,
+  table,
+  targetLines,
+  targets,
+  untargetedHeading,
+  untargetedServers,
+  writeReport,
+  type Measurement,
+} from './report.ts';
+import {
+  logsRequests,
+  memoryOf,
+  probeMemory,
+  sampleRss,
+  serverNames,
+  startServer,
+  syscallsOf,
+  type BenchServer,
+  type ServerName,
+} from './servers.ts';
 import { defaultVerdictLimits, verdictRefusals } from './verdict.ts';
 import { benchBookTitle, endpoints as allEndpoints, workloadFor, type Endpoint } from './workload.ts';
 
 /**
- * `npm run bench`: ours vs a minimal Express + pg floor vs a node:http + pg
- * floor vs an Express + Drizzle ORM peer, over the same fresh database, on
+ * `npm run bench`: ours vs a minimal Express + pg floor vs two node:http + pg
+ * floors (queries unnamed, named) vs an Express + Drizzle ORM peer vs a
+ * Fastify 5 peer, over the same fresh database, on
  * the guide's seed data and then on a large generated set; the guide's two
  * reads and POST /books. Load from wrk (else autocannon, with a warning).
  * Interleaved rounds, order rotated; medians; the CPU split of every run;
@@ -23,14 +44,14 @@ import { benchBookTitle, endpoints as allEndpoints, workloadFor, type Endpoint }
  * Env: BENCH_SECONDS (6) BENCH_ROUNDS (5) BENCH_CONNECTIONS (32)
  *      BENCH_WARMUP (2 s per server × endpoint) BENCH_POOL (10, every server's pool)
  *      BENCH_AUTHORS (100000) BENCH_BOOKS (1000000)
- *      BENCH_SERVERS (ours,framework,bare,drizzle) BENCH_DATASETS (seed,large)
+ *      BENCH_SERVERS (ours,ours-metrics,framework,bare,bare-named,drizzle,fastify) BENCH_DATASETS (seed,large)
  *      BENCH_ENDPOINTS (GET /authors,GET /books/{author_id},POST /books)
  *      BENCH_GENERATOR (wrk; autocannon to compare) BENCH_WRK (a wrk binary; default: wrk on PATH)
  *      BENCH_MAX_LOAD (cores / 2: 1-minute load average before the run)
  *      BENCH_MAX_GENERATOR_CPU (0.9 cores) BENCH_MAX_MACHINE_BUSY (0.97) BENCH_MAX_OTHERS_CPU (0.2 cores)
  *      BENCH_NODE_FLAGS (none; node flags for every server, e.g. --max-semi-space-size=4)
  *      BENCH_PROFILE (0; N > 0: afterwards, N s per endpoint of BENCH_ENDPOINTS of ours under --cpu-prof)
- *      BENCH_PROFILE_SERVER (ours; or framework, bare, drizzle: profile another instead)
+ *      BENCH_PROFILE_SERVER (ours; or any other of BENCH_SERVERS' names, e.g. fastify: profile another instead)
  */
 const loadAtStart = loadavg()[0]!;
 const number = (name: string, fallback: number) => {
@@ -80,19 +101,30 @@ const scratchDir = path.join(outputDir, 'bench');
 mkdirSync(scratchDir, { recursive: true });
 const generator = chooseGenerator(scratchDir, (line) => console.warn(line));
 
-/** Every server answers both reads with the same number of rows, and creates a book (removed again). */
+/**
+ * Every server answers both reads with the same number of rows, the floors and peers with the same JSON text (ours
+ * writes its own, from Postgres), and creates a book (removed again).
+ */
 async function checkAnswers(servers: BenchServer[], database: BenchDatabase, ids: number[]) {
   for (const endpoint of readEndpoints) {
     const p = endpoint === 'GET /authors' ? '/authors' : `/books/${ids[0]}`;
-    const shapes = await Promise.all(
+    const answers = await Promise.all(
       servers.map(async (s) => {
         const response = await fetch(s.url + p);
         const text = await response.text();
         if (response.status !== 200) throw new Error(`${s.name} ${p}: ${response.status} ${text.slice(0, 200)}`);
-        return `${s.name}: ${(JSON.parse(text) as unknown[]).length} rows, ${text.length} B`;
+        return { server: s.name, text, rows: (JSON.parse(text) as unknown[]).length };
       }),
     );
-    log(`  ${p} → ${shapes.join('; ')}`);
+    if (new Set(answers.map((a) => a.rows)).size > 1) throw new Error(`${p}: the servers' row counts differ`);
+    const others = answers.filter((a) => !a.server.startsWith('ours'));
+    const differs = others.find((a) => a.text !== others[0]!.text);
+    if (differs) {
+      throw new Error(
+        `${p}: ${differs.server} answered ${differs.text.slice(0, 300)}\n${others[0]!.server}: ${others[0]!.text.slice(0, 300)}`,
+      );
+    }
+    log(`  ${p} → ${answers.map((a) => `${a.server}: ${a.rows} rows, ${a.text.length} B`).join('; ')}`);
   }
   const before = await lastBookId(database.pool);
   const created = await Promise.all(
@@ -131,10 +163,10 @@ async function main() {
   try {
     database = await startBenchDatabase(log);
     const db = database;
-    const logFile = path.join(db.dir, 'ours.log');
-    const serverOptions = { databaseUrl: db.url, logFile, poolSize: settings.pool, execArgv: settings.nodeFlags };
+    const logFileOf = (name: ServerName) => path.join(db.dir, `${name}.log`);
+    const serverOptions = { databaseUrl: db.url, poolSize: settings.pool, execArgv: settings.nodeFlags };
     for (const name of settings.servers) {
-      servers.push(await startServer(name, serverOptions));
+      servers.push(await startServer(name, { ...serverOptions, logFile: logFileOf(name) }));
       log(`${name} server up at ${servers.at(-1)!.url} (pid ${servers.at(-1)!.pid})`);
     }
 
@@ -172,10 +204,10 @@ async function main() {
         };
         const rss = stopSampling();
         let logLines: number | undefined;
-        if (server.name.startsWith('ours')) {
-          const text = readFileSync(logFile, 'utf8');
+        if (logsRequests(server.name)) {
+          const text = readFileSync(logFileOf(server.name), 'utf8');
           logLines = text.length ? text.split('\n').length - 1 : 0;
-          truncateSync(logFile);
+          truncateSync(logFileOf(server.name));
         }
         // Creates are undone, so every round reads the same rows (see database.ts).
         const removed = booksBefore === undefined ? undefined : await removeBooksAfter(db.pool, booksBefore);
@@ -216,6 +248,7 @@ async function main() {
       mkdirSync(profileDir, { recursive: true });
       const profiled = await startServer(settings.profileServer, {
         ...serverOptions,
+        logFile: logFileOf(settings.profileServer),
         execArgv: [...settings.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profileDir}`],
       });
       const before = new Set(readdirSync(profileDir));
@@ -247,14 +280,14 @@ async function main() {
 
   const summaries = summarise(measurements);
   const checked = targets(summaries);
-  // No target involves the bare floor, and it is the likeliest to fill both cores by itself (node:http + Postgres + wrk):
-  // its runs do not decide the verdict, but what went wrong in them is said.
-  const judged = (bare: boolean) =>
+  // No target involves the bare floors or the Fastify peer, and the floors are the likeliest to fill both cores by
+  // themselves (node:http + Postgres + wrk): their runs do not decide the verdict, but what went wrong in them is said.
+  const judged = (targeted: boolean) =>
     measurements
-      .filter((m) => (m.server === 'bare') === bare)
+      .filter((m) => !untargetedServers.includes(m.server) === targeted)
       .map((m) => ({ label: `${m.dataSet} r${m.round + 1} ${m.endpoint} ${m.server}`, cpu: m.cpu }));
-  const refusals = verdictRefusals(loadAtStart, judged(false), settings.verdictLimits);
-  const bareNotes = verdictRefusals(0, judged(true), settings.verdictLimits);
+  const refusals = verdictRefusals(loadAtStart, judged(true), settings.verdictLimits);
+  const untargetedNotes = verdictRefusals(0, judged(false), settings.verdictLimits);
   const finalSettings = {
     ...settings,
     generator: generator.description,
@@ -264,9 +297,8 @@ async function main() {
   console.log(
     `\nLoad generator: ${generator.description}; load average before the run ${loadAtStart.toFixed(2)} on ${settings.cpus} cores.\n\n` +
       `${table(summaries)}\n\nTargets:\n${targetLines(checked, refusals)}\n` +
-      (bareNotes.length
-        ? `\nThe bare floor's runs (not judged; its ratios are less sure):\n${bareNotes.map((n) => `  - ${n}`).join('\n')}\n`
-        : ''),
+      (untargetedNotes.length ? `\n${untargetedHeading}\n${untargetedNotes.map((n) => `  - ${n}`).join('\n')}\n` : '') +
+      peerRatioSection(summaries).join('\n'),
   );
   writeReport(outputDir, {
     settings: finalSettings,
@@ -274,7 +306,7 @@ async function main() {
     summaries,
     targets: checked,
     refusals,
-    bareNotes,
+    untargetedNotes,
     ...(profileText ? { profile: profileText } : {}),
   });
   log(`wrote .test-output/bench.md and .test-output/bench.json (${finalSettings.totalSeconds} s in all)`);

@@ -10,9 +10,16 @@ import { freePort } from '../support/free-port.ts';
  * event loop with the load generator or with another. Each is bundled with
  * esbuild and run by plain node, as `npm start` runs ours (npm run build).
  */
-/** `ours-metrics`: ours with Prometheus metrics on (METRICS_PORT), to measure what they cost. */
-export const serverNames = ['ours', 'ours-metrics', 'framework', 'bare', 'drizzle'] as const;
+/**
+ * `ours-metrics`: ours with Prometheus metrics on (METRICS_PORT), to measure what they cost.
+ * `bare-named`: the bare floor with named prepared statements (bare's are unnamed).
+ * In the table's order.
+ */
+export const serverNames = ['ours', 'ours-metrics', 'framework', 'bare', 'bare-named', 'drizzle', 'fastify'] as const;
 export type ServerName = (typeof serverNames)[number];
+
+/** The servers that write a request log (pino both): ours and the Fastify peer. The others' stdout is /dev/null. */
+export const logsRequests = (name: ServerName) => name.startsWith('ours') || name === 'fastify';
 
 export interface BenchServer {
   name: ServerName;
@@ -26,7 +33,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface StartOptions {
   databaseUrl: string;
-  /** Where ours' request log goes (its stdout, as `npm start > file`). */
+  /** Where the request log goes (its stdout, as `npm start > file`) if the server writes one (logsRequests). */
   logFile: string;
   poolSize: number;
   /** Extra node flags, e.g. --cpu-prof. */
@@ -35,7 +42,7 @@ export interface StartOptions {
 
 export async function startServer(name: ServerName, { databaseUrl, logFile, poolSize, execArgv = [] }: StartOptions): Promise<BenchServer> {
   const port = await freePort();
-  const out = openSync(name.startsWith('ours') ? logFile : '/dev/null', 'a');
+  const out = openSync(logsRequests(name) ? logFile : '/dev/null', 'a');
   const bundle = path.join(here, '..', '..', '.test-output', 'bench', `${name}.mjs`);
   await build({
     entryPoints: [path.join(here, 'servers', `${name}.ts`)],

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../src/project/paths.mjs';
 import { atlas } from '../../src/atlas/run.ts';
@@ -9,6 +9,7 @@ import { rebaseMigrations } from '../../src/migrate/rebase.ts';
 import { revertMigrations } from '../../src/migrate/revert.ts';
 import { syncDatabase } from '../../src/migrate/sync.ts';
 import { atlasUrl } from '../../src/atlas/flags.ts';
+import { canMakeClientTypes, runClientTypes } from '../../src/project/client-types.ts';
 import { resolveMigration } from '../../src/migrate/resolve.ts';
 import { migrationStatus } from '../../src/migrate/status.ts';
 import pg from 'pg';
@@ -39,8 +40,12 @@ import { parseTxtar } from './txtar.ts';
  *   db-sync                   npm run db:sync's work with $URL standing in for the local embedded database (src/migrate/sync.ts)
  *   git <args>                git in $WORK (a fixed author; `git init` makes the scratch repo a repository)
  *   sql <statement>           one statement on $URL; output: the command tag and row count, then the rows as JSON
- *   types                     zapatos types from $WORK's migrations into $WORK/src/db
+ *   types                     zapatos types from $WORK's migrations into $WORK/src/db; when $WORK has the code (see
+ *                             `code`), also its typed client (src/client/api-types.ts), as db:diff does
  *   tsc [tsconfig]            tsc --noEmit -p $WORK/<tsconfig> (default tsconfig.json)
+ *   code                      copy the project's code (src/, package.json, tsconfig.json) into $WORK, so that the
+ *                             review report's API contract (db-check --report) is built from $WORK's own src/
+ *   cat <file>                a file of $WORK becomes the output (to match a written report with `output`)
  *   cp <from> <to>            copy a file within $WORK
  *   rm <path-or-glob>         delete files
  *   prepend <glob> <file>     put <file>'s text at the top of the one file matching <glob>
@@ -141,13 +146,22 @@ const commands: Record<string, Command> = {
   },
   types: async (ctx) => {
     await typesFromMigrations(ctx.dev, path.join(ctx.work, 'src', 'db'), false, ctx.work);
-    return { ok: true };
+    if (!canMakeClientTypes(ctx.work)) return { ok: true };
+    const client = await runClientTypes(ctx.work, 'write');
+    return { ok: client.code === 0, output: client.output };
   },
   tsc: async (ctx, [project = 'tsconfig.json']) => {
     const tsc = path.join(repoRoot, 'node_modules', '.bin', 'tsc');
     const run = await runToEnd(tsc, ['--noEmit', '-p', path.join(ctx.work, project)], { cwd: ctx.work });
     return { ok: run.code === 0, output: run.output };
   },
+  code: async (ctx) => {
+    for (const entry of ['src', 'package.json', 'tsconfig.json']) {
+      cpSync(path.join(repoRoot, entry), inWork(ctx, entry), { recursive: true });
+    }
+    return { ok: true };
+  },
+  cat: async (ctx, [file]) => ({ ok: true, output: readFileSync(inWork(ctx, file!), 'utf8') }),
   cp: async (ctx, [from, to]) => {
     writeFileSync(inWork(ctx, to!), readFileSync(inWork(ctx, from!)));
     return { ok: true };

@@ -1,68 +1,7 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import pg from 'pg';
-import { answerMemoryProbes } from './memory-probe.ts';
+import { serveBareFloor } from './bare-floor.ts';
 
 /**
- * Bench server (iii), the BARE FLOOR: node:http and one pg.Pool, the guide's
- * two reads and POST /books, JSON.stringify. What Node and pg cost with no
- * framework at all.
+ * Bench server (iii), the BARE FLOOR: node:http and one pg.Pool, queries
+ * unnamed (node-postgres' default: Postgres parses and plans each one).
  */
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-const booksPath = /^\/books\/(\d+)$/;
-
-async function bodyOf(req: IncomingMessage): Promise<{ title: string; author_id: number }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { title: string; author_id: number };
-}
-
-/** [status, body]; undefined body: not found. */
-async function answer(req: IncomingMessage): Promise<[number, unknown]> {
-  const url = req.url ?? '';
-  if (req.method === 'POST' && url === '/books') {
-    const { title, author_id } = await bodyOf(req);
-    try {
-      const { rows } = await pool.query('INSERT INTO books (title, author_id) VALUES ($1, $2) RETURNING id, title, author_id, created_at', [
-        title,
-        author_id,
-      ]);
-      return [201, rows[0]];
-    } catch (error) {
-      if ((error as { code?: string }).code === '23503') return [422, { error: 'no such author' }];
-      throw error;
-    }
-  }
-  if (url === '/authors') {
-    return [200, (await pool.query('SELECT id, name, bio, country, created_at FROM authors ORDER BY id LIMIT 50')).rows];
-  }
-  const match = booksPath.exec(url);
-  if (!match) return [404, { error: 'not found' }];
-  const { rows } = await pool.query('SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50', [
-    match[1],
-  ]);
-  return [200, rows];
-}
-
-const server = createServer((req, res) => {
-  answer(req).then(
-    ([status, body]) => {
-      const text = JSON.stringify(body);
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-      });
-      res.end(text);
-    },
-    () => {
-      res.writeHead(500).end();
-    },
-  );
-});
-
-server.listen(Number(process.env.PORT), '127.0.0.1', () => process.send?.({ listening: true }));
-process.once('SIGTERM', () => {
-  server.close();
-  server.closeAllConnections();
-  void pool.end().then(() => process.exit(0));
-});
-answerMemoryProbes();
+serveBareFloor({ named: false });

@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { peerRatioLines, summarise, table, untargetedServers, writeReport, type Measurement } from '../bench/report.ts';
+import type { ServerName } from '../bench/servers.ts';
+import type { Endpoint } from '../bench/workload.ts';
+
+const cpu = { server: 0.9, postgres: 0.6, generator: 0.3, others: 0.05, machine: 0.9 };
+const run = (server: ServerName, endpoint: Endpoint, rps: number, round = 0, dataSet: 'seed' | 'large' = 'seed'): Measurement => ({
+  dataSet,
+  endpoint,
+  server,
+  round,
+  generator: 'wrk',
+  requests: rps * 6,
+  rps,
+  p50: 1,
+  p99: 2,
+  errors: 0,
+  non2xx: 0,
+  rss: 100,
+  cpuUs: 200,
+  cpu,
+});
+
+/** Ours at 3000 req/s on each read, Fastify at 5000, the named bare floor at 6000 (medians of rounds). */
+const measurements: Measurement[] = [
+  ...(['GET /authors', 'GET /books/{author_id}'] as const).flatMap((endpoint) => [
+    run('ours', endpoint, 3000),
+    run('fastify', endpoint, 5000, 0),
+    run('fastify', endpoint, 4000, 1),
+    run('fastify', endpoint, 9000, 2),
+    run('bare-named', endpoint, 6000),
+    run('bare', endpoint, 4000),
+  ]),
+  run('ours', 'POST /books', 2000),
+  run('fastify', 'POST /books', 2500),
+];
+
+const cells = (markdown: string, server: ServerName, endpoint: Endpoint) => {
+  const lines = markdown.split('\n');
+  const header = lines[0]!.split(' | ');
+  const row = lines.find((l) => l.includes(` ${endpoint} | ${server} |`))!;
+  const values = row.split(' | ');
+  return (column: string) => values[header.indexOf(column)]!;
+};
+
+it('puts ours over Fastify and over the named bare floor in the table, per cell, from the medians', () => {
+  const summaries = summarise(measurements);
+  const markdown = table(summaries);
+  for (const endpoint of ['GET /authors', 'GET /books/{author_id}'] as const) {
+    const ours = cells(markdown, 'ours', endpoint);
+    expect(ours('ours/Fastify req/s')).toBe('0.60'); // 3000 / median(5000, 4000, 9000)
+    expect(ours('ours/bare-named req/s')).toBe('0.50');
+    expect(ours('ours/bare req/s')).toBe('0.75');
+    expect(ours('ours/framework req/s')).toBe('–'); // not run
+    expect(cells(markdown, 'fastify', endpoint)('ours/Fastify req/s')).toBe(''); // ratios are ours' row only
+  }
+  expect(cells(markdown, 'ours', 'POST /books')('ours/Fastify req/s')).toBe('0.80');
+  expect(cells(markdown, 'ours', 'POST /books')('ours/bare-named req/s')).toBe('–');
+  // The table's order: ours first, the peers after the floors.
+  const servers = markdown
+    .split('\n')
+    .filter((l) => l.includes('| GET /authors |'))
+    .map((l) => l.split(' | ')[2]);
+  expect(servers).toEqual(['ours', 'bare', 'bare-named', 'fastify']);
+});
+
+it('lists ours over Fastify and the named bare floor for each read, and nothing for a run without them', () => {
+  expect(peerRatioLines(summarise(measurements))).toEqual([
+    '- GET /authors [seed]: ours 0.600× fastify (3000 vs 5000 req/s), 0.500× bare-named (3000 vs 6000 req/s)',
+    '- GET /books/{author_id} [seed]: ours 0.600× fastify (3000 vs 5000 req/s), 0.500× bare-named (3000 vs 6000 req/s)',
+  ]);
+  const onlyFastifyLarge = [run('ours', 'GET /authors', 1000, 0, 'large'), run('fastify', 'GET /authors', 2000, 0, 'large')];
+  expect(peerRatioLines(summarise(onlyFastifyLarge))).toEqual(['- GET /authors [large]: ours 0.500× fastify (1000 vs 2000 req/s)']);
+  expect(peerRatioLines(summarise(measurements.filter((m) => m.server !== 'fastify' && m.server !== 'bare-named')))).toEqual([]);
+});
+
+it('does not judge the servers no target involves, and writes the peer ratios into bench.md', () => {
+  expect([...untargetedServers].sort()).toEqual(['bare', 'bare-named', 'fastify']);
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-report-'));
+  const summaries = summarise(measurements);
+  writeReport(dir, { settings: {}, measurements, summaries, targets: [], refusals: [], untargetedNotes: ['wrk was saturated'] });
+  const md = readFileSync(path.join(dir, 'bench.md'), 'utf8');
+  expect(md).toContain('The runs of bare, bare-named, fastify (no target; not judged, their ratios less sure):\n- wrk was saturated');
+  expect(md).toContain('Ours against Fastify and the named bare floor (no target: the bar is no regression):\n- GET /authors [seed]');
+  expect(JSON.parse(readFileSync(path.join(dir, 'bench.json'), 'utf8')).untargetedNotes).toEqual(['wrk was saturated']);
+});
