@@ -6,6 +6,7 @@ import type { Finding } from './finding.ts';
 import { lineAt } from '../project/sql-statements.ts';
 import type { MigrationFile } from '../project/migration-files.ts';
 import { withClient } from '../postgres/client.ts';
+import { onlyNewObjects } from './new-objects-prefix.ts';
 
 /**
  * Data loss you can see in the SQL, which Atlas v0.13.1 does not flag:
@@ -27,7 +28,8 @@ export async function dataLossFindings(
   all: MigrationFile[],
   scope: MigrationFile[],
 ): Promise<Finding[]> {
-  if (scope.length === 0) return [];
+  // Files that touch nothing that existed before them (a first migration) lose nothing: no replay needed.
+  if (scope.every((file) => onlyNewObjects(file.text))) return [];
   const findings: Finding[] = [];
   const applyOnDev = (count: number) =>
     atlas(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: devUrl }), String(count)], { echo: false, cwd: projectRoot });
