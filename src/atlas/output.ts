@@ -66,8 +66,25 @@ export function withoutUpgradeNotice(text: string): string {
 export function explainAtlasFailure(stderr: string, projectRoot: string): string | null {
   if (/checksum mismatch/.test(stderr)) return checksumAdvice;
   const failed = /executing statement (".*?(?<!\\)") from version "([^"]+)": (?:pq: )?(.*)/s.exec(stderr);
-  if (failed) return statementFailure(JSON.parse(failed[1]!) as string, failed[2]!, failed[3]!.trim().split('\n')[0]!, projectRoot);
-  return null;
+  if (!failed) return null;
+  const error = failed[3]!.trim().split('\n')[0]!;
+  return statementFailure(JSON.parse(failed[1]!) as string, failed[2]!, error, projectRoot) + extensionAdvice(error);
+}
+
+/**
+ * Under an extension the server lacks (PostGIS on the embedded Postgres, which ships contrib only): where to get it.
+ * The full list of what a server has is in db:diff's and db:check's own message (EXTENSION_UNAVAILABLE, docs/errors.md).
+ */
+function extensionAdvice(error: string): string {
+  const name = /extension "([^"]+)" is not available|could not open extension control file "[^"]*\/([^/"]+)\.control"/.exec(error);
+  if (!name) return '';
+  const extension = name[1] ?? name[2]!;
+  return (
+    `\nThat Postgres does not have the extension "${extension}" (SELECT name FROM pg_available_extensions lists what it has;` +
+    ` the embedded one ships the contrib extensions only). Neon offers PostGIS and many others` +
+    ` (https://neon.com/docs/extensions/pg-extensions); for db:diff and db:check, point ATLAS_DEV_URL at an empty` +
+    ` database on a Postgres that has it; the target database needs it too.`
+  );
 }
 
 const checksumAdvice = [

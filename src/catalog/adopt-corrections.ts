@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compareCatalogs } from './compare.ts';
 import type { Catalog } from './object.ts';
@@ -11,7 +10,7 @@ import { projectFiles } from '../project/paths.mjs';
 /**
  * db:adopt's schema.sql, corrected where Atlas's inspection writes an object
  * differently from the database (issue 19, A1–A8, the adopt route): the
- * schema as written is loaded on the scratch database, compared with the
+ * schema as written (the project's schema.sql) is loaded on the scratch database, compared with the
  * database's catalog in Postgres' own terms, and the statements plan.ts
  * writes for db:diff's own corrections (corrections.ts: timestamp(6),
  * sequences and nextval defaults, NOT VALID / DEFERRABLE keys, renamed
@@ -19,29 +18,25 @@ import { projectFiles } from '../project/paths.mjs';
  * appended as a last section. db:adopt then verifies the result as before:
  * what is still different stops it, named.
  */
-export async function correctDeclaredSchema(schema: string, live: Catalog, devUrl: string): Promise<string> {
-  const staging = mkdtempSync(path.join(tmpdir(), 'bookshelf-adopt-correct-'));
+export async function correctDeclaredSchema(root: string, live: Catalog, devUrl: string): Promise<string> {
+  const schema = readFileSync(path.join(root, projectFiles.schema), 'utf8');
+  // Loaded from the user's own schema.sql: a statement Postgres refuses is named by that file's line.
+  const written = await catalogOfSchemaFile(devUrl, root);
+  if (compareCatalogs(written, live).length === 0) return schema;
+  // Every object is new to a database made from schema.sql: sequences start where the database's say.
+  let corrections: string[];
   try {
-    writeFileSync(path.join(staging, projectFiles.schema), schema);
-    const written = await catalogOfSchemaFile(devUrl, staging);
-    if (compareCatalogs(written, live).length === 0) return schema;
-    // Every object is new to a database made from schema.sql: sequences start where the database's say.
-    let corrections: string[];
-    try {
-      corrections = planAfterAtlas(written, live, new Map());
-    } catch (error) {
-      if (error instanceof ManualChange) return schema; // db:adopt's check then names every difference
-      throw error;
-    }
-    if (corrections.length === 0) return schema;
-    return [
-      schema.trimEnd(),
-      '',
-      "-- Where Atlas's inspection writes an object differently from the database (added by db:adopt)",
-      ...corrections,
-      '',
-    ].join('\n');
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    corrections = planAfterAtlas(written, live, new Map());
+  } catch (error) {
+    if (error instanceof ManualChange) return schema; // db:adopt's check then names every difference
+    throw error;
   }
+  if (corrections.length === 0) return schema;
+  return [
+    schema.trimEnd(),
+    '',
+    "-- Where Atlas's inspection writes an object differently from the database (added by db:adopt)",
+    ...corrections,
+    '',
+  ].join('\n');
 }

@@ -2,17 +2,20 @@ import { atlasOrThrow } from '../atlas/run.ts';
 import { atlasUrl } from '../atlas/flags.ts';
 import type { Catalog, CatalogObject } from './object.ts';
 import { readCatalog } from './read.ts';
+import { creationOrder, withDependents } from './dependencies.ts';
 
 /**
  * schema.sql for a database that exists already (db:adopt): Atlas writes
  * what it inspects (tables, columns, keys, checks, indexes, enums), and the
  * catalog (src/catalog) adds every other object in its own CREATE text, in
  * an order that runs: what tables need (extensions, types, domains,
- * functions) before, what needs tables (partitions, views in dependency
- * order, triggers, policies, row-level security, comments) after.
+ * functions) before, what needs tables (partitions; views, and functions
+ * that return or take a table's row, in dependency order; triggers,
+ * policies, row-level security, comments) after.
  */
 export async function declareSchema(liveUrl: string, excludeTables: string[] = []): Promise<string> {
   const catalog = await readCatalog(liveUrl, { excludeTables, uncompared: { source: 'the database to adopt' } });
+  const needsRelations = withDependents(objectsOf(catalog, 'table', 'view', 'materialized view').map(keyOf), catalog);
   const partitions = objectsOf(catalog, 'table').filter((table) => / PARTITION OF /.test(table.definition));
   const exclude = [...excludeTables, ...partitions.map((table) => table.name.replace(/^public\./, ''))].flatMap((name) => [
     '--exclude',
@@ -28,10 +31,20 @@ export async function declareSchema(liveUrl: string, excludeTables: string[] = [
       ...extension,
       definition: extension.definition.replace(/^CREATE EXTENSION /, 'CREATE EXTENSION IF NOT EXISTS ').replace(/ VERSION '[^']*';$/, ';'),
     })),
-    ...objectsOf(catalog, 'domain', 'composite type', 'range type', 'function', 'procedure', 'aggregate'),
+    ...objectsOf(catalog, 'domain', 'composite type', 'range type', 'function', 'procedure', 'aggregate').filter(
+      (object) => !needsRelations.has(keyOf(object)),
+    ),
     ...objectsOf(catalog, 'sequence').filter((sequence) => !/ OWNED BY /.test(sequence.definition)), // serial columns make their own
   ];
-  const views = inDependencyOrder(objectsOf(catalog, 'view', 'materialized view'));
+  // Views, and what needs a table's or a view's row type (a function that RETURNS SETOF a table or takes its row),
+  // each after what it needs.
+  const views = creationOrder(
+    [...catalog.keys()].filter((key) => {
+      const kind = catalog.get(key)!.kind;
+      return kind === 'view' || kind === 'materialized view' || (needsRelations.has(key) && typeLike.has(kind));
+    }),
+    catalog,
+  ).map((key) => catalog.get(key)!);
   const matviews = new Set(objectsOf(catalog, 'materialized view').map((view) => view.name));
   const after = [
     ...partitions.map((table) => ({ ...table, definition: table.definition.split('\n')[0]! })),
@@ -66,20 +79,7 @@ function objectsOf(catalog: Catalog, ...kinds: CatalogObject['kind'][]): Catalog
   return [...catalog.values()].filter((object) => kinds.includes(object.kind)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Views after the views they read (a stable topological order: by name among equals). */
-function inDependencyOrder(views: CatalogObject[]): CatalogObject[] {
-  const byName = new Map(views.map((view) => [view.name, view]));
-  const done = new Set<string>();
-  const ordered: CatalogObject[] = [];
-  const visit = (view: CatalogObject, path: string[]) => {
-    if (done.has(view.name) || path.includes(view.name)) return;
-    for (const name of view.dependsOn ?? []) {
-      const dependency = byName.get(name);
-      if (dependency) visit(dependency, [...path, view.name]);
-    }
-    done.add(view.name);
-    ordered.push(view);
-  };
-  for (const view of views) visit(view, []);
-  return ordered;
-}
+const keyOf = (object: CatalogObject) => `${object.kind} ${object.name}`;
+
+/** Kinds written before the tables unless they need one. */
+const typeLike = new Set<CatalogObject['kind']>(['domain', 'composite type', 'range type', 'function', 'procedure', 'aggregate']);

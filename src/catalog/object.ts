@@ -42,6 +42,11 @@ export interface CatalogObject {
   inherited?: true;
   /** A view's or materialized view's output columns (`name type`), in order. */
   columns?: string[];
+  /**
+   * What a view, materialized view, trigger or policy reads of tables: `table.column`, or `table.*` for the
+   * whole row (queries.ts). Undefined where not known: then it counts as reading every column it depends on.
+   */
+  readsColumns?: string[];
   /** A column's parts, so a difference in one of them can be altered in place (corrections.ts). */
   column?: ColumnParts;
 }

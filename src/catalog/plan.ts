@@ -35,7 +35,7 @@ const prerequisiteKinds = new Set<ObjectKind>([
 ]);
 const views = new Set<ObjectKind>(['view', 'materialized view']);
 /** What Postgres ties to the columns it reads: ALTER COLUMN TYPE and DROP COLUMN are refused while it exists. */
-const readsColumns = new Set<ObjectKind>([...views, 'policy', 'trigger']);
+const columnReaders = new Set<ObjectKind>([...views, 'policy', 'trigger']);
 const routines = new Set<ObjectKind>(['function', 'procedure']);
 
 /**
@@ -55,24 +55,34 @@ export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
       }
     }
   }
-  // Views, policies and triggers on a table whose columns Atlas alters or drops (or a table it drops), and
-  // views that change themselves: dropped here, created again after Atlas's statements.
-  const alteredTables = new Set<string>();
+  // Views, policies and triggers that read a column Atlas alters or drops (or a table it drops), and views that
+  // change themselves: dropped here, created again after Atlas's statements. What reads other columns of the table
+  // stays (pg_depend knows which columns each reads: queries.ts).
+  const droppedTables = new Set<string>();
+  const alteredColumns = new Set<string>();
   for (const [key, object] of old) {
-    if (object.kind === 'table' && !declared.has(key)) alteredTables.add(key);
-    if (object.kind === 'column' && declared.get(key)?.definition !== object.definition) alteredTables.add(`table ${object.dependsOn![0]}`);
+    if (object.kind === 'table' && !declared.has(key)) droppedTables.add(key);
+    if (object.kind === 'column' && columnAltered(object, declared.get(key))) alteredColumns.add(object.name);
   }
+  const alteredTables = new Set([...alteredColumns].map((name) => `table ${old.get(`column ${name}`)!.dependsOn![0]}`));
+  const readsAltered = (object: CatalogObject) => {
+    const needs = requirements(object, old);
+    if (needs.some((needed) => droppedTables.has(needed))) return true;
+    if (!object.readsColumns) return needs.some((needed) => alteredTables.has(needed)); // not known: every column counts
+    return object.readsColumns.some(
+      (read) => alteredColumns.has(read) || (read.endsWith('.*') && alteredTables.has(`table ${read.slice(0, -2)}`)),
+    );
+  };
   const seeds = [...old].filter(
     ([key, object]) =>
-      (views.has(object.kind) && viewNeedsRebuild(object, declared.get(key))) ||
-      (readsColumns.has(object.kind) && requirements(object, old).some((needed) => alteredTables.has(needed))),
+      (views.has(object.kind) && viewNeedsRebuild(object, declared.get(key))) || (columnReaders.has(object.kind) && readsAltered(object)),
   );
   const dropped = [
     ...withDependents(
       seeds.map(([key]) => key),
       old,
     ),
-  ].filter((key) => readsColumns.has(old.get(key)!.kind));
+  ].filter((key) => columnReaders.has(old.get(key)!.kind));
 
   const statements = dropOrder(dropped, old).map((key) => dropStatement(old.get(key)!));
   const created = creationOrder(early, declared).map((key) => declared.get(key)!);
@@ -187,6 +197,19 @@ function changeInPlace(now: CatalogObject, wanted: CatalogObject): string[] | un
         ]).slice(1),
       );
   }
+}
+
+/**
+ * Whether Atlas's statements change `now` in a way Postgres refuses while
+ * something reads the column: DROP COLUMN, or ALTER COLUMN TYPE (a type,
+ * collation, generated expression or identity change). A default or NOT NULL
+ * change is allowed under a view.
+ */
+function columnAltered(now: CatalogObject, wanted: CatalogObject | undefined): boolean {
+  if (!wanted) return true;
+  if (now.definition === wanted.definition) return false;
+  if (!now.column || !wanted.column) return true;
+  return now.column.type !== wanted.column.type || now.column.fixed !== wanted.column.fixed;
 }
 
 /**

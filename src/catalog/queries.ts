@@ -25,6 +25,28 @@ const inScope = `
 const ownObject = (catalog: string, alias: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '${catalog}'::regclass AND e.objid = ${alias}.oid AND e.deptype = 'e')`;
 
+/**
+ * The columns (`table.column`) an object reads, from pg_depend's column-level
+ * entries (refobjsubid > 0: a view's rewrite rule, a trigger's WHEN and
+ * `UPDATE OF` columns, a policy's expressions), plus `table.*` where it uses
+ * a table's row type (a whole-row value, which Postgres ties to every
+ * column). Postgres refuses ALTER COLUMN TYPE and DROP COLUMN only for
+ * columns read this way, so only these objects need dropping around such a
+ * change (plan.ts).
+ */
+const readsColumns = (catalog: string, objid: string, extra = '') => `
+  (SELECT coalesce(array_agg(DISTINCT read ORDER BY read), '{}') FROM (
+     SELECT d.refobjid::regclass::text || '.' || quote_ident(a.attname) AS read
+       FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+      WHERE d.classid = '${catalog}'::regclass AND d.objid IN (${objid}) AND d.refclassid = 'pg_class'::regclass
+        AND d.refobjsubid > 0
+     UNION
+     SELECT rt.oid::regclass::text || '.*'
+       FROM pg_depend d JOIN pg_class rt ON rt.reltype = d.refobjid AND rt.relkind IN ('r', 'p', 'f')
+      WHERE ((d.classid = '${catalog}'::regclass AND d.objid IN (${objid}))${extra ? ` OR ${extra}` : ''})
+        AND d.refclassid = 'pg_type'::regclass
+   ) reads)`;
+
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const lines = (...parts: (string | false | null | undefined)[]) => parts.filter(Boolean).join('\n');
 const one = (kind: ObjectKind, name: string, definition: string, dependsOn?: string[]): CatalogObject[] => [
@@ -161,7 +183,9 @@ const relations: Query = {
              WHERE r.ev_class = c.oid) AS uses_relations,
            (SELECT array_agg(DISTINCT d.refobjid::regprocedure::text) FROM pg_rewrite r
               JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_proc'::regclass
-             WHERE r.ev_class = c.oid AND d.refobjid >= 16384) AS uses_functions
+             WHERE r.ev_class = c.oid AND d.refobjid >= 16384) AS uses_functions,
+           CASE WHEN c.relkind IN ('v', 'm') THEN
+             ${readsColumns('pg_rewrite', 'SELECT r.oid FROM pg_rewrite r WHERE r.ev_class = c.oid', `(d.classid = 'pg_class'::regclass AND d.objid = c.oid)`)} END AS reads_columns
       FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${ownObject('pg_class', 'c')}`,
   objects: (row) => {
@@ -172,7 +196,7 @@ const relations: Query = {
       const create = `CREATE ${kind.toUpperCase()} ${row.name}${withOptions} AS\n${row.query.trimEnd()}`;
       const definition = row.kind === 'm' ? materializedViewDefinition(create, row.populated) : create;
       const [view] = one(kind, row.name, definition, uses);
-      return [{ ...view!, columns: row.view_columns ?? [] }];
+      return [{ ...view!, columns: row.view_columns ?? [], readsColumns: row.reads_columns ?? [] }];
     }
     const create = row.partition
       ? `CREATE TABLE ${row.name} PARTITION OF ${row.parents} ${row.bound}`
@@ -275,17 +299,21 @@ const indexes: Query = {
 const triggers: Query = {
   sql: `${inScope}
     SELECT t.tgrelid::regclass::text AS rel, quote_ident(t.tgname) AS name, pg_get_triggerdef(t.oid, true) AS definition,
-           t.tgenabled AS enabled, t.tgfoid::regprocedure::text AS function
+           t.tgenabled AS enabled, t.tgfoid::regprocedure::text AS function,
+           ${readsColumns('pg_trigger', 't.oid')} AS reads_columns,
+           (SELECT array_agg(t.tgrelid::regclass::text || '.' || quote_ident(a.attname))
+              FROM pg_attribute a WHERE a.attrelid = t.tgrelid AND a.attnum = ANY (t.tgattr)) AS update_of
       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN ns ON ns.oid = c.relnamespace
      WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${ownObject('pg_class', 'c')}`,
   objects: (row) => {
     const state = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' }[row.enabled as string];
-    return one(
+    const [trigger] = one(
       'trigger',
       `${row.rel}.${row.name}`,
       lines(`${row.definition};`, state && `ALTER TABLE ${row.rel} ${state} TRIGGER ${row.name};`),
       [row.rel, row.function],
     );
+    return [{ ...trigger!, readsColumns: [...new Set([...row.reads_columns, ...(row.update_of ?? [])])].sort() }];
   },
 };
 
@@ -294,17 +322,19 @@ const policies: Query = {
     SELECT pol.polrelid::regclass::text AS rel, quote_ident(pol.polname) AS name, pol.polpermissive AS permissive, pol.polcmd AS command,
            CASE WHEN pol.polroles = '{0}' THEN 'PUBLIC'
                 ELSE (SELECT string_agg(quote_ident(r.rolname), ', ' ORDER BY r.rolname) FROM pg_roles r WHERE r.oid = ANY (pol.polroles)) END AS roles,
-           pg_get_expr(pol.polqual, pol.polrelid, true) AS using, pg_get_expr(pol.polwithcheck, pol.polrelid, true) AS check
+           pg_get_expr(pol.polqual, pol.polrelid, true) AS using, pg_get_expr(pol.polwithcheck, pol.polrelid, true) AS check,
+           ${readsColumns('pg_policy', 'pol.oid')} AS reads_columns
       FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid JOIN ns ON ns.oid = c.relnamespace`,
   objects: (row) => {
     const command = { '*': 'ALL', r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE' }[row.command as string];
-    return one(
+    const [policy] = one(
       'policy',
       `${row.rel}.${row.name}`,
       `CREATE POLICY ${row.name} ON ${row.rel} AS ${row.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${command} TO ${row.roles}` +
         `${row.using ? ` USING (${row.using})` : ''}${row.check ? ` WITH CHECK (${row.check})` : ''};`,
       [row.rel],
     );
+    return [{ ...policy!, readsColumns: row.reads_columns }];
   },
 };
 

@@ -139,9 +139,22 @@ function allowOnly(rules: CheckRules, values: (string | number)[]): boolean {
  * conjuncts it understood.
  */
 export function addCheckRules(rules: CheckRules, definition: string, column: string, type: string): number {
+  return addRules(rules, definition, printedName(column), type);
+}
+
+/**
+ * The same for a domain's CHECK constraint (`CHECK (VALUE BETWEEN 1 AND 5)`,
+ * printed `CHECK (((VALUE >= 1) AND (VALUE <= 5)))`): a column of the domain
+ * is held to it as to its own CHECKs. `type`: the domain's base type.
+ */
+export function addDomainCheckRules(rules: CheckRules, definition: string, type: string): number {
+  return addRules(rules, definition, 'VALUE', type);
+}
+
+function addRules(rules: CheckRules, definition: string, printed: string, type: string): number {
   const match = /^CHECK \((.*)\)( NOT VALID)?$/s.exec(definition.trim());
   if (!match) return 0;
-  const name = escape(printedName(column));
+  const name = escape(printed);
   // The column, possibly cast for the comparison: `rating`, `(status)::text`.
   const ref = String.raw`(?:\(${name}\)::[a-z ]+|${name})`;
   const length = String.raw`(?:char_length|character_length|length)\(${ref}\)`;

@@ -2,7 +2,8 @@ import type { CheckRules, ColumnShape, ForeignKeyShape, RelationShape } from '..
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { connectClient } from '../postgres/client.ts';
-import { addCheckRules } from './check-rules.ts';
+import { addCheckRules, addDomainCheckRules } from './check-rules.ts';
+import { columnsFilledBy, type Filled } from './trigger-filled.ts';
 
 /**
  * Writes `<outDir>/zapatos/api-shapes.ts`: every column of every table in
@@ -25,6 +26,8 @@ interface ColumnRow {
   typmod: number;
   labels: string[] | null;
   references: boolean;
+  /** A domain's CHECK constraints (pg_get_constraintdef), for a column of a domain type. */
+  domain_checks: string[] | null;
 }
 
 interface ConstraintRow {
@@ -88,6 +91,17 @@ const indexQuery = `
    WHERE n.nspname = 'public' AND am.amname = 'btree' AND i.indpred IS NULL AND i.indexprs IS NULL AND NOT (0 = ANY (i.indkey::int2[]))
    ORDER BY c.relname, ic.relname`;
 
+/** Each table's enabled BEFORE INSERT row triggers' functions (tgtype bits: 1 row, 2 before, 4 insert). */
+const insertTriggerQuery = `
+  SELECT c.relname AS table, l.lanname AS language, p.prosrc AS source
+    FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_proc p ON p.oid = t.tgfoid
+    JOIN pg_language l ON l.oid = p.prolang
+   WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 7) = 7
+   ORDER BY c.relname, t.tgname`;
+
 const columnQuery = (kinds: string) => `
   SELECT c.relname AS table, a.attname AS column,
          coalesce(bt.typname, t.typname) AS type,
@@ -97,7 +111,10 @@ const columnQuery = (kinds: string) => `
          (a.attidentity <> '' OR a.attgenerated <> '') AS server_set,
          CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod,
          (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = coalesce(nullif(et.oid, 0), t.oid)) AS labels,
-         EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conrelid = c.oid AND a.attnum = ANY (f.conkey)) AS references
+         EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conrelid = c.oid AND a.attnum = ANY (f.conkey)) AS references,
+         CASE WHEN t.typtype = 'd' THEN
+           array(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c' ORDER BY k.conname)
+         END AS domain_checks
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -119,6 +136,11 @@ function shapeOf(row: ColumnRow): ColumnShape {
   }
   if (row.labels) shape.values = row.labels;
   if (row.references) shape.references = true;
+  // A domain's CHECKs hold every column of it, like the column's own (its base type's domains are not read).
+  const rules: CheckRules = {};
+  let understood = 0;
+  if (!row.element) for (const check of row.domain_checks ?? []) understood += addDomainCheckRules(rules, check, row.type);
+  if (understood > 0) shape.checks = rules;
   return shape;
 }
 
@@ -130,7 +152,9 @@ export async function generateApiShapes(url: string, outDir: string): Promise<vo
   let constraintRows: ConstraintRow[];
   let relationRows: RelationRow[];
   let indexRows: IndexRow[];
+  let triggerRows: { table: string; language: string; source: string }[];
   try {
+    triggerRows = (await client.query(insertTriggerQuery)).rows;
     rows = ours((await client.query<ColumnRow>(columnQuery(`'r', 'p'`))).rows);
     viewRows = (await client.query<ColumnRow>(columnQuery(`'v', 'm'`))).rows;
     constraintRows = ours((await client.query<ConstraintRow>(constraintQuery)).rows);
@@ -139,10 +163,19 @@ export async function generateApiShapes(url: string, outDir: string): Promise<vo
   } finally {
     await client.end();
   }
+  const filled = new Map<string, Filled>();
+  for (const { table, language, source } of triggerRows) {
+    const columns = columnsFilledBy(language, source);
+    const known = filled.get(table);
+    filled.set(table, columns === 'all' || known === 'all' ? 'all' : new Set([...(known ?? []), ...columns]));
+  }
   const tables = new Map<string, Record<string, ColumnShape>>();
   for (const row of rows) {
     if (!tables.has(row.table)) tables.set(row.table, {});
-    tables.get(row.table)![row.column] = shapeOf(row);
+    const shape = shapeOf(row);
+    const byTrigger = filled.get(row.table);
+    if (!shape.nullable && !shape.hasDefault && (byTrigger === 'all' || byTrigger?.has(row.column))) shape.filledByTrigger = true;
+    tables.get(row.table)![row.column] = shape;
   }
   const views = new Map<string, Record<string, ColumnShape>>();
   for (const row of viewRows) {

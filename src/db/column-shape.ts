@@ -12,6 +12,12 @@ export interface ColumnShape {
   nullable: boolean;
   /** The database fills it when omitted (a default, identity or generated column). */
   hasDefault: boolean;
+  /**
+   * NOT NULL without a default, but a BEFORE INSERT trigger fills it (src/codegen/trigger-filled.ts): optional in
+   * POST and in the document. Its static type stays required, as zapatos' Insertable has it (zapatos does not read
+   * triggers), so the routes compile; a request without it passes the key on absent, and the trigger fills it.
+   */
+  filledByTrigger?: true;
   /** Identity or generated: the database always sets it. */
   serverSet?: true;
   /** varchar(n)/char(n): n. */

@@ -11,8 +11,9 @@ import { lineAt, splitStatements } from '../project/sql-statements.ts';
  * release, drop it in a later one.
  *
  * A use is the column's name as a word on a line of a .ts file under src/
- * (generated types left out, the generated API shapes in) that also names
- * the table somewhere: a
+ * (generated types left out) that also names the table somewhere, or the
+ * table's line of the generated API shapes when the code names the table (a
+ * route serves it; a table no route serves is in the shapes too): a
  * heuristic that errs on the side of saying so; it warns, it does not refuse.
  */
 export interface ColumnChange {
@@ -50,18 +51,30 @@ export function columnChanges(sql: string): ColumnChange[] {
 
 export function stillUsed(changes: ColumnChange[], srcDir: string): StillUsed[] {
   if (changes.length === 0) return [];
-  const files = sourceFiles(srcDir).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  const files = sourceFiles(srcDir).map((file) => ({ file, text: readFileSync(file, 'utf8'), shapes: file.endsWith(apiShapes) }));
+  const code = files.filter(({ shapes }) => !shapes);
   return changes.flatMap((change) => {
-    const column = new RegExp(`(?<![\\w$])${change.column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
-    const table = new RegExp(`(?<![\\w$])${change.table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
+    const column = new RegExp(`(?<![\\w$])${escape(change.column)}(?![\\w$])`);
+    const table = new RegExp(`(?<![\\w$])${escape(change.table)}(?![\\w$])`);
+    // The API shapes name every column of every table; they count only for a table the code names (a route serves
+    // it), and only on that table's own line (`"books": {...}`).
+    const served = code.some(({ text }) => table.test(text));
+    const tableLine = new RegExp(`^\\s*${escape(JSON.stringify(change.table))}:`);
     const uses = files
-      .filter(({ text }) => table.test(text))
-      .flatMap(({ file, text }) =>
-        text.split('\n').flatMap((line, i) => (column.test(line) ? [`${path.relative(path.dirname(srcDir), file)}:${i + 1}`] : [])),
+      .filter(({ text, shapes }) => (shapes ? served : table.test(text)))
+      .flatMap(({ file, text, shapes }) =>
+        text
+          .split('\n')
+          .flatMap((line, i) =>
+            column.test(line) && (!shapes || tableLine.test(line)) ? [`${path.relative(path.dirname(srcDir), file)}:${i + 1}`] : [],
+          ),
       );
     return uses.length ? [{ ...change, uses }] : [];
   });
 }
+
+const apiShapes = path.join('zapatos', 'api-shapes.ts');
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * .ts files under src/, less the generated types, but with the generated API

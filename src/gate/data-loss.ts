@@ -6,6 +6,7 @@ import type { Finding } from './finding.ts';
 import { lineAt } from '../project/sql-statements.ts';
 import type { MigrationFile } from '../project/migration-files.ts';
 import { withClient } from '../postgres/client.ts';
+import { onlyNewObjects } from './new-objects-prefix.ts';
 
 /**
  * Data loss you can see in the SQL, which Atlas v0.13.1 does not flag:
@@ -27,7 +28,8 @@ export async function dataLossFindings(
   all: MigrationFile[],
   scope: MigrationFile[],
 ): Promise<Finding[]> {
-  if (scope.length === 0) return [];
+  // Files that touch nothing that existed before them (a first migration) lose nothing: no replay needed.
+  if (scope.every((file) => onlyNewObjects(file.text))) return [];
   const findings: Finding[] = [];
   const applyOnDev = (count: number) =>
     atlas(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: devUrl }), String(count)], { echo: false, cwd: projectRoot });
@@ -68,7 +70,10 @@ export async function dataLossFindings(
  * table -> attnum -> column, for the tables of `public`. Keyed by attnum, as
  * Postgres keys them: a RENAME COLUMN keeps its attnum, a DROP + ADD does not.
  */
-type Columns = Map<string, Map<number, { name: string; type: ColumnType }>>;
+type Columns = Map<string, Map<number, { name: string; type: ColumnType }>> & {
+  /** A partition's (or inheriting table's) parent tables in `public`. */
+  parents?: Map<string, string[]>;
+};
 
 function readColumns(url: string): Promise<Columns> {
   return withClient(url, async (client) => {
@@ -82,7 +87,15 @@ function readColumns(url: string): Promise<Columns> {
         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY c.relname, a.attnum`,
     );
+    const { rows: inherits } = await client.query<{ table: string; parent: string }>(
+      `SELECT c.relname AS table, p.relname AS parent
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+         JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_namespace pn ON pn.oid = p.relnamespace
+        WHERE n.nspname = 'public' AND pn.nspname = 'public' AND c.relkind IN ('r', 'p')`,
+    );
     const columns: Columns = new Map();
+    columns.parents = new Map();
+    for (const { table, parent } of inherits) columns.parents.set(table, [...(columns.parents.get(table) ?? []), parent]);
     for (const row of rows) {
       if (!columns.has(row.table)) columns.set(row.table, new Map());
       columns.get(row.table)!.set(row.attnum, { name: row.column, type: { name: row.name, typmod: row.typmod, display: row.display } });
@@ -101,9 +114,13 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
       const newType = newColumns.get(attnum)?.type;
       const why = newType && narrowing(oldType, newType);
       if (!why) continue;
+      // A partition (or inheriting table) follows its parent's ALTER: the parent's finding is the one, at its
+      // statement's line, and its rows include the partitions'.
+      if (ancestors(table, after).some((parent) => narrows(parent, column, before, after))) continue;
+      const alter = (name: string) => new RegExp(`ALTER\\s+TABLE[^;]*?${ident(name)}[^;]*?${ident(column)}\\s+(SET\\s+DATA\\s+)?TYPE`, 'i');
       findings.push({
         file: file.name,
-        line: lineOf(file.text, new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?${ident(column)}\\s+(SET\\s+DATA\\s+)?TYPE`, 'i')),
+        line: [table, ...ancestors(table, after)].map((name) => lineOf(file.text, alter(name))).find((line) => line > 0) ?? 1,
         source: 'bookshelf',
         rule: 'narrowing-type-change',
         level: allowed.has('narrowing-type-change') ? 'warn' : 'fail',
@@ -117,13 +134,15 @@ function compare(file: MigrationFile, before: Columns, after: Columns): Finding[
     const dropped = [...oldColumns].filter(([attnum]) => !newColumns.has(attnum)).map(([, column]) => column.name);
     const added = [...newColumns].filter(([attnum]) => !oldColumns.has(attnum)).map(([, column]) => column.name);
     if (dropped.length === 0 || added.length === 0) continue;
+    if (ancestors(table, after).some((parent) => dropsAndAdds(parent, before, after))) continue; // the parent's finding
     const renames = dropped.slice(0, added.length).map((from, i) => `ALTER TABLE "${table}" RENAME COLUMN "${from}" TO "${added[i]}";`);
     findings.push({
       file: file.name,
-      line: lineOf(
-        file.text,
-        new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?DROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?${ident(dropped[0]!)}`, 'i'),
-      ),
+      line:
+        lineOf(
+          file.text,
+          new RegExp(`ALTER\\s+TABLE[^;]*?${ident(table)}[^;]*?DROP\\s+(COLUMN\\s+)?(IF\\s+EXISTS\\s+)?${ident(dropped[0]!)}`, 'i'),
+        ) || 1,
       source: 'bookshelf',
       rule: 'drop-add-column',
       level: allowed.has('drop-add-column') ? 'warn' : 'fail',
@@ -151,5 +170,27 @@ export function allowedRules(text: string): Set<string> {
 const ident = (name: string) => `"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?`;
 const lineOf = (text: string, pattern: RegExp) => {
   const match = pattern.exec(text);
-  return match ? lineAt(text, match.index) : 1;
+  return match ? lineAt(text, match.index) : 0;
 };
+
+/** `table`'s parents, their parents, ... (nearest first). */
+function ancestors(table: string, columns: Columns, seen = new Set<string>()): string[] {
+  const parents = (columns.parents?.get(table) ?? []).filter((parent) => !seen.has(parent));
+  for (const parent of parents) seen.add(parent);
+  return parents.flatMap((parent) => [parent, ...ancestors(parent, columns, seen)]);
+}
+
+/** Whether `table` loses a column and gains another from `before` to `after`. */
+function dropsAndAdds(table: string, before: Columns, after: Columns): boolean {
+  const old = before.get(table);
+  const now = after.get(table);
+  if (!old || !now) return false;
+  return [...old.keys()].some((attnum) => !now.has(attnum)) && [...now.keys()].some((attnum) => !old.has(attnum));
+}
+
+/** Whether `table`'s column named `column` narrows from `before` to `after`. */
+function narrows(table: string, column: string, before: Columns, after: Columns): boolean {
+  const old = [...(before.get(table)?.values() ?? [])].find((c) => c.name === column);
+  const now = [...(after.get(table)?.values() ?? [])].find((c) => c.name === column);
+  return Boolean(old && now && narrowing(old.type, now.type));
+}

@@ -1,7 +1,7 @@
 import { resetScratchDatabase } from '../postgres/scratch.ts';
 import { dataLossFindings } from './data-loss.ts';
 import { formatFinding, type Finding } from './finding.ts';
-import { atlasLintFindings } from './lint.ts';
+import { atlasLintFindings, type AtlasLint } from './lint.ts';
 import { migrationFiles } from '../project/migration-files.ts';
 import { squawkFindings } from './squawk.ts';
 import { stillReferencedFindings } from './still-referenced.ts';
@@ -24,6 +24,8 @@ export interface GateVerdict {
   blockers: Finding[];
   /** Findings shown but not refused. */
   warnings: Finding[];
+  /** How Atlas linted each file: leading statements that only create new objects run as the base (fast). */
+  linted?: AtlasLint['files'];
 }
 
 const optOutHelp =
@@ -42,8 +44,9 @@ export async function gateMigrations(projectRoot: string, devUrl: string, latest
   const scope = latest > 0 ? all.slice(-latest) : [];
   if (scope.length === 0) return { files: [], blockers: [], warnings: [] };
   await resetScratchDatabase(devUrl); // Atlas's lint wants it empty; a run stopped half-way may have left tables
+  const lint = await atlasLintFindings(projectRoot, devUrl, scope.length);
   const findings = [
-    ...(await atlasLintFindings(projectRoot, devUrl, scope.length)),
+    ...lint.findings,
     ...(await squawkFindings(scope)),
     ...(await dataLossFindings(projectRoot, devUrl, all, scope)),
     ...stillReferencedFindings(codeRoot, scope),
@@ -53,6 +56,7 @@ export async function gateMigrations(projectRoot: string, devUrl: string, latest
     files: scope.map((file) => file.name),
     blockers: findings.filter((finding) => finding.level === 'fail'),
     warnings: findings.filter((finding) => finding.level === 'warn'),
+    linted: lint.files,
   };
 }
 

@@ -7,9 +7,9 @@ import { atlas, failureLine } from '../atlas/run.ts';
 import { targetFlags } from '../atlas/flags.ts';
 import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
 import type { Finding } from './finding.ts';
-import { lineAt } from '../project/sql-statements.ts';
+import { lineAt, splitStatements } from '../project/sql-statements.ts';
 import { migrationFiles, type MigrationFile } from '../project/migration-files.ts';
-import { splitNewObjectsPrefix } from './new-objects-prefix.ts';
+import { onlyNewObjects, splitNewObjectsPrefix, type SplitMigration } from './new-objects-prefix.ts';
 import { targetCreatedEarlier } from '../gate/squawk-noise.ts';
 import { droppedColumn } from '../gate/dropped-column.ts';
 import { projectFiles } from '../project/paths.mjs';
@@ -46,23 +46,40 @@ interface LintFile {
  * before it: Atlas inspects the whole schema after every statement it lints,
  * so a 500-table first migration would otherwise take many minutes.
  */
-export async function atlasLintFindings(projectRoot: string, devUrl: string, latest: number): Promise<Finding[]> {
-  if (latest === 0) return [];
+export async function atlasLintFindings(projectRoot: string, devUrl: string, latest: number): Promise<AtlasLint> {
+  const lint: AtlasLint = { findings: [], files: [] };
+  if (latest === 0) return lint;
   const all = migrationFiles(projectRoot);
-  const findings: Finding[] = [];
   for (let i = Math.max(0, all.length - latest); i < all.length; i++) {
-    findings.push(...(await lintOne(projectRoot, devUrl, all.slice(0, i), all[i]!)));
+    const file = all[i]!;
+    const split = splitNewObjectsPrefix(file.text);
+    const statements = splitStatements(file.text).length;
+    // Nothing left to lint once the prefix ran (settings aside): Atlas would replay and inspect for no finding.
+    const linted = !onlyNewObjects(file.text);
+    lint.files.push({ file: file.name, asBase: split.statements, statements, atlasLint: linted });
+    if (linted) lint.findings.push(...(await lintOne(projectRoot, devUrl, all.slice(0, i), file, split)));
   }
-  return findings;
+  return lint;
 }
 
-async function lintOne(projectRoot: string, devUrl: string, before: MigrationFile[], file: MigrationFile): Promise<Finding[]> {
+/** The findings, and how each file was linted: its leading statements run as the base (the fast path), the rest one by one. */
+export interface AtlasLint {
+  findings: Finding[];
+  files: { file: string; asBase: number; statements: number; atlasLint: boolean }[];
+}
+
+async function lintOne(
+  projectRoot: string,
+  devUrl: string,
+  before: MigrationFile[],
+  file: MigrationFile,
+  split: SplitMigration,
+): Promise<Finding[]> {
   const copy = mkdtempSync(path.join(tmpdir(), 'bookshelf-lint-'));
   try {
     mkdirSync(path.join(copy, projectFiles.migrations));
     copyFileSync(path.join(projectRoot, 'atlas.hcl'), path.join(copy, 'atlas.hcl'));
     for (const earlier of before) copyFileSync(earlier.path, path.join(copy, projectFiles.migrations, earlier.name));
-    const split = splitNewObjectsPrefix(file.text);
     if (split.statements > 0) {
       const version = file.name.split('_')[0]!;
       // `<version>.0_…` sorts just before `<version>_…`: the prefix runs first, as part of the base.

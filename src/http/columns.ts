@@ -141,7 +141,7 @@ export function insertShapeOf(columns: Record<string, ColumnShape>, only?: reado
       .filter(([name, column]) => writableIn(only)(name, column))
       .map(([name, column]) => {
         const value = column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true);
-        return [name, column.nullable || column.hasDefault ? value.optional() : value];
+        return [name, column.nullable || column.hasDefault || column.filledByTrigger ? value.optional() : value];
       }),
   );
   return z.strictObject(shape);

@@ -12,7 +12,8 @@ import { startRequestTrace } from './request-trace.ts';
 import { runRoute, type AnyRoute, type Reply } from './route.ts';
 import { RouteTable } from './route-table.ts';
 import { setSecurityHeaders } from './security-headers.ts';
-import { sendJson } from './send.ts';
+import { RawJson, sendJson } from './send.ts';
+import { sixDigitTimestamps } from './timestamps.ts';
 
 /** A path served by a later middleware (the OpenAPI document, the docs page), and its methods. */
 interface ServedElsewhere {
@@ -159,6 +160,7 @@ function send(res: Response, reply: Reply, headers: string[]): void {
     res.writeHead(reply.status ?? 204, headers);
     res.end();
   } else {
-    sendJson(res, reply.status ?? 200, reply.body, undefined, headers);
+    const text = reply.body instanceof RawJson ? reply.body.text : JSON.stringify(reply.body);
+    sendJson(res, reply.status ?? 200, new RawJson(sixDigitTimestamps(text)), undefined, headers);
   }
 }

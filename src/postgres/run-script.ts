@@ -1,6 +1,7 @@
 import { UserError } from '../errors/user-error.ts';
 import { lineAt, splitStatements } from '../project/sql-statements.ts';
 import { connectClient } from './client.ts';
+import { missingExtension, unavailableExtension } from './unavailable-extension.ts';
 
 /** A statement Postgres refused, named by file and line (`schema.sql:12: …` and the line itself). */
 export class ScriptError extends UserError {
@@ -37,6 +38,8 @@ export async function runScript(url: string, text: string, label: string, { loca
     await client.query(text);
   } catch (error) {
     const { message, position } = error as PgError;
+    const extension = missingExtension(message);
+    if (extension) throw await unavailableExtension(client, extension, locatedExtension(label, text, extension, message));
     if (position) throw located(label, text, Number(position) - 1, message);
     if (!locate) throw new ScriptError(`${label}: ${message}`, label);
     for (const statement of splitStatements(text)) {
@@ -59,6 +62,13 @@ function offsetOfNamed(statement: string, message: string): number {
   if (!named) return 0;
   const at = statement.search(new RegExp(`(?<![\\w$])"?${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?(?![\\w$])`));
   return Math.max(at, 0);
+}
+
+/** `label:<line>: message` and the line of the first CREATE EXTENSION of `extension`. */
+function locatedExtension(label: string, text: string, extension: string, message: string): string {
+  const name = extension.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const at = text.search(new RegExp(`CREATE\\s+EXTENSION\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?"?${name}"?(?![\\w$])`, 'i'));
+  return at < 0 ? `${label}: ${message}` : located(label, text, at, message).message;
 }
 
 function located(label: string, text: string, offset: number, message: string): ScriptError {

@@ -6,6 +6,8 @@ import { fail, pass, type CheckResult } from './result.ts';
 import { explainSumMismatch } from './sum-diff.ts';
 import { hasConflictMarkers, sumConflictMessage } from '../project/sum-conflict.ts';
 import { projectFiles } from '../project/paths.mjs';
+import { migrationNames } from '../project/migration-files.ts';
+import { isAdoptBaseline } from '../catalog/adopt-baseline.ts';
 
 const name = 'migrations intact';
 
@@ -27,7 +29,9 @@ export async function checkMigrationsIntact(projectRoot: string, replay: Replay,
   const problems = explainSumMismatch(committed, freshSum);
   const ref = gitBase(projectRoot, base);
   if (ref) {
+    const replaced = replacedByAdoption(projectRoot);
     for (const file of changedSince(projectRoot, ref, 'MD')) {
+      if (replaced(file)) continue;
       problems.push(`migrations/${file} was changed or deleted after it was committed (compared with ${ref})`);
     }
   }
@@ -41,4 +45,17 @@ export async function checkMigrationsIntact(projectRoot: string, replay: Replay,
   }
   if (replay.failure) return fail(name, `a migration does not replay on the dev database: ${replay.failure}`);
   return pass(name, 'atlas.sum matches every file and each file replays on the dev database');
+}
+
+/**
+ * A migration deleted because `db:adopt -- --replace` replaced it: migrations/
+ * starts with the baseline db:adopt wrote, and the file is gone and sorts
+ * before it (the adopted database never ran it). A file changed, or one after
+ * the baseline, is still refused.
+ */
+function replacedByAdoption(projectRoot: string): (file: string) => boolean {
+  const first = migrationNames(projectRoot)[0];
+  const dir = path.join(projectRoot, projectFiles.migrations);
+  if (!first || !isAdoptBaseline(readFileSync(path.join(dir, first), 'utf8'))) return () => false;
+  return (file) => !existsSync(path.join(dir, file)) && file < first; // Atlas's order: by name, the version first
 }

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const isoMicros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\+00:00$/;
+const isoMicros = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/;
 const counts = async () => {
   const [row] = await app.pool.query(
     sql`SELECT (SELECT count(*) FROM authors)::int AS authors, (SELECT count(*) FROM books)::int AS books`,
@@ -607,5 +607,26 @@ describe('errors Node answers before Express', () => {
     await expectKeepsDocument(app.baseUrl, { method: 'GET', path: '/authors', status, headers, text });
     expect(response.toLowerCase()).toContain('content-type: application/problem+json');
     expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toMatchObject({ status });
+  });
+});
+
+describe('timestamps', () => {
+  it('always have six fractional digits, where Postgres trims trailing zeros (lists, one row, nested rows)', async () => {
+    const { body: created } = await call(app, 'POST', '/authors', { name: 'Six Digits' });
+    await app.pool.query(sql`UPDATE authors SET created_at = '2026-01-02 03:04:05.12+00' WHERE id = ${created.id}`);
+    const { body: book } = await call(app, 'POST', '/books', { title: 'Whole Seconds', author_id: created.id });
+    await app.pool.query(sql`UPDATE books SET created_at = '2026-01-02 03:04:05+00' WHERE id = ${book.id}`);
+
+    const { body: list } = await call(app, 'GET', '/authors?limit=100');
+    expect(list.find((a: { id: number }) => a.id === created.id).created_at).toBe('2026-01-02T03:04:05.120000+00:00');
+    expect((await call(app, 'GET', `/authors/${created.id}`)).body.created_at).toBe('2026-01-02T03:04:05.120000+00:00');
+    const { body: withBooks } = await call(app, 'GET', `/authors/${created.id}/with-books`);
+    expect(withBooks.created_at).toBe('2026-01-02T03:04:05.120000+00:00');
+    expect(withBooks.books[0].created_at).toBe('2026-01-02T03:04:05.000000+00:00');
+    expect((await call(app, 'GET', `/books/${created.id}`)).body[0].created_at).toBe('2026-01-02T03:04:05.000000+00:00');
+    expect((await call(app, 'GET', `/books/by-id/${book.id}`)).body.created_at).toBe('2026-01-02T03:04:05.000000+00:00');
+    expect((await call(app, 'PATCH', `/books/by-id/${book.id}`, { title: 'Still Whole' })).body.created_at).toBe(
+      '2026-01-02T03:04:05.000000+00:00',
+    );
   });
 });

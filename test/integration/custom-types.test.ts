@@ -22,8 +22,10 @@ beforeAll(async () => {
     url,
     `CREATE EXTENSION hstore;
      CREATE DOMAIN year AS integer CHECK (VALUE > 1900);
+     CREATE DOMAIN stars AS smallint CHECK (VALUE BETWEEN 1 AND 5);
+     CREATE DOMAIN code AS varchar(20) CONSTRAINT code_length CHECK (char_length(VALUE) >= 3) CHECK (VALUE <> '');
      CREATE TYPE point2 AS (x float8, y float8);
-     CREATE TABLE docs (id int PRIMARY KEY, search tsvector, attrs hstore, born year, at point2);`,
+     CREATE TABLE docs (id int PRIMARY KEY, search tsvector, attrs hstore, born year, at point2, rating stars, code code);`,
   );
 });
 afterAll(async () => {
@@ -53,11 +55,23 @@ it('mapped types and domains get real types, in files that say they are generate
   }
 });
 
+it("a domain's CHECK range is in the API shapes, as a column CHECK's would be (issue 19 D18e)", async () => {
+  await generateTypes(url, out, () => {}, { tsvector: 'string', hstore: 'string' });
+  const shapes = readFileSync(path.join(out, 'zapatos', 'api-shapes.ts'), 'utf8');
+  const docs = JSON.parse(/^ {2}"docs": (\{.*\}),$/m.exec(shapes)![1]!);
+  expect(docs.born).toMatchObject({ type: 'int4', checks: { minimum: 1901 } });
+  expect(docs.rating).toMatchObject({ type: 'int2', checks: { minimum: 1, maximum: 5 } });
+  expect(docs.code).toMatchObject({ type: 'varchar', maxLength: 20, checks: { minLength: 3 } });
+  expect(docs.id.checks).toBeUndefined();
+});
+
 it('custom/ holds only what the schema uses now', async () => {
   await adminQuery(url, 'ALTER TABLE docs DROP COLUMN at; DROP TYPE point2;');
   await generateTypes(url, out);
   expect(readdirSync(path.join(out, 'zapatos', 'custom')).sort()).toEqual([
+    'PgCode.d.ts',
     'PgHstore.d.ts',
+    'PgStars.d.ts',
     'PgTsvector.d.ts',
     'PgYear.d.ts',
     'index.d.ts',

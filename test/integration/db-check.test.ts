@@ -75,8 +75,10 @@ const cases: Case[] = [
   {
     name: 'a renamed migration (now running first) is named',
     provoke: () => renameSync(repo.file('migrations', addCountry), repo.file('migrations', `20261126000605_add_country_to_author.sql`)),
-    // Replayed in the new order, ALTER "authors" runs before CREATE "authors".
-    fails: ['migrations intact', 'migrations give schema.sql', 'zapatos types fresh', 'lint newest migrations'],
+    // Replayed in the new order, ALTER "authors" runs before CREATE "authors". The newest file, init_setup, only
+    // makes new objects: the gate neither lints nor replays it (issue 19 E), so the lint check no longer fails on
+    // the files before it not replaying; "migrations intact" names that.
+    fails: ['migrations intact', 'migrations give schema.sql', 'zapatos types fresh'],
     says: [/migrations\/20261126000607_add_country_to_author\.sql was renamed to 20261126000605_add_country_to_author\.sql/],
   },
   {

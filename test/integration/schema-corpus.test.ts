@@ -25,7 +25,8 @@ import { parseTxtar } from '../support/txtar.ts';
  * database → db:check all green (replaying migrations/ gives exactly
  * schema.sql's catalog; no drift) → data in (data.sql) → the same for v2
  * (and v2-data.sql if any) → the data is still there and v*-check.sql's
- * queries all say `ok`. And the case's
+ * queries all say `ok`; `v*-writes.txt` lists lines the migration must (`+ `)
+ * or must not (`- `) hold. And the case's
  * objects made by hand in a live database are reported as drift.
  */
 const adminUrl = inject('adminUrl');
@@ -97,6 +98,17 @@ async function expectOk(live: string, sql: string): Promise<void> {
   }
 }
 
+/** `migration` has every line `writes` lists with `+ `, and none it lists with `- `. */
+function expectWrites(migration: string, writes: string): void {
+  const lines = migration.split('\n').map((line) => line.trim());
+  for (const line of writes.split('\n').filter(Boolean)) {
+    const wanted = line.slice(2);
+    if (line.startsWith('+ ')) expect(lines, `the migration should have: ${wanted}`).toContain(wanted);
+    else if (line.startsWith('- ')) expect(lines, `the migration should not have: ${wanted}`).not.toContain(wanted);
+    else expect.fail(`a writes.txt line starts with + or -: ${line}`);
+  }
+}
+
 /** `code` type-checks against the repository's generated types (tsc, strict). */
 async function expectCompiles(repo: Repo, code: string): Promise<void> {
   writeFileSync(repo.file('use.ts'), code);
@@ -132,6 +144,8 @@ describe('schema corpus: what Atlas does not diff reaches the migration (test/sc
         const written = await dbDiff(repo, version);
         expect(written, `db:diff wrote no ${version} migration`).toMatch(new RegExp(`_${version}\\.sql$`));
         if (process.env.SHOW_MIGRATIONS) console.log(readFileSync(repo.file('migrations', written!), 'utf8'));
+        if (files.has(`${version}-writes.txt`))
+          expectWrites(readFileSync(repo.file('migrations', written!), 'utf8'), file(`${version}-writes.txt`));
         await acceptReviewed(repo, written!, (files.get(`${version}-accepted.txt`) ?? '').split('\n').filter(Boolean));
         await apply(repo, live);
         await expectChecksPass(repo, live);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCheckRules, type CheckRules } from '../../src/codegen/check-rules.ts';
+import { addCheckRules, addDomainCheckRules, type CheckRules } from '../../src/codegen/check-rules.ts';
 
 /**
  * CHECK constraints as Postgres 17 prints them back (pg_get_constraintdef),
@@ -74,5 +74,18 @@ describe('addCheckRules', () => {
   it('a rule of the wrong kind for the column type is not taken (bpchar lengths, text bounds on numbers)', () => {
     expect(rulesOf('CHECK ((char_length(code) <= 3))', 'code', 'bpchar')).toEqual([{}, 0]);
     expect(rulesOf("CHECK ((n <> ''::text))", 'n', 'int4')).toEqual([{}, 0]);
+  });
+});
+
+describe('addDomainCheckRules', () => {
+  it("reads a domain's CHECK on VALUE like a column's (CREATE DOMAIN stars AS integer CHECK (VALUE BETWEEN 1 AND 5))", () => {
+    const rules: CheckRules = {};
+    expect(addDomainCheckRules(rules, 'CHECK (((VALUE >= 1) AND (VALUE <= 5)))', 'int4')).toBe(2);
+    expect(rules).toEqual({ minimum: 1, maximum: 5 });
+    const text: CheckRules = {};
+    expect(addDomainCheckRules(text, 'CHECK ((char_length((VALUE)::text) >= 3))', 'varchar')).toBe(1);
+    expect(text).toEqual({ minLength: 3 });
+    // A column named "value" is not the domain's VALUE.
+    expect(addCheckRules({}, 'CHECK (((VALUE >= 1) AND (VALUE <= 5)))', 'value', 'int4')).toBe(0);
   });
 });

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
@@ -36,5 +38,29 @@ ALTER TABLE y ADD COLUMN z int;
     // The API serves every column of the table: the generated shapes name it (and no generated type file counts).
     expect(found[0]!.uses).toEqual(expect.arrayContaining([expect.stringMatching(/^src\/db\/zapatos\/api-shapes\.ts:\d+$/)]));
     expect(found[0]!.uses.some((use) => use.includes('schema.d.ts'))).toBe(false);
+  });
+
+  it('counts the generated API shapes only for a table the code serves, and only on that table’s line', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-code-references-'));
+    try {
+      mkdirSync(path.join(dir, 'db', 'zapatos'), { recursive: true });
+      writeFileSync(
+        path.join(dir, 'db', 'zapatos', 'api-shapes.ts'),
+        [
+          'export const tables = {',
+          '  "authors": {"id":{"type":"int4"},"created_at":{"type":"timestamptz"}},',
+          '  "audit_log": {"id":{"type":"int4"},"created_at":{"type":"timestamptz"}},',
+          '} as const;',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(path.join(dir, 'db', 'authors.ts'), "export const list = () => db.select('authors', db.all);\n");
+      const drops = columnChanges('ALTER TABLE "audit_log" DROP COLUMN "created_at";\nALTER TABLE "authors" DROP COLUMN "created_at";\n');
+      expect(stillUsed(drops, dir)).toEqual([
+        { table: 'authors', column: 'created_at', change: 'drop', line: 2, uses: [`${path.basename(dir)}/db/zapatos/api-shapes.ts:2`] },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

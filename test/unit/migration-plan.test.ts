@@ -109,6 +109,46 @@ describe('planBeforeAtlas', () => {
     ]);
   });
 
+  it('drops only what reads the altered column (pg_depend), or the whole row; not what reads other columns', () => {
+    const reads = (object: CatalogObject, readsColumns: string[]): CatalogObject => ({ ...object, readsColumns });
+    const trigger = (name: string, readsColumns: string[]): CatalogObject => ({
+      kind: 'trigger',
+      name: `public.books.${name}`,
+      definition: `CREATE TRIGGER ${name} BEFORE UPDATE ON public.books FOR EACH ROW EXECUTE FUNCTION public.touch();`,
+      dependsOn: ['public.books', 'public.touch()'],
+      readsColumns,
+    });
+    const parts = (type: string, defaultValue: string | null = null) => ({
+      table: 'public.books',
+      name: 'title',
+      type,
+      default: defaultValue,
+      notNull: false,
+      fixed: '',
+    });
+    const old = catalog(
+      table,
+      { ...column('text'), column: parts('text') },
+      reads(view('titles', ['title text'], ['public.books']), ['public.books.title']),
+      reads(view('ids', ['id integer'], ['public.books']), ['public.books.id']),
+      reads(view('on_ids', ['id integer'], ['public.ids']), ['public.ids.id']),
+      reads(view('rows', ['b text'], ['public.books'], 'row_to_json(b)'), ['public.books.*']),
+      trigger('touch_title', ['public.books.title']),
+      trigger('touch_any', []),
+    );
+    const altered = new Map(old);
+    altered.set('column public.books.title', { ...column('varchar(300)'), column: parts('character varying(300)') });
+    expect(planBeforeAtlas(old, altered)).toEqual([
+      'DROP TRIGGER touch_title ON public.books;',
+      'DROP VIEW public.titles;',
+      'DROP VIEW public.rows;',
+    ]);
+    // A new default is no ALTER COLUMN TYPE: nothing needs to go.
+    const defaulted = new Map(old);
+    defaulted.set('column public.books.title', { ...column("text DEFAULT ''"), column: parts('text', "''") });
+    expect(planBeforeAtlas(old, defaulted)).toEqual([]);
+  });
+
   it('leaves a function that takes a table Atlas has yet to create for after Atlas', () => {
     const rowFunction = fn('first_book', 'public.books', 'SELECT * FROM books LIMIT 1', ['public.books']);
     expect(planBeforeAtlas(catalog(), catalog(table, rowFunction))).toEqual([]);

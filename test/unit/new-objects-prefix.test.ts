@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitNewObjectsPrefix } from '../../src/gate/new-objects-prefix.ts';
+import { onlyNewObjects, splitNewObjectsPrefix } from '../../src/gate/new-objects-prefix.ts';
+import { splitStatements } from '../../src/project/sql-statements.ts';
 
 /**
  * Which leading statements of a migration the gate replays as base rather
@@ -39,6 +40,63 @@ COMMENT ON TABLE authors IS 'writers; and more';
     lifted: 0,
     stays: [/CREATE UNIQUE INDEX authors_name/],
   },
+  {
+    name: 'db:diff’s own settings and functions before Atlas’s tables do not end it (issue 19 E)',
+    sql: `SET check_function_bodies = off;
+CREATE OR REPLACE FUNCTION public.book_count(a integer)
+ RETURNS bigint
+ LANGUAGE sql
+AS $function$ SELECT count(*) FROM books WHERE author_id = a; $function$;
+RESET check_function_bodies;
+CREATE DOMAIN "isbn" AS text CHECK (VALUE ~ '^[0-9]{13}$');
+-- Create "authors" table
+CREATE TABLE "authors" ("id" integer NOT NULL, PRIMARY KEY ("id"));
+CREATE TABLE "books" ("id" integer NOT NULL, "author_id" integer, PRIMARY KEY ("id"));
+CREATE INDEX "books_author_id" ON "books" ("author_id");
+CREATE VIEW v AS SELECT * FROM books;
+`,
+    lifted: 8,
+    stays: [/^SET check_function_bodies = off;$/m, /^RESET check_function_bodies;$/m],
+  },
+  {
+    name: 'corrections, triggers and views on tables the file made lift; the same on a table that existed ends it',
+    sql: `CREATE TABLE a (id integer NOT NULL, at timestamp);
+CREATE SEQUENCE a_seq;
+ALTER TABLE a ALTER COLUMN at TYPE timestamp(6) without time zone;
+ALTER TABLE ONLY public.a ADD CONSTRAINT a_pkey PRIMARY KEY (id);
+ALTER SEQUENCE a_seq OWNED BY a.id;
+CREATE TRIGGER a_touch BEFORE UPDATE ON public.a FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE MATERIALIZED VIEW a_ids AS SELECT id FROM a;
+CREATE INDEX a_ids_id ON a_ids (id);
+CREATE TRIGGER books_touch BEFORE UPDATE ON books FOR EACH ROW EXECUTE FUNCTION touch();
+ALTER TABLE books ALTER COLUMN title TYPE varchar(10);
+`,
+    lifted: 8,
+    stays: [/CREATE TRIGGER books_touch/, /ALTER TABLE books ALTER COLUMN title/],
+  },
+  {
+    name: 'an ALTER of a table that existed before stays, even right after a new one',
+    sql: 'CREATE TABLE a (id int);\nALTER TABLE books ALTER COLUMN title TYPE varchar(10);\n',
+    lifted: 1,
+    stays: [/ALTER TABLE books/],
+  },
+  {
+    name: 'pg_dump’s header of settings does not end it',
+    sql: `SET statement_timeout = 0;
+SET client_encoding = 'UTF8';
+SELECT pg_catalog.set_config('search_path', '', false);
+SET default_table_access_method = heap;
+CREATE TABLE public.a (id integer NOT NULL);
+`,
+    lifted: 5,
+    stays: [/SELECT pg_catalog\.set_config\('search_path', '', false\);/, /SET default_table_access_method/],
+  },
+  {
+    name: 'a setting does not lift what follows it when that changes something that existed',
+    sql: 'SET check_function_bodies = off;\nALTER TABLE "authors" DROP COLUMN "bio";\n',
+    lifted: 1,
+    stays: [/SET check_function_bodies/, /DROP COLUMN "bio"/],
+  },
 ];
 
 describe('the new-objects prefix of a migration', () => {
@@ -48,11 +106,21 @@ describe('the new-objects prefix of a migration', () => {
     for (const pattern of stays) expect(split.rest).toMatch(pattern);
     expect(split.rest.split('\n')).toHaveLength(sql.split('\n').length); // findings keep their lines
     expect(split.rest.length).toBe(sql.length);
+    expect(split.rest).not.toMatch(/CREATE TABLE "?(authors|books|a)"? /); // no table made in the prefix is made twice
   });
 
   it('keeps the file’s comments, so its -- atlas:nolint directive still applies', () => {
     const split = splitNewObjectsPrefix('-- atlas:nolint destructive\n\nCREATE TABLE a (id int);\nDROP TABLE b;\n');
     expect(split.rest.startsWith('-- atlas:nolint destructive\n\n')).toBe(true);
     expect(split.prefix).toBe('CREATE TABLE a (id int);');
+  });
+
+  it('says when a file touches nothing that existed before it (then the gate need not replay it)', () => {
+    for (const { sql, lifted } of cases) {
+      const all = splitStatements(sql).length;
+      expect(onlyNewObjects(sql), sql).toBe(lifted === all);
+    }
+    expect(onlyNewObjects('SET lock_timeout = 0;\nCREATE TABLE a (id int);\nRESET lock_timeout;\n')).toBe(true);
+    expect(onlyNewObjects('CREATE TABLE a (id int);\nDROP TABLE b;\n')).toBe(false);
   });
 });
