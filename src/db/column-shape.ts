@@ -48,3 +48,26 @@ export interface CheckRules {
   minLength?: number;
   maxLength?: number;
 }
+
+/**
+ * What the HTTP resources (src/http/resources.ts) need of a table, view or
+ * materialized view, as `npm run db:types` writes it into
+ * src/db/zapatos/api-shapes.ts: read from the catalog when the types are
+ * made, never queried when the server starts.
+ */
+export interface RelationShape {
+  kind: 'table' | 'view' | 'matview';
+  /** The primary key's columns, in order; none for a view. */
+  primaryKey: readonly string[];
+  /** Its foreign keys: their columns, and the table and columns they refer to. */
+  foreignKeys: readonly ForeignKeyShape[];
+  /** The column lists of its plain b-tree indexes (no expressions, no partial ones), primary key and unique ones included. */
+  indexes: readonly (readonly string[])[];
+}
+
+export interface ForeignKeyShape {
+  name: string;
+  columns: readonly string[];
+  table: string;
+  references: readonly string[];
+}

@@ -155,3 +155,23 @@ function isPlainValue(value: unknown): boolean {
   if (typeof value === 'object') return Object.getPrototypeOf(value) === Object.prototype;
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint';
 }
+
+/**
+ * Runs SQL text this program built (src/db/resource-queries.ts: the
+ * resources' queries, made from the catalog, never from client text) with
+ * `$1…$n` placeholders bound to `values`, as a named prepared statement
+ * like prepare()'s: each distinct text is cut and named once. The texts are
+ * bounded by the declared resources' columns; the cache is bounded too.
+ */
+const texts = new Map<string, { compiled: Template; statement: ReturnType<typeof statementOf> }>();
+
+export function queryText(queryable: Queryable, text: string, values: readonly unknown[]): Promise<unknown[]> {
+  let entry = texts.get(text);
+  if (!entry) {
+    if (texts.size >= maxTemplates) texts.clear();
+    const compiled = template(text);
+    texts.set(text, (entry = { compiled, statement: statementOf(bindParts(compiled, [])) }));
+  }
+  const ordered = entry.compiled.slots.map((slot) => values[slot]);
+  return queryPrepared(queryable, entry.statement, bindParts(entry.compiled, values), ordered);
+}

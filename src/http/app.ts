@@ -16,6 +16,8 @@ import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
 import { authorRoutes } from './routes/authors.ts';
 import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
+import { resourceRoutes, type Catalog, type Declaration } from './resource-routes.ts';
+import { catalog as projectCatalog, resources as projectResources } from './resources.ts';
 import { securityHeaderList } from './security-headers.ts';
 import { sendJson } from './send.ts';
 import { serveApi } from './serve-api.ts';
@@ -38,10 +40,25 @@ export interface AppDeps {
   replicas?: { set: ReplicaSet; waitMs: number };
   /** Set while the server drains before it stops (SHUTDOWN_DELAY_MS): /readyz fails, answers close their connection. */
   drain?: Drain;
+  /** The declared resources and the catalog they are served from (default: src/http/resources.ts's). */
+  resources?: Resources;
 }
 
-export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain): AnyRoute[] {
-  return [...authorRoutes(db), ...bookRoutes(db), ...healthRoutes(db, replicas && (() => replicas.statuses()), drain)];
+/** Declared tables and views (resources.ts), and what db:types recorded of the schema. */
+export interface Resources {
+  declarations: readonly Declaration[];
+  catalog: Catalog;
+}
+
+const declared: Resources = { declarations: projectResources, catalog: projectCatalog };
+
+export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain, resources: Resources = declared): AnyRoute[] {
+  return [
+    ...authorRoutes(db),
+    ...bookRoutes(db),
+    ...resourceRoutes(db, resources.declarations, resources.catalog),
+    ...healthRoutes(db, replicas && (() => replicas.statuses()), drain),
+  ];
 }
 
 /**
@@ -64,7 +81,7 @@ export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, read
   }
   describeSharedResponses(registry, tokens);
   for (const route of all) describe(registry, route, tokens && needsToken(route.method, route.path, reads));
-  return openApiDocument(registry, options);
+  return openApiDocument(registry, options, [...new Set(all.flatMap((route) => route.tags))]);
 }
 
 /** The Express app: the guide's endpoints, CRUD, OpenAPI, docs, health. */
@@ -78,6 +95,7 @@ export function createApp({
   metrics,
   replicas,
   drain,
+  resources = declared,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -86,12 +104,12 @@ export function createApp({
   app.set('strict routing', false);
   app.set('case sensitive routing', true);
 
-  const all = routes(db, replicas?.set, drain);
+  const all = routes(db, replicas?.set, drain, resources);
   const reads = replicas
     ? readRouting({
         replicas: replicas.set,
         routes: all,
-        replicaRoutes: replicas.set.pools.map((pool) => routes(pool, replicas.set, drain)),
+        replicaRoutes: replicas.set.pools.map((pool) => routes(pool, replicas.set, drain, resources)),
         waitMs: replicas.waitMs,
         metrics,
       })

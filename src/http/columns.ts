@@ -58,7 +58,7 @@ function valueSchema(column: ColumnShape, forWrite: boolean, base = column.eleme
   const range = integerRange[base];
   if (range) {
     // Ids (identity keys and the foreign keys to them) start at 1.
-    const typeRange: [number, number] = column.references || column.serverSet ? [1, Math.min(range[1], INT4_MAX)] : range;
+    const typeRange: [number, number] = column.references || column.serverSet ? [1, range[1]] : range;
     // A write is held to the column's CHECKs too; an answer only to its type (a NOT VALID check leaves old rows as they were).
     const [min, max] = forWrite ? integerBounds(typeRange, column.checks) : typeRange;
     // No `type` override here: zod-to-openapi writes `integer` itself, and an
@@ -99,17 +99,20 @@ function writable(name: string, column: ColumnShape): boolean {
   return !column.serverSet && !(readOnly as readonly string[]).includes(name);
 }
 
-const columnsOf = (table: TableName) => Object.entries(tables[table]) as [string, ColumnShape][];
-
 /** What the API returns for a row of `table`. */
 export function rowShape<T extends TableName>(table: T): z.ZodObject<{ [K in keyof Tables[T]]: z.ZodType<RowOf<T>[K]> }> {
+  return rowShapeOf(tables[table]) as never;
+}
+
+/** What the API returns for a row with these columns (a table's or a view's; src/http/resource-routes.ts). */
+export function rowShapeOf(columns: Record<string, ColumnShape>): z.ZodObject {
   const shape = Object.fromEntries(
-    columnsOf(table).map(([name, column]) => {
+    Object.entries(columns).map(([name, column]) => {
       const value = valueSchema(column, false);
       return [name, column.nullable ? orNull(column, value) : value];
     }),
   );
-  return z.object(shape) as never;
+  return z.object(shape);
 }
 
 type WritableKeys<T extends TableName> = {
@@ -124,28 +127,42 @@ export type UpdateOf<T extends TableName> = Partial<Pick<RowOf<T>, WritableKeys<
 
 /** What POST accepts for `table`: required columns required, the rest optional; unknown fields refused. */
 export function insertShape<T extends TableName>(table: T): z.ZodType<InsertOf<T>> {
+  return insertShapeOf(tables[table]) as never;
+}
+
+/** Whether clients may write `name`: `only` lists the columns they may (a resource's `writable`), else the rule above. */
+const writableIn = (only: readonly string[] | undefined) => (name: string, column: ColumnShape) =>
+  writable(name, column) && (only === undefined || only.includes(name));
+
+/** What POST accepts for a row of these columns; `only`: the columns clients may write, if not all (see writable()). */
+export function insertShapeOf(columns: Record<string, ColumnShape>, only?: readonly string[]): z.ZodObject {
   const shape = Object.fromEntries(
-    columnsOf(table)
-      .filter(([name, column]) => writable(name, column))
+    Object.entries(columns)
+      .filter(([name, column]) => writableIn(only)(name, column))
       .map(([name, column]) => {
         const value = column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true);
         return [name, column.nullable || column.hasDefault || column.filledByTrigger ? value.optional() : value];
       }),
   );
-  return z.strictObject(shape) as never;
+  return z.strictObject(shape);
 }
 
 const atLeastOneField = (value: object) => Object.keys(value).length > 0;
 
 /** What PATCH accepts for `table`: any writable column, at least one. */
 export function updateShape<T extends TableName>(table: T): z.ZodType<UpdateOf<T>> {
+  return updateShapeOf(tables[table]) as never;
+}
+
+/** What PATCH accepts for a row of these columns: any writable one (`only`: of these), at least one. */
+export function updateShapeOf(columns: Record<string, ColumnShape>, only?: readonly string[]): z.ZodType<Record<string, unknown>> {
   const shape = Object.fromEntries(
-    columnsOf(table)
-      .filter(([name, column]) => writable(name, column))
+    Object.entries(columns)
+      .filter(([name, column]) => writableIn(only)(name, column))
       .map(([name, column]) => [
         name,
         (column.nullable ? orNull(column, valueSchema(column, true), true) : valueSchema(column, true)).optional(),
       ]),
   );
-  return z.strictObject(shape).refine(atLeastOneField, 'must change at least one field') as never;
+  return z.strictObject(shape).refine(atLeastOneField, 'must change at least one field');
 }

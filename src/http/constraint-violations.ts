@@ -34,13 +34,16 @@ const kinds: Record<string, { status: 409 | 422; type: string; says: string }> =
 };
 
 /** The columns of a table's constraint, as db:types recorded them; none if it is not known. */
-function columnsOf(table: unknown, constraint: unknown): readonly string[] {
+function columnsOf(table: unknown, constraint: unknown, known: Known): readonly string[] {
   if (typeof table !== 'string' || typeof constraint !== 'string') return [];
-  return constraints[table]?.[constraint] ?? [];
+  return known[table]?.[constraint] ?? [];
 }
 
-/** The problem for a constraint or data violation, or undefined for any other error. */
-export function constraintProblem(error: unknown): HttpProblem | undefined {
+/** Each table's constraints and their columns (api-shapes.ts's `constraints`). */
+type Known = Record<string, Record<string, readonly string[]>>;
+
+/** The problem for a constraint or data violation, or undefined for any other error; `known`: the schema's constraints. */
+export function constraintProblem(error: unknown, known: Known = constraints): HttpProblem | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, table, constraint, column, message } = error as PgError;
   if (typeof code !== 'string') return undefined;
@@ -58,7 +61,7 @@ export function constraintProblem(error: unknown): HttpProblem | undefined {
     return new HttpProblem(422, 'Validation Failed', `${name ?? 'A column'} must not be null.`, errors);
   }
   const named = typeof constraint === 'string' ? constraint : 'unnamed';
-  const columns = columnsOf(table, constraint);
+  const columns = columnsOf(table, constraint, known);
   const msg = code === '23514' ? `${kind.says} "${named}"` : `${kind.says} "${named}")`;
   const errors: FieldError[] = (columns.length > 0 ? columns : [undefined]).map((name) => ({
     loc: name === undefined ? ['body'] : ['body', name],

@@ -22,7 +22,15 @@ function contactOf(contact: string | undefined) {
 }
 
 /** The OpenAPI 3.1 document, generated from the route schemas (never hand-written). */
-export function openApiDocument(registry: OpenAPIRegistry, { publicUrl, contact, license = 'UNLICENSED' }: DocumentOptions = {}) {
+/** `used`: the routes' tags; each one not above is a declared resource's (src/http/resources.ts). */
+export function openApiDocument(
+  registry: OpenAPIRegistry,
+  { publicUrl, contact, license = 'UNLICENSED' }: DocumentOptions = {},
+  used: string[] = [],
+) {
+  const resourceTags = used
+    .filter((name) => !tags.some((tag) => tag.name === name))
+    .map((name) => ({ name, description: `The \`${name}\` resource, declared in src/http/resources.ts` }));
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -38,6 +46,6 @@ export function openApiDocument(registry: OpenAPIRegistry, { publicUrl, contact,
     servers: [
       publicUrl ? { url: publicUrl, description: 'PUBLIC_URL' } : { url: '/', description: 'The server that served this document' },
     ],
-    tags,
+    tags: [...tags, ...resourceTags],
   });
 }

@@ -84,8 +84,9 @@ const cases: Case[] = [
   {
     name: 'a migration added by hand, without atlas.sum, is named',
     provoke: () => writeFileSync(repo.file('migrations', '20261126000608_by_hand.sql'), 'CREATE INDEX ON authors (name);\n'),
-    // Its index is in no schema.sql either, and it is built without CONCURRENTLY (squawk).
-    fails: ['migrations intact', 'migrations give schema.sql', 'lint newest migrations'],
+    // Its index is in no schema.sql either, and it is built without CONCURRENTLY (squawk); and the committed API shapes
+    // do not know it (indexes decide which columns a resource's list may filter on: src/http/resources.ts).
+    fails: ['migrations intact', 'migrations give schema.sql', 'zapatos types fresh', 'lint newest migrations'],
     says: [/migrations\/20261126000608_by_hand\.sql is not in atlas\.sum/],
   },
   {

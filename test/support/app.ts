@@ -5,7 +5,7 @@ import { createPool } from '../../src/db/pool.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import type { Logger } from 'pino';
 import type { AuthOptions } from '../../src/http/auth.ts';
-import { createApp } from '../../src/http/app.ts';
+import { createApp, type Resources } from '../../src/http/app.ts';
 import { seed } from '../../src/db/seed.ts';
 import { createHttpServer, type HttpTimeouts } from '../../src/http/http-server.ts';
 import { timeUntilSuccess } from './load.ts';
@@ -36,6 +36,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Origins allowed to call across origins (CORS_ORIGINS); none unless given. */
   corsOrigins?: string[];
+  /** Declared resources and their catalog (default: the project's, src/http/resources.ts). */
+  resources?: Resources;
 }
 
 const defaultTimeouts: HttpTimeouts = parseEnv({});
@@ -43,7 +45,7 @@ const defaultTimeouts: HttpTimeouts = parseEnv({});
 /** The app over `url`; with `seeded`, the guide's authors and books are put there first (idempotent). */
 export async function startApp(
   url: string,
-  { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1', auth, logger, corsOrigins = [] }: AppOptions = {},
+  { seeded = false, timeouts = defaultTimeouts, host = '127.0.0.1', auth, logger, corsOrigins = [], resources }: AppOptions = {},
 ): Promise<TestApp> {
   const queries = { count: 0 };
   const pool = createPool({ url, onQueryStart: () => void queries.count++ });
@@ -54,7 +56,7 @@ export async function startApp(
     });
   }
   const server = createHttpServer(
-    createApp({ db: pool, corsOrigins, ...(auth ? { auth } : {}), ...(logger ? { logger } : {}) }),
+    createApp({ db: pool, corsOrigins, ...(auth ? { auth } : {}), ...(logger ? { logger } : {}), ...(resources ? { resources } : {}) }),
     timeouts,
     logger ? { logger } : {},
   ).listen(0, host);
