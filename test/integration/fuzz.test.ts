@@ -81,10 +81,22 @@ async function databaseRows(): Promise<Record<string, Row[]>> {
   const rows: Record<string, Row[]> = {};
   for (const table of tables) {
     const [row] = await app.pool.query(sql`SELECT coalesce(json_agg(t ORDER BY t.id), '[]') AS rows FROM ${sql.ident(table)} t`);
-    rows[table] = row!.rows as Row[];
+    rows[table] = (row!.rows as Row[]).map(withSixDigitTimes);
   }
   return rows;
 }
+
+/**
+ * json_agg writes timestamps as Postgres trims them (`…:34.5+00:00`); the API always writes six fractional digits
+ * (`…:34.500000+00:00`, as the guide's app does), so the database's rows are compared in the API's form.
+ */
+const withSixDigitTimes = (row: Row): Row =>
+  Object.fromEntries(
+    Object.entries(row).map(([key, value]) => {
+      const time = typeof value === 'string' ? /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?([+-]\d\d:\d\d)$/.exec(value) : null;
+      return [key, time ? `${time[1]}.${(time[2] ?? '').padEnd(6, '0')}${time[3]}` : value];
+    }),
+  ) as Row;
 
 const digest = async () => JSON.stringify(await databaseRows());
 
