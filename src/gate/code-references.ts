@@ -11,7 +11,7 @@ import { lineAt, splitStatements } from '../project/sql-statements.ts';
  * release, drop it in a later one.
  *
  * A use is the column's name as a word on a line of a .ts file under src/
- * (generated types left out) that also names the table somewhere, or the
+ * (generated types left out; comments are not code) that also names the table somewhere, or the
  * table's line of the generated API shapes when the code names the table (a
  * route serves it; a table no route serves is in the shapes too): a
  * heuristic that errs on the side of saying so; it warns, it does not refuse.
@@ -51,7 +51,11 @@ export function columnChanges(sql: string): ColumnChange[] {
 
 export function stillUsed(changes: ColumnChange[], srcDir: string): StillUsed[] {
   if (changes.length === 0) return [];
-  const files = sourceFiles(srcDir).map((file) => ({ file, text: readFileSync(file, 'utf8'), shapes: file.endsWith(apiShapes) }));
+  const files = sourceFiles(srcDir).map((file) => {
+    const shapes = file.endsWith(apiShapes);
+    const text = readFileSync(file, 'utf8');
+    return { file, text: shapes ? text : withoutComments(text), shapes };
+  });
   const code = files.filter(({ shapes }) => !shapes);
   return changes.flatMap((change) => {
     const column = new RegExp(`(?<![\\w$])${escape(change.column)}(?![\\w$])`);
@@ -74,6 +78,14 @@ export function stillUsed(changes: ColumnChange[], srcDir: string): StillUsed[] 
 }
 
 const apiShapes = path.join('zapatos', 'api-shapes.ts');
+
+/**
+ * The code without its comments, lines kept in place: a comment that says "pages" or "books" is prose, not a use
+ * (resource-routes.ts speaks of keyset pages). A `//` counts only at a line's start or after a space, so a URL in a
+ * string stays code.
+ */
+export const withoutComments = (text: string) =>
+  text.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/(^|\s)\/\/.*$/gm, '$1');
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**

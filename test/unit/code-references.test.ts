@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
-import { columnChanges, stillUsed } from '../../src/gate/code-references.ts';
+import { columnChanges, stillUsed, withoutComments } from '../../src/gate/code-references.ts';
 
 /**
  * Expand and contract: a migration that drops or renames a column the code
@@ -59,6 +59,21 @@ ALTER TABLE y ADD COLUMN z int;
       expect(stillUsed(drops, dir)).toEqual([
         { table: 'authors', column: 'created_at', change: 'drop', line: 2, uses: [`${path.basename(dir)}/db/zapatos/api-shapes.ts:2`] },
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not count a comment as a use (resource-routes.ts speaks of keyset pages and of books)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'code-references-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'routes.ts'),
+        "/** books, in keyset pages */\nexport const table = 'books'; // its pages\n/*\n * pages\n */\nconst url = 'http://x/pages';\n",
+      );
+      const found = stillUsed(columnChanges('ALTER TABLE "books" DROP COLUMN "pages";\n'), dir);
+      expect(found.map((use) => use.uses)).toEqual([[expect.stringMatching(/routes\.ts:6$/)]]);
+      expect(withoutComments('a /* b\nc */ d // e\nf')).toBe('a     \n     d \nf');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
