@@ -1,10 +1,9 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
 import { freePort } from '../support/free-port.ts';
-import { createDatabase, dropDatabase } from '../support/postgres.ts';
+import { filesUnder, useProjectCopy } from '../support/project-copy.ts';
 import { runEntrypoint, type RunningProcess } from '../support/process.ts';
 
 /**
@@ -14,45 +13,16 @@ import { runEntrypoint, type RunningProcess } from '../support/process.ts';
  * POST and PATCH with its length limit, and in /openapi.json, and the only
  * files that changed are schema.sql and what the tools generate.
  */
-const adminUrl = inject('adminUrl');
-const copy = mkdtempSync(path.join(tmpdir(), 'bookshelf-add-column-'));
-let live: string;
-let dev: string;
+const project = useProjectCopy('add-column');
+const copy = project.dir;
+const run = project.run;
 let server: RunningProcess | undefined;
 let baseUrl: string;
 
-const run = async (args: string[]) => {
-  const command = runEntrypoint('src/commands/main.ts', { DATABASE_URL: live, ATLAS_DEV_URL: dev }, args, copy);
-  const { code } = await command.exited;
-  return { code, output: command.output() };
-};
-
-/** Every file under a directory, by relative path, with its text. */
-function files(dir: string, prefix = ''): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const relative = path.join(prefix, entry.name);
-    if (entry.isDirectory()) for (const [file, text] of files(path.join(dir, entry.name), relative)) found.set(file, text);
-    else found.set(relative, readFileSync(path.join(dir, entry.name), 'utf8'));
-  }
-  return found;
-}
-
-beforeAll(async () => {
-  live = await createDatabase(adminUrl); // the migrated template
-  dev = await createDatabase(adminUrl, { empty: true });
-  for (const entry of ['schema.sql', 'atlas.hcl', 'migrations', 'src', 'package.json', 'tsconfig.json']) {
-    cpSync(path.join(repoRoot, entry), path.join(copy, entry), { recursive: true });
-  }
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(copy, 'node_modules'));
-  symlinkSync(path.join(repoRoot, '.atlas'), path.join(copy, '.atlas'));
-});
 afterAll(async () => {
+  // Runs before the copy's own clean-up (hooks run in reverse): the server goes before its files and database.
   server?.child.kill('SIGTERM');
   await server?.exited;
-  rmSync(copy, { recursive: true, force: true });
-  await dropDatabase(adminUrl, live);
-  await dropDatabase(adminUrl, dev);
 });
 
 it('db:diff, db:apply and a restart: the new column is in every answer, request and the document, with no other edit', async () => {
@@ -66,13 +36,13 @@ it('db:diff, db:apply and a restart: the new column is in every answer, request 
 
   // Only schema.sql and generated files changed: migrations/, src/db/zapatos/ (types and API shapes), and the typed
   // client's types (db:diff regenerates them too, issue 20).
-  const before = files(path.join(repoRoot, 'src'));
-  const after = files(path.join(copy, 'src'));
+  const before = filesUnder(path.join(repoRoot, 'src'));
+  const after = filesUnder(path.join(copy, 'src'));
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter((file) => before.get(file) !== after.get(file));
   expect(changed.sort()).toEqual(['client/api-types.ts', 'db/zapatos/api-shapes.ts', 'db/zapatos/schema.d.ts']);
 
   const port = await freePort();
-  server = runEntrypoint('src/main.ts', { DATABASE_URL: live, PORT: String(port), HOST: '127.0.0.1' }, [], copy);
+  server = runEntrypoint('src/main.ts', { DATABASE_URL: project.live, PORT: String(port), HOST: '127.0.0.1' }, [], copy);
   await server.waitFor(/"msg":"serving"/);
   baseUrl = `http://127.0.0.1:${port}`;
   const send = (method: string, route: string, body?: unknown) =>
