@@ -10,6 +10,7 @@ import { hashMigrations, newMigration, removeMigration } from './migration-file.
 import type { Catalog } from './object.ts';
 import { planAfterAtlas, planBeforeAtlas } from './plan.ts';
 import { readCatalog } from './read.ts';
+import { prepareScratchRevisions } from './scratch-revisions.ts';
 import { runScript, ScriptError } from '../postgres/run-script.ts';
 import { ManualChange } from './statements.ts';
 import { replayKeepingState } from './states.ts';
@@ -96,6 +97,7 @@ async function replayWithout(root: string, devUrl: string, file: string | undefi
       rmSync(path.join(copy.root, projectFiles.migrations, file));
       await hashMigrations(copy.root);
     }
+    await prepareScratchRevisions(devUrl, copy.root);
     await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: copy.root });
     return await readCatalog(devUrl, { uncompared: { source: 'migrations/' } });
   } finally {

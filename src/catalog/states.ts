@@ -5,6 +5,7 @@ import { onEmptyScratchDatabase, resetScratchDatabase } from '../postgres/scratc
 import { loadSchemaFile } from './load-schema.ts';
 import type { Catalog } from './object.ts';
 import { readCatalog } from './read.ts';
+import { prepareScratchRevisions } from './scratch-revisions.ts';
 
 /**
  * The catalogs of the two states a project declares, each built on the
@@ -16,8 +17,10 @@ export async function catalogOfMigrations(devUrl: string, root: string): Promise
   return onScratch(devUrl, () => replay(devUrl, root), 'migrations/');
 }
 
-const replay = (devUrl: string, root: string) =>
-  atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: root });
+async function replay(devUrl: string, root: string): Promise<void> {
+  await prepareScratchRevisions(devUrl, root);
+  await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: root });
+}
 
 /**
  * The same replay, but the scratch database keeps the replayed state for the
