@@ -16,7 +16,7 @@ import { revisionsSchema } from '../project/revisions-schema.ts';
  * average 20; issue 19 E). test/integration/scratch-revisions.test.ts checks
  * the table against the one Atlas makes.
  */
-export const revisionsTableSql = (schema: string) =>
+const revisionsTableSql = (schema: string) =>
   `CREATE TABLE IF NOT EXISTS ${schema}.atlas_schema_revisions (version character varying NOT NULL, ` +
   'description character varying NOT NULL, type bigint NOT NULL DEFAULT 2, applied bigint NOT NULL DEFAULT 0, ' +
   'total bigint NOT NULL DEFAULT 0, executed_at timestamp with time zone NOT NULL, execution_time bigint NOT NULL, ' +

@@ -1,7 +1,7 @@
 import { diffMigration, type DiffOptions } from '../catalog/diff-migration.ts';
 import { generateTypes } from './generate-types.ts';
 
-export interface DiffWithTypesOptions extends Omit<DiffOptions, 'whileReplayed'> {
+interface DiffWithTypesOptions extends Omit<DiffOptions, 'whileReplayed'> {
   /** Where the types go: `<outDir>/zapatos/` (src/db for the project). */
   outDir: string;
   /** Progress: "regenerating zapatos types" when they start. */
