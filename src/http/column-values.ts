@@ -15,6 +15,14 @@ const integerRanges: Record<string, [bigint, bigint]> = {
   // A bigint key or filter as JavaScript (and JSON's common readers) can hold it exactly: what the document says.
   int8: [BigInt(Number.MIN_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER)],
 };
+/**
+ * An integer column's range in a URL: its type's, or from 1 for an id (an
+ * identity key and the foreign keys to one), as the bodies have it (columns.ts).
+ */
+function integerRange(column: ColumnShape): [bigint, bigint] | undefined {
+  const range = integerRanges[column.type];
+  return range && (column.serverSet || column.references) ? [1n, range[1]] : range;
+}
 const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
@@ -57,7 +65,7 @@ export function parseValue(column: ColumnShape, text: string): Parsed {
   if (column.values) {
     return column.values.includes(text) ? { ok: true, value: text } : { ok: false, message: `must be one of ${column.values.join(', ')}` };
   }
-  const range = integerRanges[type];
+  const range = integerRange(column);
   if (range) {
     if (!/^-?[0-9]+$/.test(text)) return { ok: false, message: 'must be an integer' };
     const value = BigInt(text);
@@ -92,7 +100,7 @@ export function parseValue(column: ColumnShape, text: string): Parsed {
 /** How the document describes one value of `column` in a URL. */
 function valueDocument(column: ColumnShape): Record<string, unknown> {
   if (column.values) return { type: 'string', enum: column.values };
-  const range = integerRanges[column.type];
+  const range = integerRange(column);
   if (range) {
     return { type: 'integer', minimum: Number(range[0]), maximum: Number(range[1]) };
   }
