@@ -210,7 +210,7 @@ function listQuery(r: Resolved, fixed: readonly string[] = []) {
       .optional()
       .openapi({ type: 'integer', minimum: 1, maximum: pageLimits.max, default: pageLimits.default }),
     after: keyCursor
-      ? valueParam(r.columns[r.key[0]!]!, `The last ${r.key[0]} of the previous page (keyset cursor).`).optional()
+      ? keyParam(r.columns[r.key[0]!]!, `The last ${r.key[0]} of the previous page (keyset cursor).`).optional()
       : z.string().optional().openapi({ description: 'The cursor of the next page, as the previous page’s `Link: rel="next"` gives it.' }),
   };
   if (orderable.length > 0) {
