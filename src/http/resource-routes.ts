@@ -16,8 +16,8 @@ import { noQuery } from './schemas.ts';
  * Tables and views served from one declaration each (src/http/resources.ts;
  * docs/resources.md): list (filters, order, keyset pages with `Link`), get
  * one, create, change, delete, and each relation a foreign key makes, with
- * the shapes, limits and errors of the hand-written routes, all in the
- * OpenAPI document. What a relation is (its columns, key, foreign keys,
+ * the guide's shapes, limits and errors (authors and books are two such
+ * declarations), all in the OpenAPI document. What a relation is (its columns, key, foreign keys,
  * indexes, table or view) comes from src/db/zapatos/api-shapes.ts, which
  * db:types generates from the migrated schema: nothing is read from the
  * database when the server starts, and nothing undeclared is served.
@@ -460,7 +460,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], catalog: Catalog)
         method: 'post',
         path,
         operationId: `create${r.name}`,
-        summary: `Create a ${r.declaration.relation} row`,
+        summary: `Create a row of ${r.declaration.relation}`,
         description: 'Returns the stored row; `Location` names it. A foreign key naming no row is a 422 at its field.',
         tags,
         body,
@@ -482,7 +482,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], catalog: Catalog)
         method: 'get',
         path: onePath,
         operationId: `get${r.name}`,
-        summary: `One ${r.declaration.relation} row`,
+        summary: `One row of ${r.declaration.relation}`,
         description: `The row with this key (${r.key.join(', ')}).`,
         tags,
         params: keyPath,
@@ -502,7 +502,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], catalog: Catalog)
           method: 'get',
           path: `${onePath}/with-${embedPath}`,
           operationId: `get${r.name}With${pascal(embed.name)}`,
-          summary: `One ${r.declaration.relation} row with its ${embed.name} (one SQL query)`,
+          summary: `One row of ${r.declaration.relation} with its ${embed.name} (one SQL query)`,
           description:
             embed.kind === 'parent'
               ? `The row, and under \`${embed.name}\` the ${embed.table} row its ${embed.columns.join(', ')} names (null if none).`
@@ -534,7 +534,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], catalog: Catalog)
         method: 'patch',
         path: onePath,
         operationId: `update${r.name}`,
-        summary: `Change some of a ${r.declaration.relation} row’s fields`,
+        summary: `Change some fields of a row of ${r.declaration.relation}`,
         description: 'Fields left out keep their values.',
         tags,
         params: keyPath,
@@ -565,7 +565,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], catalog: Catalog)
         method: 'delete',
         path: onePath,
         operationId: `delete${r.name}`,
-        summary: `Delete a ${r.declaration.relation} row`,
+        summary: `Delete a row of ${r.declaration.relation}`,
         description: 'A row other rows still refer to (a foreign key without ON DELETE CASCADE) is a 409.',
         tags,
         params: keyPath,

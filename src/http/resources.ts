@@ -10,8 +10,7 @@ import { resource, type Catalog, type Declaration } from './resource-routes.ts';
  *   resource('languages', { path: '/languages', writable: ['code', 'name'] }),
  *   resource('film_list', { path: '/film-list', key: ['film_id'] }),          // a view: read-only
  *
- * (import `resource` from './resource-routes.ts'). Nothing that is not
- * declared here is served. What each needs of the schema (columns, key,
+ * Nothing that is not declared here is served. What each needs of the schema (columns, key,
  * foreign keys, indexes) comes from src/db/zapatos/api-shapes.ts, which
  * `npm run db:diff` and `npm run db:types` regenerate. How to declare, and the
  * paths, filters and relations a declaration gets: docs/resources.md.
