@@ -13,8 +13,6 @@ import type { ReplicaSet } from '../db/read-replicas.ts';
 import { readRouting } from './read-routing.ts';
 import type { Drain } from './drain.ts';
 import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
-import { authorRoutes } from './routes/authors.ts';
-import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
 import { resourceRoutes, type Catalog, type Declaration } from './resource-routes.ts';
 import { catalog as projectCatalog, resources as projectResources } from './resources.ts';
@@ -54,8 +52,6 @@ const declared: Resources = { declarations: projectResources, catalog: projectCa
 
 export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain, resources: Resources = declared): AnyRoute[] {
   return [
-    ...authorRoutes(db),
-    ...bookRoutes(db),
     ...resourceRoutes(db, resources.declarations, resources.catalog),
     ...healthRoutes(db, replicas && (() => replicas.statuses()), drain),
   ];

@@ -31,7 +31,7 @@ interface ResponseSpec {
   headers?: Record<string, HeaderSpec>;
 }
 
-/** `Link: </authors?limit=50&after=53>; rel="next"` on a full page (pagination.ts). */
+/** `Link: </authors?limit=50&after=53>; rel="next"` on a full page (resource-routes.ts). */
 export const linkHeader: HeaderSpec = {
   description: 'On a full page: `<next page>; rel="next"`. Absent on the last page.',
   schema: { type: 'string', pattern: '^<[^>]+>; rel="next"$' },

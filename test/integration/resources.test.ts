@@ -110,6 +110,10 @@ describe('declarations', () => {
     refused(resource('films', { path: '/films', writable: ['film_id'] }), /set by the database/);
     refused(resource('films', { path: '/films', filterable: ['nope'] }), /column nope does not exist/);
     refused(resource('films', { path: '/Films' }), /lower-case/);
+    refused(resource('films', { path: '/films', rowPath: '/films/By-Id' }), /lower-case/);
+    refused(resource('film_actor', { path: '/film-actors', cursor: 'key' }), /one-column key/);
+    refused(resource('films', { path: '/films', lists: [{ path: '/films/{nope}', operationId: 'x' }] }), /nope is not a column/);
+    refused(resource('films', { path: '/films', lists: [{ path: '/films/{Title}', operationId: 'x' }] }), /list path/);
     expect(() => resourceRoutes(app.pool, [resource('films', { path: '/a' }), resource('actors', { path: '/a' })], catalog)).toThrow(
       /declared twice/,
     );
