@@ -34,7 +34,7 @@ const origin = z
   .transform((value) => new URL(value).origin);
 
 /** One of API_TOKENS: the secret, and the caller's name if it has one. */
-export interface ApiToken {
+interface ApiToken {
   name?: string;
   secret: string;
 }

@@ -63,11 +63,6 @@ export function callersOf(route: Guarded, reads: AuthOptions['reads'] = 'public'
   return own ?? (write ? 'token' : reads);
 }
 
-/** Whether a route needs a token when tokens are configured. */
-export function needsToken(route: Guarded, reads: AuthOptions['reads'] = 'public'): boolean {
-  return callersOf(route, reads) !== 'public';
-}
-
 /** The request's problem if it needs a token and has no valid one (a 401), or one of another caller (a 403); else undefined. */
 export type Guard = (req: { headers: { authorization?: string | undefined } }, route: Guarded) => HttpProblem | undefined;
 
