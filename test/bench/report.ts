@@ -246,6 +246,8 @@ export function table(summaries: Summary[]): string {
 
 /** PASS/FAIL per target, or, when a verdict is refused, why, and the ratios marked as not judged. */
 export function targetLines(list: Target[], refusals: string[]): string {
+  // E.g. a run of the generated engine's reads alone: say so, rather than an empty list.
+  if (list.length === 0) return '- none: no targeted endpoint and server in this run';
   if (refusals.length) {
     return [
       'NO VERDICT: these numbers say more about the machine than about the servers, because',

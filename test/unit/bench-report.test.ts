@@ -6,6 +6,7 @@ import {
   peerRatioLines,
   summarise,
   table,
+  targetLines,
   targets,
   untargetedEndpoints,
   untargetedServers,
@@ -124,4 +125,7 @@ it("shows the generated engine's reads in the table with their ratios, in the pe
   const checked = targets(summaries);
   expect(checked.filter((t) => untargetedEndpoints.some((e) => t.name.includes(e)))).toEqual([]);
   expect(checked.find((t) => t.name.startsWith('ours peak RSS'))?.detail).toBe('100 MB');
+  // A run of them alone has no target at all, and says so.
+  expect(targets(summarise(generated))).toEqual([]);
+  expect(targetLines([], ['the machine was busy'])).toBe('- none: no targeted endpoint and server in this run');
 });
