@@ -271,8 +271,9 @@ export function describeSharedResponses(registry: OpenAPIRegistry, tokens = true
 
 /**
  * Documents a route in the OpenAPI registry, from the same schemas; `callers`: who may call it (auth.ts): 'public',
- * any bearer token, or tokens of these names only (their names are the security requirement's roles, as OpenAPI 3.1
- * has them for a non-OAuth scheme, and said in the description).
+ * any bearer token, or tokens of these names only. Names are said in the description and listed in `x-callers`, not
+ * as the security requirement's roles: OpenAPI 3.1 allows roles for a non-OAuth scheme, but Spectral's
+ * oas3-operation-security-defined reads them as OAuth scopes the scheme does not define.
  */
 export function describe(registry: OpenAPIRegistry, route: AnyRoute, callers: Callers = 'public'): void {
   const common = commonResponses(route, callers);
@@ -297,7 +298,8 @@ export function describe(registry: OpenAPIRegistry, route: AnyRoute, callers: Ca
         : `${route.description} Only for the callers ${callers.join(', ')}: a bearer token of API_TOKENS with one of these names.`,
     tags: route.tags,
     // Explicitly none for public operations (Redocly's security-defined): a client knows a token is not needed.
-    security: callers === 'public' ? [] : [{ bearerAuth: typeof callers === 'string' ? [] : [...callers] }],
+    security: callers === 'public' ? [] : [{ bearerAuth: [] }],
+    ...(typeof callers === 'string' ? {} : { 'x-callers': [...callers] }),
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),

@@ -447,9 +447,10 @@ describe('fuzzing every declared resource from the document', () => {
   );
 });
 
-describe('the document', () => {
+/** Redocly's and Spectral's findings on a served document: none, or the test fails. */
+async function expectLintClean(document: unknown, name: string) {
   const run = promisify(execFile);
-  const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+  const bin = (tool: string) => path.join(root, 'node_modules', '.bin', tool);
   const lint = async (command: string, args: string[]) => {
     try {
       const { stdout, stderr } = await run(command, args, {
@@ -462,24 +463,27 @@ describe('the document', () => {
       return { code, output: stdout + stderr };
     }
   };
+  const file = path.join(out, name);
+  writeFileSync(file, JSON.stringify(document, null, 2));
+  const redocly = await lint(bin('redocly'), ['lint', '--config', path.join(root, 'redocly.yaml'), '--max-problems', '1000', file]);
+  expect(redocly.output).toContain('Woohoo! Your API description is valid.');
+  expect(redocly.output).not.toMatch(/warning/i);
+  const spectral = await lint(bin('spectral'), [
+    'lint',
+    '--ruleset',
+    path.join(root, '.spectral.yaml'),
+    '--fail-severity',
+    'hint',
+    '--format',
+    'json',
+    file,
+  ]);
+  expect(JSON.parse(spectral.output.slice(spectral.output.indexOf('['), spectral.output.lastIndexOf(']') + 1))).toEqual([]);
+}
 
+describe('the document', () => {
   it('is clean under Redocly and Spectral', async () => {
-    const file = path.join(out, 'openapi.json');
-    writeFileSync(file, JSON.stringify((await call(app, 'GET', '/openapi.json')).body, null, 2));
-    const redocly = await lint(bin('redocly'), ['lint', '--config', path.join(root, 'redocly.yaml'), '--max-problems', '1000', file]);
-    expect(redocly.output).toContain('Woohoo! Your API description is valid.');
-    expect(redocly.output).not.toMatch(/warning/i);
-    const spectral = await lint(bin('spectral'), [
-      'lint',
-      '--ruleset',
-      path.join(root, '.spectral.yaml'),
-      '--fail-severity',
-      'hint',
-      '--format',
-      'json',
-      file,
-    ]);
-    expect(JSON.parse(spectral.output.slice(spectral.output.indexOf('['), spectral.output.lastIndexOf(']') + 1))).toEqual([]);
+    await expectLintClean((await call(app, 'GET', '/openapi.json')).body, 'openapi.json');
   }, 120_000);
 });
 
@@ -534,24 +538,27 @@ describe('who may call it (access, API_TOKENS names)', () => {
     expect((await as('GET', '/healthz')).status).toBe(200); // the probes are public by their own route
   });
 
-  it('the document says it per operation: the security requirement with the names as roles, and a 403', async () => {
+  it('the document says it per operation: the security requirement, the names (description, x-callers), a 403', async () => {
     const { body: document } = await as('GET', '/openapi.json');
     const languages = document.paths['/languages'].get;
-    expect(languages.security).toEqual([{ bearerAuth: ['reporting', 'ops'] }]);
+    expect(languages.security).toEqual([{ bearerAuth: [] }]);
+    expect(languages['x-callers']).toEqual(['reporting', 'ops']);
     expect(languages.description).toContain('Only for the callers reporting, ops');
     expect(languages.responses['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
-    expect(document.paths['/languages/{code}'].delete.security).toEqual([{ bearerAuth: ['ops'] }]);
+    expect(document.paths['/languages/{code}'].delete['x-callers']).toEqual(['ops']);
     expect(document.paths['/films'].get.security).toEqual([{ bearerAuth: [] }]);
     expect(document.paths['/films'].get.responses).not.toHaveProperty('403');
+    expect(document.paths['/films'].get).not.toHaveProperty('x-callers');
     expect(document.paths['/staff'].get.security).toEqual([]);
     expect(document.paths['/staff'].get.responses).not.toHaveProperty('401');
     expect(document.paths['/actors'].get.security).toEqual([{ bearerAuth: [] }]);
     expect(document.paths['/healthz'].get.security).toEqual([]);
     expect(document.components.responses.Forbidden).toBeDefined();
+    await expectLintClean(document, 'openapi-access.json');
     // The project's own document (no names) has no 403 at all.
     const { body: plain } = await call(app, 'GET', '/openapi.json');
     expect(plain.components.responses).not.toHaveProperty('Forbidden');
-  });
+  }, 120_000);
 
   it('a caller no token names, or an access that is not one, stops the server (RESOURCE_DECLARATION)', async () => {
     const unnamed = { auth: { tokens: [{ name: 'ops', secret: ops }] }, resources: { declarations: guarded, catalog } };
