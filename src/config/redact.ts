@@ -102,12 +102,7 @@ function redactUrlCredentials(text: string): string {
   return result + text.slice(copied);
 }
 
-/**
- * libpq keyword strings and environment lines: `password=x`, `password='a b'`, `PGPASSWORD=x`; and the API's own
- * tokens, `API_TOKENS=ops:x, reporting:y` and `METRICS_TOKEN=x`, to the end of the line or a quote.
- */
+/** libpq keyword strings and environment lines: `password=x`, `password='a b'`, `PGPASSWORD=x`. */
 function redactKeywordPasswords(text: string): string {
-  return text
-    .replace(/\b(API_TOKENS|METRICS_TOKEN)=[^\r\n'"]*/g, '$1=***')
-    .replace(/\b(password|sslpassword|pgpassword)=(?:'(?:\\.|[^'\\])*'?|"(?:\\.|[^"\\])*"?|[^\s&'"]*)/gi, '$1=***');
+  return text.replace(/\b(password|sslpassword|pgpassword)=(?:'(?:\\.|[^'\\])*'?|"(?:\\.|[^"\\])*"?|[^\s&'"]*)/gi, '$1=***');
 }
