@@ -4,6 +4,7 @@ import type { ColumnShape, RelationShape } from '../db/column-shape.ts';
 import { pageLimits } from '../db/page.ts';
 import * as sql from '../db/resource-queries.ts';
 import { UserError } from '../errors/user-error.ts';
+import type { RouteAccess } from './auth.ts';
 import { insertShapeOf, rowShapeOf, updateShapeOf } from './columns.ts';
 import { keyParam, listParam, ordered, parseValue, textual, urlType, valueParam } from './column-values.ts';
 import { constraintProblem } from './constraint-violations.ts';
@@ -50,6 +51,12 @@ export interface ResourceOptions {
   cursor?: 'key';
   /** Lists of the rows whose columns equal the path's parameters, e.g. the guide's `GET /books/{author_id}`. */
   lists?: readonly PathList[];
+  /**
+   * Who may call it (docs/resources.md): `read` 'public', 'token' or caller names (default: API_READS); `write`
+   * 'token' or caller names (default: any token). Names are those of API_TOKENS (`ops:<secret>`). Enforced only when
+   * the server has tokens.
+   */
+  access?: Omit<RouteAccess, 'resource'>;
 }
 
 /** A list at a path of its own whose parameters are columns: `{ path: '/books/{author_id}', operationId: … }`. */
@@ -137,6 +144,12 @@ function resolve({ relation: name, options }: Declaration, catalog: Catalog): Re
     for (const column of paramsOf(list.path)) {
       if (!columns[column] || !urlType(columns[column])) throw fail(`list path ${list.path}: ${column} is not a column a URL can name`);
     }
+  }
+  for (const [kind, callers] of Object.entries(options.access ?? {})) {
+    const names = typeof callers === 'string' ? [] : callers;
+    const known = kind === 'read' ? ['public', 'token'] : ['token'];
+    if (typeof callers === 'string' ? !known.includes(callers) : names.length === 0 || names.some((n) => !callerName.test(n)))
+      throw fail(`access.${kind}: ${known.map((k) => `'${k}'`).join(' or ')}, or a non-empty list of caller names (a-z, 0-9, _ and -)`);
   }
   const readOnly = relation.kind !== 'table';
   const operations = new Set<Operation>(options.operations ?? (readOnly ? ['list', 'get'] : ['list', 'get', 'create', 'patch', 'delete']));
@@ -587,6 +600,24 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], catalog: Catalog)
   return routes;
 }
 
+/** A caller's name in API_TOKENS (`ops:<secret>`), as config/env.ts reads it. */
+const callerName = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/** Every caller a declaration's `access` names has a token (`API_TOKENS=name:<secret>`), else the server does not start. */
+export function checkCallers(declarations: readonly Declaration[], known: ReadonlySet<string>): void {
+  for (const { relation, options } of declarations) {
+    for (const [kind, callers] of Object.entries(options.access ?? {})) {
+      if (typeof callers === 'string') continue;
+      const unknown = callers.filter((name) => !known.has(name));
+      if (unknown.length > 0)
+        throw new ResourceDeclarationError(
+          relation,
+          `access.${kind} names ${unknown.join(', ')}, which no token of API_TOKENS has (\`API_TOKENS=${unknown[0]}:<secret>,…\`)`,
+        );
+    }
+  }
+}
+
 /** The routes of every declared resource, checked against the catalog first (a bad declaration stops the server). */
 export function resourceRoutes(db: Queryable, declarations: readonly Declaration[], catalog: Catalog): AnyRoute[] {
   const resolved = declarations.map((declaration) => resolve(declaration, catalog));
@@ -596,5 +627,9 @@ export function resourceRoutes(db: Queryable, declarations: readonly Declaration
       throw new ResourceDeclarationError(r.declaration.relation, `path ${r.declaration.options.path} is declared twice`);
     paths.add(r.declaration.options.path);
   }
-  return resolved.flatMap((r) => routesOf(db, r, resolved, catalog));
+  return resolved.flatMap((r) => {
+    const { access } = r.declaration.options;
+    const routes = routesOf(db, r, resolved, catalog);
+    return access ? routes.map((route) => ({ ...route, access: { resource: r.declaration.relation, ...access } })) : routes;
+  });
 }
