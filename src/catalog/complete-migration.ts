@@ -13,8 +13,10 @@ import { readCatalog } from './read.ts';
 import { prepareScratchRevisions } from './scratch-revisions.ts';
 import { runScript, ScriptError } from '../postgres/run-script.ts';
 import { ManualChange } from './statements.ts';
+import { correctAtlasSql } from './atlas-sql.ts';
 import { replayKeepingState } from './states.ts';
 import { projectFiles } from '../project/paths.mjs';
+import { splittableByAtlas } from '../project/sql-statements.ts';
 
 export interface CompleteOptions {
   /** The project: atlas.hcl, schema.sql, migrations/. */
@@ -106,18 +108,20 @@ async function replayWithout(root: string, devUrl: string, file: string | undefi
 }
 
 /**
- * Plans, writes and proves `file` (Atlas's `atlasSql`, or empty) with the dev database at `old`; `byAtlas`: prove it
+ * Plans, writes and proves `file` (Atlas's `atlasFile`, or empty) with the dev database at `old`; `byAtlas`: prove it
  * by Atlas's replay even when the file is Atlas's own, and leave the dev database in that replayed state.
  */
 async function complete(
   root: string,
   devUrl: string,
   file: string,
-  atlasSql: string,
+  atlasFile: string,
   old: Catalog,
   declared: Catalog,
   byAtlas: boolean,
 ): Promise<Completed> {
+  // What cannot be corrected after Atlas's statements is corrected in them (atlas-sql.ts).
+  const atlasSql = correctAtlasSql(atlasFile, declared, (table) => !old.has(`table ${table}`));
   const filePath = path.join(root, projectFiles.migrations, file);
   const giveUp = async (message: string): Promise<never> => {
     await removeMigration(root, file);
@@ -135,14 +139,15 @@ async function complete(
     const current = await readCatalog(devUrl, { uncompared: { source: `migrations/ with ${file}` } });
     const after = planAfterAtlas(current, declared, old);
     if (!atlasSql && before.length === 0 && after.length === 0) return await giveUp(unexplained(old, declared));
-    if (before.length > 0 || after.length > 0 || !atlasSql) {
+    if (before.length > 0 || after.length > 0 || !atlasSql || atlasSql !== atlasFile) {
       writeFileSync(filePath, compose(atlasSql, before, after));
       await hashMigrations(root);
     }
     // The proof, by Atlas itself (its replay is what every database will run, statement by statement, e.g. outside a
     // transaction on the dev database); for Atlas's own file, unchanged, the state just read is that proof (unless the
     // caller wants the replayed state).
-    const replayed = byAtlas || before.length > 0 || after.length > 0 ? await replay(root, devUrl, file, giveUp) : current;
+    const replayed =
+      byAtlas || before.length > 0 || after.length > 0 || atlasSql !== atlasFile ? await replay(root, devUrl, file, giveUp) : current;
     const differences = compareCatalogs(replayed, declared);
     if (differences.length > 0) {
       return await giveUp(
@@ -177,7 +182,8 @@ function unexplained(old: Catalog, declared: Catalog): string {
   ].join('\n');
 }
 
-const section = (title: string, statements: string[]) => (statements.length ? `-- ${title}\n${statements.join('\n')}\n` : '');
+const section = (title: string, statements: string[]) =>
+  statements.length ? `-- ${title}\n${splittableByAtlas(statements.join('\n'))}\n` : ''; // BEGIN ATOMIC, whole
 
 /**
  * The migration: Atlas's directives (`-- atlas:...` lines) stay first, then

@@ -3,6 +3,7 @@ import { atlasUrl } from '../atlas/flags.ts';
 import type { Catalog, CatalogObject } from './object.ts';
 import { readCatalog } from './read.ts';
 import { creationOrder, withDependents } from './dependencies.ts';
+import { correctAtlasSql } from './atlas-sql.ts';
 
 /**
  * schema.sql for a database that exists already (db:adopt): Atlas writes
@@ -68,7 +69,7 @@ export async function declareSchema(liveUrl: string, excludeTables: string[] = [
     '',
     ...before.map((object) => object.definition),
     '',
-    inspected.stdout.trim(),
+    correctAtlasSql(inspected.stdout.trim(), catalog), // corrected where a later correction cannot be (atlas-sql.ts)
     '',
     ...after.map((object) => object.definition),
     '',

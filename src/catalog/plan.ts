@@ -37,6 +37,9 @@ const views = new Set<ObjectKind>(['view', 'materialized view']);
 /** What Postgres ties to the columns it reads: ALTER COLUMN TYPE and DROP COLUMN are refused while it exists. */
 const columnReaders = new Set<ObjectKind>([...views, 'policy', 'trigger']);
 const routines = new Set<ObjectKind>(['function', 'procedure']);
+/** Those, and a function or procedure with an SQL-standard body (BEGIN ATOMIC): Postgres ties it to the columns it reads. */
+const readsColumnsOf = (object: CatalogObject) =>
+  columnReaders.has(object.kind) || (routines.has(object.kind) && object.readsColumns !== undefined);
 
 /**
  * `old`: migrations/ replayed without Atlas's new file; `declared`: schema.sql loaded.
@@ -75,14 +78,14 @@ export function planBeforeAtlas(old: Catalog, declared: Catalog): string[] {
   };
   const seeds = [...old].filter(
     ([key, object]) =>
-      (views.has(object.kind) && viewNeedsRebuild(object, declared.get(key))) || (columnReaders.has(object.kind) && readsAltered(object)),
+      (views.has(object.kind) && viewNeedsRebuild(object, declared.get(key))) || (readsColumnsOf(object) && readsAltered(object)),
   );
   const dropped = [
     ...withDependents(
       seeds.map(([key]) => key),
       old,
     ),
-  ].filter((key) => columnReaders.has(old.get(key)!.kind));
+  ].filter((key) => readsColumnsOf(old.get(key)!));
 
   const statements = dropOrder(dropped, old).map((key) => dropStatement(old.get(key)!));
   const created = creationOrder(early, declared).map((key) => declared.get(key)!);

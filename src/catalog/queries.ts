@@ -133,12 +133,26 @@ const routines: Query = {
     SELECT p.oid::regprocedure::text AS name, p.prokind AS kind, pg_get_functiondef(p.oid) AS definition,
            (SELECT array_agg(DISTINCT d.refobjid::regtype::text) FROM pg_depend d
              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.refclassid = 'pg_type'::regclass
-               AND d.refobjid >= 16384) AS uses_types
+               AND d.refobjid >= 16384) AS uses_types,
+           -- An SQL-standard body (BEGIN ATOMIC … END, RETURN …) is parsed when the function is created: Postgres
+           -- records the tables and functions it reads, and they must exist first (issue 19). Other bodies record none.
+           (SELECT array_agg(DISTINCT CASE WHEN d.refclassid = 'pg_class'::regclass THEN d.refobjid::regclass::text
+                                           ELSE d.refobjid::regprocedure::text END) FROM pg_depend d
+             WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'n' AND p.prosqlbody IS NOT NULL
+               AND d.refobjid >= 16384 AND d.refobjid <> p.oid
+               AND d.refclassid IN ('pg_class'::regclass, 'pg_proc'::regclass)) AS body_uses,
+           CASE WHEN p.prosqlbody IS NOT NULL THEN ${readsColumns('pg_proc', 'p.oid')} END AS reads_columns
       FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
      WHERE p.prokind IN ('f', 'p', 'w') AND ${ownObject('pg_proc', 'p')}
        -- not the constructors Postgres makes for a range type (they come and go with it)
        AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')`,
-  objects: (row) => one(row.kind === 'p' ? 'procedure' : 'function', row.name, `${row.definition.trim()};`, row.uses_types),
+  objects: (row) => {
+    const [routine] = one(row.kind === 'p' ? 'procedure' : 'function', row.name, `${row.definition.trim()};`, [
+      ...new Set([...(row.uses_types ?? []), ...(row.body_uses ?? [])]),
+    ]);
+    // An SQL-standard body holds its columns as a view does: Postgres refuses to alter or drop them under it (plan.ts).
+    return [{ ...routine!, ...(row.reads_columns ? { readsColumns: row.reads_columns } : {}) }];
+  },
 };
 
 const aggregates: Query = {

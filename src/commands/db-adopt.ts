@@ -19,6 +19,7 @@ import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { migrationNames } from '../project/migration-files.ts';
 import { assertReachable } from '../postgres/reachable.ts';
 import { ScriptError } from '../postgres/run-script.ts';
+import { splittableByAtlas } from '../project/sql-statements.ts';
 
 const usage = 'Usage: npm run db:adopt -- [--url <database>] [--dev-url <scratch db>] [--dir <project>] [--replace] [--keep-schema]';
 
@@ -85,7 +86,8 @@ export default async function dbAdopt(args: string[]): Promise<void> {
   const version = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const baseline = path.join(migrationsDir, `${version}_baseline.sql`);
   try {
-    writeFileSync(baseline, `${adoptBaselineMarker}\n${schema}`);
+    // The same SQL, as Atlas replays it (a function's BEGIN ATOMIC body runs whole: sql-statements.ts).
+    writeFileSync(baseline, `${adoptBaselineMarker}\n${splittableByAtlas(schema)}`);
     await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: root });
     const replayed = compareCatalogs(live, await catalogOfMigrations(dev, root));
     if (replayed.length > 0) throw differ(replayed, 'the baseline migration replayed');

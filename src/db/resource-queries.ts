@@ -7,8 +7,8 @@ import { queryText } from './run.ts';
  * (src/db/zapatos/api-shapes.ts): names come from there, never from a
  * client; every value a client sends is a bound parameter. Every query is a
  * named prepared statement (run.ts queryText), and a list page is one row
- * from Postgres holding the page as JSON text (as json-page.ts does for the
- * guide's lists), so Node neither parses nor serialises the rows.
+ * from Postgres holding the page as JSON text (`string_agg` of each row's
+ * `to_json`), so Node neither parses nor serialises the rows.
  */
 export interface RelationSql {
   /** The table or view. */
@@ -97,13 +97,16 @@ export async function listPage(q: Queryable, relation: RelationSql, request: Lis
   const reverse = request.descending ? 'ASC' : 'DESC';
   const keys = request.order.map((_, i) => `k${i}`);
   const rows =
-    `SELECT to_json(t)::text AS json, json_build_array(${order.map((column) => `${column}::text`).join(', ')})::text AS cursor, ` +
-    `${order.map((column, i) => `${column} AS ${keys[i]}`).join(', ')} FROM ${id(relation.name)} AS t` +
+    `SELECT to_json(t)::text AS json, ${order.map((column, i) => `${column} AS ${keys[i]}`).join(', ')} FROM ${id(relation.name)} AS t` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
     ` ORDER BY ${order.map((column) => `${column} ${direction}`).join(', ')} LIMIT ${values.add(request.limit)}`;
+  // The last row's order values, the next page's cursor: one aggregate per order column over the page (not a JSON
+  // array built for every row and then sorted: that cost Postgres a json_build_array per row of every page).
+  const lastOrder = keys.map((k) => `page.${k} ${reverse}`).join(', ');
+  const lastKeys = keys.map((k) => `((array_agg(page.${k} ORDER BY ${lastOrder}))[1])::text`).join(', ');
   const text =
     `SELECT '[' || string_agg(page.json, ',' ORDER BY ${keys.map((k) => `page.${k} ${direction}`).join(', ')}) || ']' AS json, ` +
-    `count(*)::int AS count, (array_agg(page.cursor ORDER BY ${keys.map((k) => `page.${k} ${reverse}`).join(', ')}))[1] AS last ` +
+    `count(*)::int AS count, json_build_array(${lastKeys})::text AS last ` +
     `FROM (${rows}) AS page`;
   const [page] = (await queryText(q, text, values.list)) as { json: string | null; count: number; last: string | null }[];
   if (!page || page.count === 0 || page.json === null) return { json: '[]', count: 0, last: undefined };

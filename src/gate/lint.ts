@@ -116,8 +116,10 @@ function findingsOf(run: Awaited<ReturnType<typeof atlas>>, file: MigrationFile)
       for (const d of report.Diagnostics ?? []) {
         const prefix = d.Code.slice(0, 2);
         const analyzer = analyzers[prefix] ?? prefix;
-        // A constraint dropped from a table this file created: nothing anyone had (src/gate/squawk-noise.ts).
-        if (prefix === 'CD' && targetCreatedEarlier(file.text, lineAt(file.text, d.Pos) - 1)) continue;
+        // A constraint dropped from a table this file created: nothing anyone had (src/gate/squawk-noise.ts). Nor can a
+        // UNIQUE constraint or NOT NULL added to it fail on existing rows (data_depend): it has none anyone wrote (pg_dump's
+        // `ALTER TABLE ONLY … ADD CONSTRAINT … UNIQUE` after its CREATE TABLE; issue 19).
+        if ((prefix === 'CD' || prefix === 'MF') && targetCreatedEarlier(file.text, lineAt(file.text, d.Pos) - 1)) continue;
         findings.push({
           file: file.name,
           line: lineAt(file.text, d.Pos), // the linted text keeps every offset of the real file
