@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from '@databases/pg';
 import fc from 'fast-check';
@@ -13,6 +11,7 @@ import * as resourceSql from '../../src/db/resource-queries.ts';
 import { resource, resourceRoutes, type Catalog } from '../../src/http/resource-routes.ts';
 import { call, startApp, type TestApp } from '../support/app.ts';
 import { DocumentArbitraries, type DocumentRequest } from '../support/openapi-arbitraries.ts';
+import { redoclyLint, spectralLint } from '../support/openapi-lint.ts';
 import { ResponseValidator } from '../support/openapi-responses.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 
@@ -447,37 +446,13 @@ describe('fuzzing every declared resource from the document', () => {
 });
 
 describe('the document', () => {
-  const run = promisify(execFile);
-  const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
-  const lint = async (command: string, args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(command, args, {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-      });
-      return { code: 0, output: stdout + stderr };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-      return { code, output: stdout + stderr };
-    }
-  };
-
   it('is clean under Redocly and Spectral', async () => {
     const file = path.join(out, 'openapi.json');
     writeFileSync(file, JSON.stringify((await call(app, 'GET', '/openapi.json')).body, null, 2));
-    const redocly = await lint(bin('redocly'), ['lint', '--config', path.join(root, 'redocly.yaml'), '--max-problems', '1000', file]);
+    const redocly = await redoclyLint(file);
     expect(redocly.output).toContain('Woohoo! Your API description is valid.');
     expect(redocly.output).not.toMatch(/warning/i);
-    const spectral = await lint(bin('spectral'), [
-      'lint',
-      '--ruleset',
-      path.join(root, '.spectral.yaml'),
-      '--fail-severity',
-      'hint',
-      '--format',
-      'json',
-      file,
-    ]);
-    expect(JSON.parse(spectral.output.slice(spectral.output.indexOf('['), spectral.output.lastIndexOf(']') + 1))).toEqual([]);
+    const spectral = await spectralLint(file);
+    expect(spectral.findings).toEqual([]);
   }, 120_000);
 });
