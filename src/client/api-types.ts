@@ -11,14 +11,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List authors (the guide’s GET /authors), in id order, paginated
-         * @description A plain array, as in the guide; a full page carries `Link: <…>; rel="next"` to the next one.
+         * List authors: filtered, ordered, paginated
+         * @description The guide’s GET /authors. A plain array; a full page carries `Link: <…>; rel="next"` to the next one. Filters: `column=v`, `column.gt|gte|lt|lte=v`, `column.in=a,b` on indexed columns (docs/resources.md).
          */
         get: operations["listAuthors"];
         put?: never;
         /**
-         * Create an author
-         * @description Returns the stored author; `Location` names it.
+         * Create a row of authors
+         * @description Returns the stored row; `Location` names it. A foreign key naming no row is a 422 at its field.
          */
         post: operations["createAuthor"];
         delete?: never;
@@ -35,22 +35,22 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One author
-         * @description The author alone; `GET /authors/{id}/with-books` gives the author with their books.
+         * One row of authors
+         * @description The row with this key (id).
          */
         get: operations["getAuthor"];
         put?: never;
         post?: never;
         /**
-         * Delete an author who has no books
-         * @description An author who still has books is a 409: delete or move the books first.
+         * Delete a row of authors
+         * @description A row other rows still refer to (a foreign key without ON DELETE CASCADE) is a 409.
          */
         delete: operations["deleteAuthor"];
         options?: never;
         head?: never;
         /**
-         * Change some of an author’s fields
-         * @description Fields left out keep their values; `null` clears `bio` or `country`.
+         * Change some fields of a row of authors
+         * @description Fields left out keep their values.
          */
         patch: operations["updateAuthor"];
         trace?: never;
@@ -63,8 +63,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One author with all their books (one SQL query)
-         * @description A path of its own, not a `?include=books` switch on `GET /authors/{id}`: each operation has one response shape, so a typed client knows from the request which one it gets.
+         * One row of authors with its books (one SQL query)
+         * @description The row, and under `books` the books rows whose author_id name it, in key order, at most 1000.
          */
         get: operations["getAuthorWithBooks"];
         put?: never;
@@ -83,16 +83,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List all books, in id order, paginated
-         * @description A plain array; a full page carries `Link: <…>; rel="next"` to the next one.
+         * List books: filtered, ordered, paginated
+         * @description A plain array; a full page carries `Link: <…>; rel="next"` to the next one. Filters: `column=v`, `column.gt|gte|lt|lte=v`, `column.in=a,b` on indexed columns (docs/resources.md).
          */
         get: operations["listBooks"];
         put?: never;
         /**
-         * Create a book for an existing author
-         * @description An `author_id` that names no author is a 422 at `["body", "author_id"]`; `Location` names the new book.
+         * Create a row of books
+         * @description Returns the stored row; `Location` names it. A foreign key naming no row is a 422 at its field.
          */
         post: operations["createBook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/books/{author_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An author’s books (the guide’s route); [] for an unknown author
+         * @description The guide’s route and shape. The books rows whose author_id the path names (`[]` if none): a plain array, filtered and paginated as the list is.
+         */
+        get: operations["listBooksByAuthor"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -107,27 +127,27 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One book
-         * @description At `/books/by-id/{id}` because the guide’s `GET /books/{author_id}` owns `/books/{…}`.
+         * One row of books
+         * @description The row with this key (id).
          */
         get: operations["getBook"];
         put?: never;
         post?: never;
         /**
-         * Delete a book
-         * @description Deletes the book; its author stays.
+         * Delete a row of books
+         * @description A row other rows still refer to (a foreign key without ON DELETE CASCADE) is a 409.
          */
         delete: operations["deleteBook"];
         options?: never;
         head?: never;
         /**
-         * Change a book’s title or author
-         * @description Fields left out keep their values; an `author_id` that names no author is a 422.
+         * Change some fields of a row of books
+         * @description Fields left out keep their values.
          */
         patch: operations["updateBook"];
         trace?: never;
     };
-    "/books/{author_id}": {
+    "/books/by-id/{id}/with-author": {
         parameters: {
             query?: never;
             header?: never;
@@ -135,10 +155,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An author’s books (the guide’s route); [] for an unknown author
-         * @description The guide’s route and shape, in id order and paginated like the other lists.
+         * One row of books with its author (one SQL query)
+         * @description The row, and under `author` the authors row its author_id names (null if none).
          */
-        get: operations["listBooksByAuthor"];
+        get: operations["getBookWithAuthor"];
         put?: never;
         post?: never;
         delete?: never;
@@ -248,6 +268,19 @@ export interface components {
             /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). No control characters; at least one visible character (not only whitespace or zero-width ones). */
             title: string;
             author_id: number;
+        };
+        BookWithAuthor: components["schemas"]["Book"] & {
+            author: {
+                id: number;
+                name: string;
+                bio: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-25T23:42:34.545368+00:00
+                 */
+                created_at: string;
+                country: string | null;
+            } | null;
         };
         BookChanges: {
             /** @description No NUL characters and no unpaired surrogates (\ud800-\udfff escapes). No control characters; at least one visible character (not only whitespace or zero-width ones). */
@@ -394,6 +427,18 @@ export interface operations {
                 limit?: number;
                 /** @description The last id of the previous page (keyset cursor). */
                 after?: number;
+                /** @description Rows whose id equals this. */
+                id?: number;
+                /** @description Comma-separated values; rows whose column has any of them. */
+                "id.in"?: number[];
+                /** @description Rows whose id is gt this. */
+                "id.gt"?: number;
+                /** @description Rows whose id is gte this. */
+                "id.gte"?: number;
+                /** @description Rows whose id is lt this. */
+                "id.lt"?: number;
+                /** @description Rows whose id is lte this. */
+                "id.lte"?: number;
             };
             header?: never;
             path?: never;
@@ -401,7 +446,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Authors */
+            /** @description authors */
             200: {
                 headers: {
                     /** @description On a full page: `<next page>; rel="next"`. Absent on the last page. */
@@ -469,7 +514,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The author */
+            /** @description The row */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -479,7 +524,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description No author with this id */
+            /** @description No authors row with this key */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -516,7 +561,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description No author with this id */
+            /** @description No authors row with this key */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -527,7 +572,7 @@ export interface operations {
             };
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
-            /** @description The author still has books (books.author_id is ON DELETE RESTRICT) */
+            /** @description Rows of books still refer to it (a foreign key without CASCADE) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -557,7 +602,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The changed author */
+            /** @description The changed row */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -568,7 +613,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description No author with this id */
+            /** @description No authors row with this key */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -599,7 +644,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The author and their books, in id order */
+            /** @description The row with its books */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -609,7 +654,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description No author with this id */
+            /** @description No authors row with this key */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -632,6 +677,30 @@ export interface operations {
                 limit?: number;
                 /** @description The last id of the previous page (keyset cursor). */
                 after?: number;
+                /** @description Rows whose id equals this. */
+                id?: number;
+                /** @description Comma-separated values; rows whose column has any of them. */
+                "id.in"?: number[];
+                /** @description Rows whose id is gt this. */
+                "id.gt"?: number;
+                /** @description Rows whose id is gte this. */
+                "id.gte"?: number;
+                /** @description Rows whose id is lt this. */
+                "id.lt"?: number;
+                /** @description Rows whose id is lte this. */
+                "id.lte"?: number;
+                /** @description Rows whose author_id equals this. */
+                author_id?: number;
+                /** @description Comma-separated values; rows whose column has any of them. */
+                "author_id.in"?: number[];
+                /** @description Rows whose author_id is gt this. */
+                "author_id.gt"?: number;
+                /** @description Rows whose author_id is gte this. */
+                "author_id.gte"?: number;
+                /** @description Rows whose author_id is lt this. */
+                "author_id.lt"?: number;
+                /** @description Rows whose author_id is lte this. */
+                "author_id.lte"?: number;
             };
             header?: never;
             path?: never;
@@ -639,7 +708,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Books */
+            /** @description books */
             200: {
                 headers: {
                     /** @description On a full page: `<next page>; rel="next"`. Absent on the last page. */
@@ -696,6 +765,53 @@ export interface operations {
             503: components["responses"]["DatabaseUnavailable"];
         };
     };
+    listBooksByAuthor: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The last id of the previous page (keyset cursor). */
+                after?: number;
+                /** @description Rows whose id equals this. */
+                id?: number;
+                /** @description Comma-separated values; rows whose column has any of them. */
+                "id.in"?: number[];
+                /** @description Rows whose id is gt this. */
+                "id.gt"?: number;
+                /** @description Rows whose id is gte this. */
+                "id.gte"?: number;
+                /** @description Rows whose id is lt this. */
+                "id.lt"?: number;
+                /** @description Rows whose id is lte this. */
+                "id.lte"?: number;
+            };
+            header?: never;
+            path: {
+                author_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description books */
+            200: {
+                headers: {
+                    /** @description On a full page: `<next page>; rel="next"`. Absent on the last page. */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Book"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
+            417: components["responses"]["ExpectationFailed"];
+            422: components["responses"]["ValidationFailed"];
+            431: components["responses"]["HeadersTooLarge"];
+            503: components["responses"]["DatabaseUnavailable"];
+        };
+    };
     getBook: {
         parameters: {
             query?: never;
@@ -707,7 +823,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The book */
+            /** @description The row */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -717,7 +833,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description No book with this id */
+            /** @description No books row with this key */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -754,7 +870,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description No book with this id */
+            /** @description No books row with this key */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -787,7 +903,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The changed book */
+            /** @description The changed row */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -798,7 +914,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description No book with this id */
+            /** @description No books row with this key */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -818,33 +934,36 @@ export interface operations {
             503: components["responses"]["DatabaseUnavailable"];
         };
     };
-    listBooksByAuthor: {
+    getBookWithAuthor: {
         parameters: {
-            query?: {
-                limit?: number;
-                /** @description The last id of the previous page (keyset cursor). */
-                after?: number;
-            };
+            query?: never;
             header?: never;
             path: {
-                author_id: number;
+                id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The author’s books */
+            /** @description The row with its author */
             200: {
                 headers: {
-                    /** @description On a full page: `<next page>; rel="next"`. Absent on the last page. */
-                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Book"][];
+                    "application/json": components["schemas"]["BookWithAuthor"];
                 };
             };
             400: components["responses"]["BadRequest"];
+            /** @description No books row with this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             405: components["responses"]["MethodNotAllowed"];
             408: components["responses"]["RequestTimeout"];
             417: components["responses"]["ExpectationFailed"];

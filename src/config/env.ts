@@ -33,6 +33,41 @@ const origin = z
   )
   .transform((value) => new URL(value).origin);
 
+/** One of API_TOKENS: the secret, and the caller's name if it has one. */
+interface ApiToken {
+  name?: string;
+  secret: string;
+}
+
+/** A caller's name: what a resource's `access` lists (src/http/resource-routes.ts checks the same). */
+const callerName = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/**
+ * API_TOKENS, comma-separated: `<secret>` (any caller) or `<name>:<secret>`. An
+ * entry whose text before its first `:` is a caller name (a-z, then a-z 0-9 _ -,
+ * at most 32; spaces around it are dropped) is named; any other is a bare secret, `:` and all, and a leading
+ * `:` makes the rest a bare secret whatever it holds (`:ops:…`). Errors name
+ * the caller or the entry's place, never the secret.
+ */
+function apiTokens(value: string, context: z.RefinementCtx<string>): ApiToken[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.map((entry, index) => {
+    const named = entry.startsWith(':') ? undefined : /^([^:]*):(.*)$/s.exec(entry);
+    const token: ApiToken =
+      named && callerName.test(named[1]!.trim())
+        ? { name: named[1]!.trim(), secret: named[2]!.trim() }
+        : { secret: entry.replace(/^:/, '') };
+    if (token.secret.length < 16) {
+      const which = token.name ? `the token of ${token.name}` : entries.length > 1 ? `token ${index + 1}` : 'the token';
+      context.addIssue({ code: 'custom', message: `each token must be at least 16 characters (e.g. openssl rand -hex 32): ${which}` });
+    }
+    return token;
+  });
+}
+
 const flag = z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']).transform((value) => ['1', 'true', 'yes'].includes(value));
 
 const schema = z.object({
@@ -53,19 +88,11 @@ const schema = z.object({
     .transform((value) => value || undefined),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
-   * Bearer tokens that may write (POST, PATCH, DELETE), comma-separated, each at least 16 characters.
+   * Bearer tokens that may write (POST, PATCH, DELETE), comma-separated, each at least 16 characters; `name:<secret>`
+   * gives the caller a name a resource's `access` can list (docs/resources.md). See apiTokens.
    * Needed when the server runs against a database other than the local embedded one.
    */
-  API_TOKENS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((token) => token.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters (e.g. openssl rand -hex 32)')))
-    .default([]),
+  API_TOKENS: z.string().transform(apiTokens).default([]),
   /** `token`: reads need a token too. */
   API_READS: z.enum(['public', 'token']).default('public'),
   /** Open writes to anyone without a token, against a remote database too (explicitly, never by default). */

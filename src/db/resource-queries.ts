@@ -7,8 +7,8 @@ import { queryText } from './run.ts';
  * (src/db/zapatos/api-shapes.ts): names come from there, never from a
  * client; every value a client sends is a bound parameter. Every query is a
  * named prepared statement (run.ts queryText), and a list page is one row
- * from Postgres holding the page as JSON text (as json-page.ts does for the
- * guide's lists), so Node neither parses nor serialises the rows.
+ * from Postgres holding the page as JSON text (`string_agg` of each row's
+ * `to_json`), so Node neither parses nor serialises the rows.
  */
 export interface RelationSql {
   /** The table or view. */

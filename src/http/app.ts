@@ -2,7 +2,7 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Queryable } from '@databases/pg';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { bearerScheme, needsToken, requireToken, type AuthOptions } from './auth.ts';
+import { bearerScheme, callerNames, callersOf, requireToken, type AuthOptions } from './auth.ts';
 import { docsPage, docsPaths } from './docs-page.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { cors } from './cors.ts';
@@ -13,10 +13,8 @@ import type { ReplicaSet } from '../db/read-replicas.ts';
 import { readRouting } from './read-routing.ts';
 import type { Drain } from './drain.ts';
 import { describe, describeSharedResponses, type AnyRoute } from './route.ts';
-import { authorRoutes } from './routes/authors.ts';
-import { bookRoutes } from './routes/books.ts';
 import { healthRoutes } from './routes/health.ts';
-import { resourceRoutes, type Catalog, type Declaration } from './resource-routes.ts';
+import { checkCallers, resourceRoutes, type Catalog, type Declaration } from './resource-routes.ts';
 import { catalog as projectCatalog, resources as projectResources } from './resources.ts';
 import { securityHeaderList } from './security-headers.ts';
 import { sendJson } from './send.ts';
@@ -54,8 +52,6 @@ const declared: Resources = { declarations: projectResources, catalog: projectCa
 
 export function routes(db: Queryable, replicas?: ReplicaSet, drain?: Drain, resources: Resources = declared): AnyRoute[] {
   return [
-    ...authorRoutes(db),
-    ...bookRoutes(db),
     ...resourceRoutes(db, resources.declarations, resources.catalog),
     ...healthRoutes(db, replicas && (() => replicas.statuses()), drain),
   ];
@@ -79,8 +75,13 @@ export function apiDocument(all: AnyRoute[], options: DocumentOptions = {}, read
         "One of the server's API_TOKENS. Writes need it wherever the server runs against a database other than the local embedded one.",
     });
   }
-  describeSharedResponses(registry, tokens);
-  for (const route of all) describe(registry, route, tokens && needsToken(route.method, route.path, reads));
+  const callers = new Map(all.map((route) => [route, tokens ? callersOf(route, reads) : ('public' as const)]));
+  describeSharedResponses(
+    registry,
+    tokens,
+    [...callers.values()].some((who) => typeof who !== 'string'),
+  );
+  for (const route of all) describe(registry, route, callers.get(route));
   return openApiDocument(registry, options, [...new Set(all.flatMap((route) => route.tags))]);
 }
 
@@ -104,6 +105,8 @@ export function createApp({
   app.set('strict routing', false);
   app.set('case sensitive routing', true);
 
+  // Without tokens nothing is enforced (the local embedded database): names are checked only when there are tokens.
+  if (auth.tokens.length > 0) checkCallers(resources.declarations, callerNames(auth.tokens));
   const all = routes(db, replicas?.set, drain, resources);
   const reads = replicas
     ? readRouting({

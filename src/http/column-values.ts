@@ -15,6 +15,15 @@ const integerRanges: Record<string, [bigint, bigint]> = {
   // A bigint key or filter as JavaScript (and JSON's common readers) can hold it exactly: what the document says.
   int8: [BigInt(Number.MIN_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER)],
 };
+/**
+ * An integer column's range in a URL: its type's; for a key (a row's path,
+ * a key cursor) that is an id (identity, or a foreign key to one) from 1, as
+ * the bodies have it (columns.ts). A filter keeps the type's (`id.gt=0`).
+ */
+function integerRange(column: ColumnShape, asKey: boolean): [bigint, bigint] | undefined {
+  const range = integerRanges[column.type];
+  return range && asKey && (column.serverSet || column.references) ? [1n, range[1]] : range;
+}
 const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:(\d{2})(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
@@ -52,12 +61,12 @@ function validDate(year: string, month: string, day: string): boolean {
 }
 
 /** `text` as a value of `column`, or what is wrong with it. */
-export function parseValue(column: ColumnShape, text: string): Parsed {
+export function parseValue(column: ColumnShape, text: string, asKey = false): Parsed {
   const type = column.type;
   if (column.values) {
     return column.values.includes(text) ? { ok: true, value: text } : { ok: false, message: `must be one of ${column.values.join(', ')}` };
   }
-  const range = integerRanges[type];
+  const range = integerRange(column, asKey);
   if (range) {
     if (!/^-?[0-9]+$/.test(text)) return { ok: false, message: 'must be an integer' };
     const value = BigInt(text);
@@ -90,9 +99,9 @@ export function parseValue(column: ColumnShape, text: string): Parsed {
 }
 
 /** How the document describes one value of `column` in a URL. */
-function valueDocument(column: ColumnShape): Record<string, unknown> {
+function valueDocument(column: ColumnShape, asKey: boolean): Record<string, unknown> {
   if (column.values) return { type: 'string', enum: column.values };
-  const range = integerRanges[column.type];
+  const range = integerRange(column, asKey);
   if (range) {
     return { type: 'integer', minimum: Number(range[0]), maximum: Number(range[1]) };
   }
@@ -104,22 +113,29 @@ function valueDocument(column: ColumnShape): Record<string, unknown> {
   return { type: 'string', pattern: String.raw`^[^\x00]*$` };
 }
 
-/** A path segment holding one value of `column` (a key): as valueParam, never empty (an empty segment is another path). */
-export function keyParam(column: ColumnShape): z.ZodType<string> {
-  return valueParam(column, undefined, textual(column) ? { minLength: 1 } : {});
+/**
+ * A path segment holding one value of `column` (a key), or a key cursor: as valueParam, an id from 1, never empty
+ * (an empty segment is another path).
+ */
+export function keyParam(column: ColumnShape, description?: string): z.ZodType<string> {
+  return param(column, true, description, textual(column) ? { minLength: 1 } : {});
 }
 
 /** A path or query parameter holding one value of `column`. */
-export function valueParam(column: ColumnShape, description?: string, more: Record<string, unknown> = {}): z.ZodType<string> {
+export function valueParam(column: ColumnShape, description?: string): z.ZodType<string> {
+  return param(column, false, description, {});
+}
+
+function param(column: ColumnShape, asKey: boolean, description: string | undefined, more: Record<string, unknown>): z.ZodType<string> {
   return z
     .string()
     .transform((text, context) => {
-      const parsed = parseValue(column, text);
+      const parsed = parseValue(column, text, asKey);
       if (parsed.ok) return parsed.value;
       context.addIssue({ code: 'custom', message: parsed.message });
       return z.NEVER;
     })
-    .openapi({ ...valueDocument(column), ...more, ...(description ? { description } : {}) } as never);
+    .openapi({ ...valueDocument(column, asKey), ...more, ...(description ? { description } : {}) } as never);
 }
 
 /** A query parameter holding a comma-separated list of `column`'s values (`?author_id.in=1,2,3`), at most `max`. */
@@ -145,7 +161,7 @@ export function listParam(column: ColumnShape, max: number): z.ZodType<string[]>
     })
     .openapi({
       type: 'array',
-      items: valueDocument(column),
+      items: valueDocument(column, false),
       minItems: 1,
       maxItems: max,
       description: 'Comma-separated values; rows whose column has any of them.',

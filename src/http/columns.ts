@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { tables } from '../db/zapatos/api-shapes.ts';
 import type { ColumnShape } from '../db/column-shape.ts';
 import { checkedNumber, checkedText, integerBounds, textMaxLength } from './check-shapes.ts';
 import { nonBlank, text } from './text.ts';
@@ -22,32 +21,12 @@ import { nonBlank, text } from './text.ts';
  */
 const readOnly = ['created_at'] as const; // set by the database (DEFAULT now())
 
-type Tables = typeof tables;
-export type TableName = keyof Tables;
-
 const INT4_MAX = 2_147_483_647;
 const integerRange: Record<string, [number, number]> = {
   int2: [-32_768, 32_767],
   int4: [-2_147_483_648, INT4_MAX],
   int8: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
-
-/** The TS type of a column's value in JSON, as the schema says. */
-type ValueOf<C> = C extends { values: readonly (infer E)[] }
-  ? C extends { element: string }
-    ? E[]
-    : E
-  : C extends { element: string }
-    ? unknown[]
-    : C extends { type: 'int2' | 'int4' | 'int8' | 'float4' | 'float8' | 'numeric' }
-      ? number
-      : C extends { type: 'bool' }
-        ? boolean
-        : C extends { type: 'json' | 'jsonb' }
-          ? unknown
-          : string;
-type Nullable<C> = C extends { nullable: true } ? null : never;
-export type RowOf<T extends TableName> = { -readonly [K in keyof Tables[T]]: ValueOf<Tables[T][K]> | Nullable<Tables[T][K]> };
 
 /** One value of a column's type (not its nullability). */
 function valueSchema(column: ColumnShape, forWrite: boolean, base = column.element ?? column.type): z.ZodType {
@@ -99,11 +78,6 @@ function writable(name: string, column: ColumnShape): boolean {
   return !column.serverSet && !(readOnly as readonly string[]).includes(name);
 }
 
-/** What the API returns for a row of `table`. */
-export function rowShape<T extends TableName>(table: T): z.ZodObject<{ [K in keyof Tables[T]]: z.ZodType<RowOf<T>[K]> }> {
-  return rowShapeOf(tables[table]) as never;
-}
-
 /** What the API returns for a row with these columns (a table's or a view's; src/http/resource-routes.ts). */
 export function rowShapeOf(columns: Record<string, ColumnShape>): z.ZodObject {
   const shape = Object.fromEntries(
@@ -113,21 +87,6 @@ export function rowShapeOf(columns: Record<string, ColumnShape>): z.ZodObject {
     }),
   );
   return z.object(shape);
-}
-
-type WritableKeys<T extends TableName> = {
-  [K in keyof Tables[T]]: Tables[T][K] extends { serverSet: true } ? never : K extends (typeof readOnly)[number] ? never : K;
-}[keyof Tables[T]];
-type RequiredKeys<T extends TableName> = {
-  [K in WritableKeys<T>]: Tables[T][K] extends { nullable: false; hasDefault: false } ? K : never;
-}[WritableKeys<T>];
-export type InsertOf<T extends TableName> = Pick<RowOf<T>, RequiredKeys<T>> &
-  Partial<Pick<RowOf<T>, Exclude<WritableKeys<T>, RequiredKeys<T>>>>;
-export type UpdateOf<T extends TableName> = Partial<Pick<RowOf<T>, WritableKeys<T>>>;
-
-/** What POST accepts for `table`: required columns required, the rest optional; unknown fields refused. */
-export function insertShape<T extends TableName>(table: T): z.ZodType<InsertOf<T>> {
-  return insertShapeOf(tables[table]) as never;
 }
 
 /** Whether clients may write `name`: `only` lists the columns they may (a resource's `writable`), else the rule above. */
@@ -148,11 +107,6 @@ export function insertShapeOf(columns: Record<string, ColumnShape>, only?: reado
 }
 
 const atLeastOneField = (value: object) => Object.keys(value).length > 0;
-
-/** What PATCH accepts for `table`: any writable column, at least one. */
-export function updateShape<T extends TableName>(table: T): z.ZodType<UpdateOf<T>> {
-  return updateShapeOf(tables[table]) as never;
-}
 
 /** What PATCH accepts for a row of these columns: any writable one (`only`: of these), at least one. */
 export function updateShapeOf(columns: Record<string, ColumnShape>, only?: readonly string[]): z.ZodType<Record<string, unknown>> {

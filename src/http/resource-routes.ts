@@ -4,6 +4,7 @@ import type { ColumnShape, RelationShape } from '../db/column-shape.ts';
 import { pageLimits } from '../db/page.ts';
 import * as sql from '../db/resource-queries.ts';
 import { UserError } from '../errors/user-error.ts';
+import type { RouteAccess } from './auth.ts';
 import { insertShapeOf, rowShapeOf, updateShapeOf } from './columns.ts';
 import { keyParam, listParam, ordered, parseValue, textual, urlType, valueParam } from './column-values.ts';
 import { constraintProblem } from './constraint-violations.ts';
@@ -16,8 +17,8 @@ import { noQuery } from './schemas.ts';
  * Tables and views served from one declaration each (src/http/resources.ts;
  * docs/resources.md): list (filters, order, keyset pages with `Link`), get
  * one, create, change, delete, and each relation a foreign key makes, with
- * the shapes, limits and errors of the hand-written routes, all in the
- * OpenAPI document. What a relation is (its columns, key, foreign keys,
+ * the guide's shapes, limits and errors (authors and books are two such
+ * declarations), all in the OpenAPI document. What a relation is (its columns, key, foreign keys,
  * indexes, table or view) comes from src/db/zapatos/api-shapes.ts, which
  * db:types generates from the migrated schema: nothing is read from the
  * database when the server starts, and nothing undeclared is served.
@@ -38,6 +39,31 @@ export interface ResourceOptions {
   /** The name of its schemas in the document (`Film`, `NewFilm`, `FilmChanges`); default from the relation's name. */
   name?: string;
   /** What it is, for the document. */
+  description?: string;
+  /** Where one row is when not under `path`: books' rows are at `/books/by-id/{id}` (`/books/{author_id}` is a list). */
+  rowPath?: string;
+  /** The list's operationId is `list<plural>`; default `name` (`listFilms`; `listBooks` where `name` is `Book`). */
+  plural?: string;
+  /**
+   * `key`: the list's `after` is the previous page's last key value (`?after=42`, as the guide's lists page), for a
+   * one-column key, pages in key order (no `order`). Default: an opaque cursor that also serves `order`.
+   */
+  cursor?: 'key';
+  /** Lists of the rows whose columns equal the path's parameters, e.g. the guide's `GET /books/{author_id}`. */
+  lists?: readonly PathList[];
+  /**
+   * Who may call it (docs/resources.md): `read` 'public', 'token' or caller names (default: API_READS); `write`
+   * 'token' or caller names (default: any token). Names are those of API_TOKENS (`ops:<secret>`). Enforced only when
+   * the server has tokens.
+   */
+  access?: Omit<RouteAccess, 'resource'>;
+}
+
+/** A list at a path of its own whose parameters are columns: `{ path: '/books/{author_id}', operationId: … }`. */
+interface PathList {
+  path: string;
+  operationId: string;
+  summary?: string;
   description?: string;
 }
 
@@ -80,6 +106,8 @@ const rangeOps = ['gt', 'gte', 'lt', 'lte'] as const;
 
 const pascal = (name: string) => name.replace(/(^|[_\-\s]+)(\w)/g, (_, _sep: string, c: string) => c.toUpperCase());
 const segmentOf = (path: string) => path.split('/').pop()!;
+/** The `{param}` names of a path, in order. */
+const paramsOf = (path: string) => [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
 
 /**
  * The longest text key a client may write, in characters: a key is a URL
@@ -107,7 +135,22 @@ function resolve({ relation: name, options }: Declaration, catalog: Catalog): Re
   const relation = catalog.relations[name];
   const columns = catalog.tables[name] ?? catalog.views[name];
   if (!relation || !columns) throw fail('no such table or view in the migrated schema (src/db/zapatos/api-shapes.ts)');
-  if (!/^(\/[a-z0-9][a-z0-9-]*)+$/.test(options.path)) throw fail(`path ${options.path}: lower-case segments of a-z, 0-9 and -`);
+  for (const at of [options.path, ...(options.rowPath ? [options.rowPath] : [])]) {
+    if (!/^(\/[a-z0-9][a-z0-9-]*)+$/.test(at)) throw fail(`path ${at}: lower-case segments of a-z, 0-9 and -`);
+  }
+  for (const list of options.lists ?? []) {
+    if (!/^(\/([a-z0-9][a-z0-9-]*|\{[a-z_][a-z0-9_]*\}))+$/.test(list.path))
+      throw fail(`list path ${list.path}: lower-case segments of a-z, 0-9 and -, or {column}`);
+    for (const column of paramsOf(list.path)) {
+      if (!columns[column] || !urlType(columns[column])) throw fail(`list path ${list.path}: ${column} is not a column a URL can name`);
+    }
+  }
+  for (const [kind, callers] of Object.entries(options.access ?? {})) {
+    const names = typeof callers === 'string' ? [] : callers;
+    const known = kind === 'read' ? ['public', 'token'] : ['token'];
+    if (typeof callers === 'string' ? !known.includes(callers) : names.length === 0 || names.some((n) => !callerName.test(n)))
+      throw fail(`access.${kind}: ${known.map((k) => `'${k}'`).join(' or ')}, or a non-empty list of caller names (a-z, 0-9, _ and -)`);
+  }
   const readOnly = relation.kind !== 'table';
   const operations = new Set<Operation>(options.operations ?? (readOnly ? ['list', 'get'] : ['list', 'get', 'create', 'patch', 'delete']));
   if (readOnly) {
@@ -116,6 +159,7 @@ function resolve({ relation: name, options }: Declaration, catalog: Catalog): Re
   }
   const key = options.key ?? relation.primaryKey;
   if (key.length === 0) throw fail(`no primary key: name the columns that identify a row in \`key\``);
+  if (options.cursor === 'key' && key.length !== 1) throw fail('cursor: key needs a one-column key');
   for (const column of key) {
     if (!columns[column]) throw fail(`key column ${column} does not exist`);
     if (!urlType(columns[column])) throw fail(`key column ${column}: not of a type a URL can name`);
@@ -155,15 +199,21 @@ function resolve({ relation: name, options }: Declaration, catalog: Catalog): Re
 /** The key's values from a request's path params (validated by keyPath). */
 const keyOf = (r: Resolved, params: Record<string, string>) => r.key.map((column) => params[column]!);
 
-/** `/films/12`, `/film-actors/3/7`: where one row is. */
-const rowPath = (r: Resolved, key: readonly string[]) => `${r.declaration.options.path}/${key.map(encodeURIComponent).join('/')}`;
+/** `/films`, `/books/by-id`: what one row's path starts with. */
+const rowBase = (r: Resolved) => r.declaration.options.rowPath ?? r.declaration.options.path;
 
-/** The list's query: page, cursor, order, and each filter. */
-function listQuery(r: Resolved) {
+/** `/films/12`, `/film-actors/3/7`: where one row is. */
+const rowPath = (r: Resolved, key: readonly string[]) => `${rowBase(r)}/${key.map(encodeURIComponent).join('/')}`;
+
+/** The list's query: page, cursor, order, and each filter; `fixed`: columns the path names (no filter of their own). */
+function listQuery(r: Resolved, fixed: readonly string[] = []) {
   const indexed = new Set(r.relation.indexes.map((columns) => columns[0]!));
-  const filterable = new Set([...indexed, ...(r.declaration.options.filterable ?? [])]);
+  const filterable = new Set([...indexed, ...(r.declaration.options.filterable ?? [])].filter((column) => !fixed.includes(column)));
+  const keyCursor = r.declaration.options.cursor === 'key';
   // Order by a NOT NULL column an index leads with (row comparison needs values; the index makes it cheap).
-  const orderable = [...indexed].filter((column) => r.columns[column] && urlType(r.columns[column]) && !r.columns[column].nullable);
+  const orderable = keyCursor
+    ? []
+    : [...indexed].filter((column) => r.columns[column] && urlType(r.columns[column]) && !r.columns[column].nullable);
   const shape: Record<string, z.ZodType> = {
     limit: z
       .string()
@@ -172,10 +222,9 @@ function listQuery(r: Resolved) {
       .refine((value) => value >= 1 && value <= pageLimits.max, `must be between 1 and ${pageLimits.max}`)
       .optional()
       .openapi({ type: 'integer', minimum: 1, maximum: pageLimits.max, default: pageLimits.default }),
-    after: z
-      .string()
-      .optional()
-      .openapi({ description: 'The cursor of the next page, as the previous page’s `Link: rel="next"` gives it.' }),
+    after: keyCursor
+      ? keyParam(r.columns[r.key[0]!]!, `The last ${r.key[0]} of the previous page (keyset cursor).`).optional()
+      : z.string().optional().openapi({ description: 'The cursor of the next page, as the previous page’s `Link: rel="next"` gives it.' }),
   };
   if (orderable.length > 0) {
     shape.order = z
@@ -194,7 +243,7 @@ function listQuery(r: Resolved) {
   const refuse = (query: Record<string, unknown>): FieldError[] =>
     Object.keys(query).flatMap((parameter) => {
       const column = parameter.split('.')[0]!;
-      if (shape[parameter] || !r.columns[column] || filterable.has(column)) return [];
+      if (shape[parameter] || !r.columns[column] || filterable.has(column) || fixed.includes(column)) return [];
       return [
         {
           loc: ['query', parameter],
@@ -220,7 +269,9 @@ function listRequest(r: Resolved, query: Record<string, unknown>): sql.ListReque
   const order = first ? [first, ...r.key.filter((column) => column !== first)] : [...r.key];
   const limit = (query.limit as number | undefined) ?? pageLimits.default;
   let after: string[] | undefined;
-  if (query.after !== undefined) {
+  if (query.after !== undefined && r.declaration.options.cursor === 'key') {
+    after = [query.after as string];
+  } else if (query.after !== undefined) {
     after = decodeCursor(query.after as string, order.length);
     const bad = !after || after.some((value, i) => !parseValue(r.columns[order[i]!]!, value).ok);
     if (bad)
@@ -242,12 +293,35 @@ function decodeCursor(cursor: string, length: number): string[] | undefined {
   return undefined;
 }
 
-/** `Link` to the next page: the request's own query (filters, order, limit), with the last row's cursor. */
-function nextLink(path: string, rawQuery: string, page: sql.RowsPage, limit: number): Record<string, string> {
+/**
+ * `Link` to the next page: the request's own query (filters, order, limit), with the last row's cursor; with
+ * `cursor: 'key'`, `limit` and the last key at the end (`/authors?limit=50&after=53`, the guide's lists' form).
+ */
+function nextLink(r: Resolved, path: string, rawQuery: string, page: sql.RowsPage, limit: number): Record<string, string> {
   if (!page.last || page.count < limit) return {};
   const query = new URLSearchParams(rawQuery);
-  query.set('after', encodeCursor(page.last));
+  if (r.declaration.options.cursor === 'key') {
+    query.delete('limit');
+    query.delete('after');
+    query.set('limit', String(limit));
+    query.set('after', page.last[0]!);
+  } else {
+    query.set('after', encodeCursor(page.last));
+  }
   return { link: `<${path}?${query.toString()}>; rel="next"` };
+}
+
+/** A delete the database refused because rows of another table still refer to the row (a foreign key, 23503). */
+function stillReferred(r: Resolved, key: readonly string[], error: unknown): HttpProblem | undefined {
+  const { code, table, constraint } = (error ?? {}) as { code?: unknown; table?: unknown; constraint?: unknown };
+  if (code !== '23503') return undefined;
+  const by = typeof table === 'string' ? table : 'other rows';
+  const named = typeof constraint === 'string' ? ` (foreign key ${constraint})` : '';
+  return new HttpProblem(
+    409,
+    'Conflict',
+    `${r.declaration.relation} ${key.join('/')} still has ${by}${named}: delete or change them first`,
+  );
 }
 
 /** A write the database refused because a foreign key names no row: the fields that name it (as books' author_id). */
@@ -322,42 +396,75 @@ function relationsOf(r: Resolved, all: Resolved[]): Relation[] {
   return found;
 }
 
-function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Catalog['constraints']): AnyRoute[] {
+/** A list route at `spec.path`: its `{column}` parameters filter the rows, the query does the rest. */
+function listRoute(
+  db: Queryable,
+  r: Resolved,
+  spec: { path: string; operationId: string; summary: string; description: string },
+): AnyRoute {
+  const fixed = paramsOf(spec.path);
+  const { schema, refuse } = listQuery(r, fixed);
+  return defineRoute({
+    method: 'get',
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: spec.summary,
+    description: spec.description.trim(),
+    tags: [r.declaration.relation],
+    ...(fixed.length > 0
+      ? { params: z.strictObject(Object.fromEntries(fixed.map((column) => [column, keyParam(r.columns[column]!)]))) }
+      : {}),
+    query: schema,
+    refuseQuery: refuse,
+    responses: { 200: { description: r.declaration.relation, schema: z.array(r.row), headers: { Link: linkHeader } } },
+    handle: async ({ params, query }, req) => {
+      const request = listRequest(r, query as Record<string, unknown>);
+      const values = (params ?? {}) as Record<string, string>;
+      const filters = [...fixed.map((column) => ({ column, op: 'eq' as const, value: values[column]! })), ...request.filters];
+      const page = await sql.listPage(db, r.sql, { ...request, filters });
+      const at = req.originalUrl.indexOf('?');
+      return {
+        body: new RawJson(page.json),
+        headers: nextLink(r, req.path, at < 0 ? '' : req.originalUrl.slice(at + 1), page, request.limit),
+      };
+    },
+  });
+}
+
+function routesOf(db: Queryable, r: Resolved, all: Resolved[], catalog: Catalog): AnyRoute[] {
+  const { constraints } = catalog;
   const { path, description } = r.declaration.options;
   const tags = [r.declaration.relation];
   const keyPath = z.strictObject(Object.fromEntries(r.key.map((column) => [column, keyParam(r.columns[column]!)])));
-  const onePath = `${path}/${r.key.map((column) => `{${column}}`).join('/')}`;
+  const onePath = `${rowBase(r)}/${r.key.map((column) => `{${column}}`).join('/')}`;
   const missing = { description: `No ${r.declaration.relation} row with this key` };
   const what = (params: Record<string, string>) => `${r.declaration.relation} ${keyOf(r, params).join('/')}`;
   const routes: AnyRoute[] = [];
   const writable = r.declaration.options.writable;
 
   if (r.operations.has('list')) {
-    const { schema, refuse } = listQuery(r);
     routes.push(
-      defineRoute({
-        method: 'get',
+      listRoute(db, r, {
         path,
-        operationId: `list${r.name}`,
+        operationId: `list${r.declaration.options.plural ?? r.name}`,
         summary: `List ${r.declaration.relation}: filtered, ordered, paginated`,
         description:
           `${description ?? ''} A plain array; a full page carries \`Link: <…>; rel="next"\` to the next one. ` +
           'Filters: `column=v`, `column.gt|gte|lt|lte=v`, `column.in=a,b` on indexed columns (docs/resources.md).',
-        tags,
-        query: schema,
-        refuseQuery: refuse,
-        responses: { 200: { description: r.declaration.relation, schema: z.array(r.row), headers: { Link: linkHeader } } },
-        handle: async ({ query }, req) => {
-          const request = listRequest(r, query as Record<string, unknown>);
-          const page = await sql.listPage(db, r.sql, request);
-          const at = req.originalUrl.indexOf('?');
-          return {
-            body: new RawJson(page.json),
-            headers: nextLink(req.path, at < 0 ? '' : req.originalUrl.slice(at + 1), page, request.limit),
-          };
-        },
       }),
     );
+    for (const list of r.declaration.options.lists ?? []) {
+      routes.push(
+        listRoute(db, r, {
+          path: list.path,
+          operationId: list.operationId,
+          summary: list.summary ?? `List the ${r.declaration.relation} of ${paramsOf(list.path).join(', ')}`,
+          description:
+            `${list.description ?? ''} The ${r.declaration.relation} rows whose ${paramsOf(list.path).join(', ')} the path names ` +
+            '(`[]` if none): a plain array, filtered and paginated as the list is.',
+        }),
+      );
+    }
   }
   if (r.operations.has('create')) {
     const body = insertShapeOf(r.writeColumns, writable).openapi(`New${r.name}`);
@@ -366,7 +473,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
         method: 'post',
         path,
         operationId: `create${r.name}`,
-        summary: `Create a ${r.declaration.relation} row`,
+        summary: `Create a row of ${r.declaration.relation}`,
         description: 'Returns the stored row; `Location` names it. A foreign key naming no row is a 422 at its field.',
         tags,
         body,
@@ -388,7 +495,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
         method: 'get',
         path: onePath,
         operationId: `get${r.name}`,
-        summary: `One ${r.declaration.relation} row`,
+        summary: `One row of ${r.declaration.relation}`,
         description: `The row with this key (${r.key.join(', ')}).`,
         tags,
         params: keyPath,
@@ -408,7 +515,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
           method: 'get',
           path: `${onePath}/with-${embedPath}`,
           operationId: `get${r.name}With${pascal(embed.name)}`,
-          summary: `One ${r.declaration.relation} row with its ${embed.name} (one SQL query)`,
+          summary: `One row of ${r.declaration.relation} with its ${embed.name} (one SQL query)`,
           description:
             embed.kind === 'parent'
               ? `The row, and under \`${embed.name}\` the ${embed.table} row its ${embed.columns.join(', ')} names (null if none).`
@@ -418,7 +525,10 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
           params: keyPath,
           query: noQuery,
           responses: {
-            200: { description: `The row with its ${embed.name}`, schema: r.row.extend({ [embed.name]: shape }) },
+            200: {
+              description: `The row with its ${embed.name}`,
+              schema: r.row.extend({ [embed.name]: shape }).openapi(`${r.name}With${pascal(embed.name)}`),
+            },
             404: missing,
           },
           handle: async ({ params }) => {
@@ -437,7 +547,7 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
         method: 'patch',
         path: onePath,
         operationId: `update${r.name}`,
-        summary: `Change some of a ${r.declaration.relation} row’s fields`,
+        summary: `Change some fields of a row of ${r.declaration.relation}`,
         description: 'Fields left out keep their values.',
         tags,
         params: keyPath,
@@ -456,22 +566,30 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
     );
   }
   if (r.operations.has('delete')) {
+    const referrers = Object.entries(catalog.relations)
+      .filter(([, other]) => other.foreignKeys.some((fk) => fk.table === r.declaration.relation))
+      .map(([name]) => name);
+    const conflict: Record<number, { description: string }> =
+      referrers.length > 0
+        ? { 409: { description: `Rows of ${referrers.join(', ')} still refer to it (a foreign key without CASCADE)` } }
+        : {};
     routes.push(
       defineRoute({
         method: 'delete',
         path: onePath,
         operationId: `delete${r.name}`,
-        summary: `Delete a ${r.declaration.relation} row`,
+        summary: `Delete a row of ${r.declaration.relation}`,
         description: 'A row other rows still refer to (a foreign key without ON DELETE CASCADE) is a 409.',
         tags,
         params: keyPath,
-        responses: { 204: { description: 'Deleted' }, 404: missing },
+        responses: { 204: { description: 'Deleted' }, 404: missing, ...conflict },
         handle: async ({ params }) => {
           let deleted: boolean;
+          const key = keyOf(r, params as Record<string, string>);
           try {
-            deleted = await sql.deleteRow(db, r.sql, keyOf(r, params as Record<string, string>));
+            deleted = await sql.deleteRow(db, r.sql, key);
           } catch (error) {
-            throw constraintProblem(error, constraints) ?? error;
+            throw stillReferred(r, key, error) ?? constraintProblem(error, constraints) ?? error;
           }
           if (!deleted) throw notFound(what(params as Record<string, string>));
           return { status: 204 };
@@ -480,6 +598,24 @@ function routesOf(db: Queryable, r: Resolved, all: Resolved[], constraints: Cata
     );
   }
   return routes;
+}
+
+/** A caller's name in API_TOKENS (`ops:<secret>`), as config/env.ts reads it. */
+const callerName = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/** Every caller a declaration's `access` names has a token (`API_TOKENS=name:<secret>`), else the server does not start. */
+export function checkCallers(declarations: readonly Declaration[], known: ReadonlySet<string>): void {
+  for (const { relation, options } of declarations) {
+    for (const [kind, callers] of Object.entries(options.access ?? {})) {
+      if (typeof callers === 'string') continue;
+      const unknown = callers.filter((name) => !known.has(name));
+      if (unknown.length > 0)
+        throw new ResourceDeclarationError(
+          relation,
+          `access.${kind} names ${unknown.join(', ')}, which no token of API_TOKENS has (\`API_TOKENS=${unknown[0]}:<secret>,…\`)`,
+        );
+    }
+  }
 }
 
 /** The routes of every declared resource, checked against the catalog first (a bad declaration stops the server). */
@@ -491,5 +627,9 @@ export function resourceRoutes(db: Queryable, declarations: readonly Declaration
       throw new ResourceDeclarationError(r.declaration.relation, `path ${r.declaration.options.path} is declared twice`);
     paths.add(r.declaration.options.path);
   }
-  return resolved.flatMap((r) => routesOf(db, r, resolved, catalog.constraints));
+  return resolved.flatMap((r) => {
+    const { access } = r.declaration.options;
+    const routes = routesOf(db, r, resolved, catalog);
+    return access ? routes.map((route) => ({ ...route, access: { resource: r.declaration.relation, ...access } })) : routes;
+  });
 }

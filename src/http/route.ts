@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry, ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import type { Callers, RouteAccess } from './auth.ts';
 import { capErrors, countQueryParameters, maxQueryParameters } from './error-list.ts';
 import { invalid, type FieldError } from './problems.ts';
 import { Problem } from './schemas.ts';
@@ -31,7 +32,7 @@ interface ResponseSpec {
   headers?: Record<string, HeaderSpec>;
 }
 
-/** `Link: </authors?limit=50&after=53>; rel="next"` on a full page (pagination.ts). */
+/** `Link: </authors?limit=50&after=53>; rel="next"` on a full page (resource-routes.ts). */
 export const linkHeader: HeaderSpec = {
   description: 'On a full page: `<next page>; rel="next"`. Absent on the last page.',
   schema: { type: 'string', pattern: '^<[^>]+>; rel="next"$' },
@@ -67,6 +68,8 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   refuseQuery?: (query: Record<string, unknown>) => FieldError[];
   /** A GET that must read the primary even when read replicas are configured (readiness is about the primary). */
   readsPrimary?: boolean;
+  /** Who may call it, if not as the server's default says (auth.ts): a resource's `access`, the probes' public reads. */
+  access?: RouteAccess;
   handle: (input: { params: Out<P>; query: Out<Q>; body: Out<B> }, req: Request) => Promise<Reply>;
 }
 
@@ -192,6 +195,10 @@ const shared: Record<string, { status: number; spec: ResponseSpec }> = {
       },
     },
   },
+  Forbidden: {
+    status: 403,
+    spec: { description: 'A valid bearer token, of a caller this operation is not for (the callers it is for: in its description)' },
+  },
   RequestTimeout: {
     status: 408,
     spec: { description: 'The request did not arrive within the server’s time limits (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS)' },
@@ -216,10 +223,11 @@ const shared: Record<string, { status: number; spec: ResponseSpec }> = {
   },
 };
 
-/** The shared answers a route can give, by status: the names of their components; `secured`: a 401 too. */
-function commonResponses(route: AnyRoute, secured: boolean): Record<number, string> {
+/** The shared answers a route can give, by status: the names of their components; `callers`: 401 (and 403) too. */
+function commonResponses(route: AnyRoute, callers: Callers): Record<number, string> {
   const names = ['BadRequest', 'MethodNotAllowed', 'RequestTimeout', 'ExpectationFailed', 'HeadersTooLarge'];
-  if (secured) names.push('Unauthorized');
+  if (callers !== 'public') names.push('Unauthorized');
+  if (typeof callers !== 'string') names.push('Forbidden');
   if (route.params || route.query || route.body) names.push('ValidationFailed');
   if (route.body) names.push('PayloadTooLarge', 'UnsupportedMediaType');
   if (route.body || route.method === 'delete') names.push('Conflict');
@@ -242,12 +250,16 @@ function responseConfig(status: number, { description, schema, headers }: Respon
   };
 }
 
-/** Declares the shared answers in `components.responses` (once per document, before the routes); `tokens`: 401 is one of them. */
-export function describeSharedResponses(registry: OpenAPIRegistry, tokens = true): void {
+/**
+ * Declares the shared answers in `components.responses` (once per document, before the routes); `tokens`: 401 is one
+ * of them; `named`: some operation is for named callers only, so 403 is one too.
+ */
+export function describeSharedResponses(registry: OpenAPIRegistry, tokens = true, named = false): void {
   // A component is written as given (no zod conversion): its body is a reference to the Problem schema.
   registry.register('Problem', Problem);
   for (const [name, { spec }] of Object.entries(shared)) {
     if (name === 'Unauthorized' && !tokens) continue;
+    if (name === 'Forbidden' && !named) continue;
     const component = {
       description: spec.description,
       ...(spec.headers ? { headers: spec.headers } : {}),
@@ -257,9 +269,14 @@ export function describeSharedResponses(registry: OpenAPIRegistry, tokens = true
   }
 }
 
-/** Documents a route in the OpenAPI registry, from the same schemas; `secured`: it needs a bearer token (auth.ts). */
-export function describe(registry: OpenAPIRegistry, route: AnyRoute, secured = false): void {
-  const common = commonResponses(route, secured);
+/**
+ * Documents a route in the OpenAPI registry, from the same schemas; `callers`: who may call it (auth.ts): 'public',
+ * any bearer token, or tokens of these names only. Names are said in the description and listed in `x-callers`, not
+ * as the security requirement's roles: OpenAPI 3.1 allows roles for a non-OAuth scheme, but Spectral's
+ * oas3-operation-security-defined reads them as OAuth scopes the scheme does not define.
+ */
+export function describe(registry: OpenAPIRegistry, route: AnyRoute, callers: Callers = 'public'): void {
+  const common = commonResponses(route, callers);
   const statuses = [...new Set([...Object.keys(common), ...Object.keys(route.responses)].map(Number))].sort((a, b) => a - b);
   const responses = Object.fromEntries(
     statuses.map((status) => {
@@ -275,10 +292,14 @@ export function describe(registry: OpenAPIRegistry, route: AnyRoute, secured = f
     path: route.path,
     operationId: route.operationId,
     summary: route.summary,
-    description: route.description,
+    description:
+      typeof callers === 'string'
+        ? route.description
+        : `${route.description} Only for the callers ${callers.join(', ')}: a bearer token of API_TOKENS with one of these names.`,
     tags: route.tags,
     // Explicitly none for public operations (Redocly's security-defined): a client knows a token is not needed.
-    security: secured ? [{ bearerAuth: [] }] : [],
+    security: callers === 'public' ? [] : [{ bearerAuth: [] }],
+    ...(typeof callers === 'string' ? {} : { 'x-callers': [...callers] }),
     request: {
       ...(route.params ? { params: route.params } : {}),
       ...(route.query ? { query: route.query } : {}),

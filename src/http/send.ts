@@ -23,7 +23,7 @@ export function sendJson(
 }
 
 /**
- * A body that is JSON text already (made by Postgres, see db/json-page.ts):
+ * A body that is JSON text already (made by Postgres, see db/resource-queries.ts):
  * sendJson writes it as it is.
  */
 export class RawJson {

@@ -132,7 +132,7 @@ export function serveApi({
     }
     route = found.value;
     req.params = found.params;
-    const problem = guard?.(req);
+    const problem = guard?.(req, route);
     if (problem) return fail(problem);
 
     const { traceId, header } = traced();

@@ -6,7 +6,7 @@ import type { ColumnShape } from '../db/column-shape.ts';
  * precision): Postgres' JSON trims trailing zeros (`…:34.5453+00:00`,
  * `…:34+00:00`), and some clients' parsers take 3 or 6 digits only (Python
  * 3.10's datetime.fromisoformat refuses 4 or 5). Applied to the JSON text of
- * answers (rows Postgres made, see db/json-page.ts, and rows zapatos
+ * answers (rows Postgres made, see db/resource-queries.ts, and rows zapatos
  * returned): only a value that is an ISO timestamp as a whole, under the name
  * of a timestamp column of some table. A key is only ever matched as a key:
  * in JSON text an unescaped `,"` or `{"` cannot occur inside a string.

@@ -42,15 +42,10 @@ CREATE INDEX reviews_book_id_idx ON reviews (book_id);
 `,
   );
   const resources = path.join(copy, 'src', 'http', 'resources.ts');
-  const declared = readFileSync(resources, 'utf8')
-    .replace(
-      "import type { Catalog, Declaration } from './resource-routes.ts';",
-      "import { resource, type Catalog, type Declaration } from './resource-routes.ts';",
-    )
-    .replace(
-      'export const resources: readonly Declaration[] = [];',
-      "export const resources: readonly Declaration[] = [resource('reviews', { path: '/reviews' })];",
-    );
+  const declared = readFileSync(resources, 'utf8').replace(
+    'export const resources: readonly Declaration[] = [',
+    "export const resources: readonly Declaration[] = [\n  resource('reviews', { path: '/reviews' }),",
+  );
   expect(declared).toContain("resource('reviews'");
   writeFileSync(resources, declared);
   const diff = await run(['diff', 'add_reviews']);

@@ -111,6 +111,43 @@ describe('authors CRUD', () => {
   });
 });
 
+describe('authors and books are declared resources (src/http/resources.ts), served by the engine', () => {
+  it('a list filters on indexed columns and refuses the others with the index rule', async () => {
+    const { body: authors } = await call(app, 'GET', '/authors');
+    const [tolkien, martin] = authors as { id: number }[];
+    // books_author_id_idx: GET /books filters on author_id, as GET /books/{author_id} lists.
+    const byQuery = await call(app, 'GET', `/books?author_id=${martin!.id}`);
+    expect(byQuery.status).toBe(200);
+    expect(byQuery.body).toEqual((await call(app, 'GET', `/books/${martin!.id}`)).body);
+    const both = await call(app, 'GET', `/authors?id.in=${tolkien!.id},${martin!.id}`);
+    expect(both.body.map((a: { id: number }) => a.id)).toEqual([tolkien!.id, martin!.id]);
+    // authors.country has no index: a filter on it would scan the table.
+    const scan = await call(app, 'GET', '/authors?country=England');
+    expect(scan.status).toBe(422);
+    expect(scan.body.errors).toEqual([{ loc: ['query', 'country'], msg: expect.stringContaining('has no index'), type: 'not_indexed' }]);
+    // The guide's route filters by its path, and pages by id like the lists.
+    const filtered = await call(app, 'GET', `/books/${tolkien!.id}?id.gt=0&limit=1`);
+    expect(filtered.body).toHaveLength(1);
+    expect(filtered.headers.get('link')).toBe(`</books/${tolkien!.id}?id.gt=0&limit=1&after=${filtered.body[0].id}>; rel="next"`);
+  });
+
+  it('a book comes with its author from one SQL query (the foreign key gives the relation)', async () => {
+    const { body: books } = await call(app, 'GET', '/books?limit=1');
+    const before = app.queries.count;
+    const { status, body } = await call(app, 'GET', `/books/by-id/${books[0].id}/with-author`);
+    expect(app.queries.count - before).toBe(1);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ...books[0], author: { id: books[0].author_id, name: 'J.R.R. Tolkien' } });
+  });
+
+  it('the refused delete names the rows that still refer to the author', async () => {
+    const { body: authors } = await call(app, 'GET', '/authors?limit=1');
+    const { status, body } = await call(app, 'DELETE', `/authors/${authors[0].id}`);
+    expect(status).toBe(409);
+    expect(body.detail).toBe(`authors ${authors[0].id} still has books (foreign key books_author_id_fkey): delete or change them first`);
+  });
+});
+
 describe('books CRUD', () => {
   it('creates, reads, updates and deletes a book', async () => {
     const { body: authors } = await call(app, 'GET', '/authors');
@@ -130,7 +167,9 @@ describe('books CRUD', () => {
     const before = await counts();
     const response = await call(app, 'POST', '/books', { title: 'Orphan', author_id: 424242 });
     expect(response.status).toBe(422);
-    expect(response.body.errors).toEqual([{ loc: ['body', 'author_id'], msg: 'author 424242 does not exist', type: 'foreign_key' }]);
+    expect(response.body.errors).toEqual([
+      { loc: ['body', 'author_id'], msg: 'refers to a authors that does not exist', type: 'foreign_key' },
+    ]);
     const { body: books } = await call(app, 'GET', '/books?limit=1');
     const moved = await call(app, 'PATCH', `/books/by-id/${books[0].id}`, { author_id: 424242 });
     expect(moved.status).toBe(422);
@@ -564,6 +603,7 @@ describe('operations and docs', () => {
       '/authors/{id}/with-books',
       '/books',
       '/books/by-id/{id}',
+      '/books/by-id/{id}/with-author',
       '/books/{author_id}',
       '/healthz',
       '/readyz',

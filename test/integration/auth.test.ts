@@ -122,6 +122,30 @@ describe('starting against a remote database', () => {
 
   it('tokens shorter than 16 characters are refused as configuration', () => {
     expect(() => parseEnv({ API_TOKENS: 'short,also-short' })).toThrow(/API_TOKENS.*: each token must be at least 16 characters/);
-    expect(parseEnv({ API_TOKENS: ` ${token} , ${other} ` }).API_TOKENS).toEqual([token, other]);
+    expect(parseEnv({ API_TOKENS: ` ${token} , ${other} ` }).API_TOKENS).toEqual([{ secret: token }, { secret: other }]);
+  });
+
+  it('a token may carry a caller name (`name:<secret>`); errors name the caller, never the secret', () => {
+    expect(parseEnv({ API_TOKENS: `ops:${token}, reporting-2 : ${other},${token}` }).API_TOKENS).toEqual([
+      { name: 'ops', secret: token },
+      { name: 'reporting-2', secret: other },
+      { secret: token },
+    ]);
+    // A secret holding `:`: split at the first one when what precedes it is a name; else the whole entry is the secret.
+    expect(parseEnv({ API_TOKENS: 'ops:abc:def0123456789abcdef' }).API_TOKENS).toEqual([
+      { name: 'ops', secret: 'abc:def0123456789abcdef' },
+    ]);
+    expect(parseEnv({ API_TOKENS: 'Q7:x/0123456789abcdef' }).API_TOKENS).toEqual([{ secret: 'Q7:x/0123456789abcdef' }]);
+    // A leading `:`: a bare secret whatever it holds.
+    expect(parseEnv({ API_TOKENS: ':ops:0123456789abcdef' }).API_TOKENS).toEqual([{ secret: 'ops:0123456789abcdef' }]);
+    let message = '';
+    try {
+      parseEnv({ API_TOKENS: `ops:short-secret,${token},tooshort-secret` });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/API_TOKENS: each token must be at least 16 characters \(e.g. openssl rand -hex 32\): the token of ops/);
+    expect(message).toMatch(/API_TOKENS: each token must be at least 16 characters .*: token 3/);
+    expect(message).not.toMatch(/short-secret|tooshort|tok-/);
   });
 });

@@ -1,10 +1,10 @@
 import { sql, type ConnectionPool } from '@databases/pg';
 import * as db from 'zapatos/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import * as authors from '../../src/db/authors.ts';
-import * as books from '../../src/db/books.ts';
+import type { Queryable } from '@databases/pg';
 import { namesStatements } from '../../src/db/named-statements.ts';
 import { createPool } from '../../src/db/pool.ts';
+import * as resourceSql from '../../src/db/resource-queries.ts';
 import { prepare } from '../../src/db/run.ts';
 import { seed } from '../../src/db/seed.ts';
 import { PGBOUNCER, requireOptionalProgram } from '../support/optional-program.ts';
@@ -12,8 +12,32 @@ import { startPgBouncer, type PgBouncer } from '../support/pgbouncer.ts';
 import { runEntrypoint } from '../support/process.ts';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';
 
+/** The guide's hot queries as the declared resources run them (src/db/resource-queries.ts). */
+const authorsSql = { name: 'authors', key: ['id'], jsonColumns: [] };
+const booksSql = { name: 'books', key: ['id'], jsonColumns: [] };
+const pageOf = (q: Queryable, relation: resourceSql.RelationSql, limit: number, after?: number, authorId?: number) =>
+  resourceSql.listPage(q, relation, {
+    filters: authorId === undefined ? [] : [{ column: 'author_id', op: 'eq', value: String(authorId) }],
+    order: ['id'],
+    descending: false,
+    after: after === undefined ? undefined : [String(after)],
+    limit,
+  });
+const authors = {
+  listAuthors: (q: Queryable, { limit, after }: { limit: number; after?: number }) => pageOf(q, authorsSql, limit, after),
+  createAuthor: async (q: Queryable, row: { name: string }) => Number((await resourceSql.insertRow(q, authorsSql, row)).key[0]),
+  deleteAuthor: (q: Queryable, id: number) => resourceSql.deleteRow(q, authorsSql, [String(id)]),
+};
+const books = {
+  listBooks: (q: Queryable, { limit }: { limit: number }) => pageOf(q, booksSql, limit),
+  listBooksByAuthor: (q: Queryable, authorId: number, { limit, after }: { limit: number; after?: number }) =>
+    pageOf(q, booksSql, limit, after, authorId),
+  createBook: async (q: Queryable, row: { title: string; author_id: number }) =>
+    Number((await resourceSql.insertRow(q, booksSql, row)).key[0]),
+};
+
 /**
- * The hot queries (run.ts prepare(): pages, by-author, inserts) run as named
+ * The hot queries (resource-queries.ts, run.ts prepare(): pages, by-author, inserts) run as named
  * prepared statements on the app's pool (src/db/named-statements.ts): parsed
  * and planned once per connection. They must give the same answers as
  * unnamed ones, never name a statement inside a transaction, survive a
@@ -59,8 +83,8 @@ describe('on a direct connection', () => {
       expect(prepared.map((p) => p.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^bookshelf_[0-9a-f]{16}$/)]));
       expect(prepared.filter((p) => p.statement.includes('"author_id" = $1'))).toHaveLength(1);
       expect(prepared.filter((p) => /^INSERT INTO "authors"/.test(p.statement))).toHaveLength(1);
-      expect(prepared.filter((p) => /FROM "authors" ORDER BY "id" LIMIT 50\) AS page$/.test(p.statement))).toHaveLength(1);
-      await authors.deleteAuthor(pool, created.id);
+      expect(prepared.filter((p) => /FROM "authors" AS t ORDER BY t\."id" ASC LIMIT \$1\) AS page$/.test(p.statement))).toHaveLength(1);
+      await authors.deleteAuthor(pool, created);
     });
   });
 
@@ -140,7 +164,7 @@ describe.skipIf(!hasPgBouncer)('through PgBouncer 1.18 in transaction mode, whic
       const expected = await withPool({ preparedStatements: false }, (direct) => books.listBooksByAuthor(direct, 1, { limit: 50 }));
       const work = Array.from({ length: 160 }, (_, i) =>
         i % 4 === 0
-          ? books.createBook(pool, { title: `pooled prepared ${i}`, author_id: 2 }).then((book) => book.id)
+          ? books.createBook(pool, { title: `pooled prepared ${i}`, author_id: 2 })
           : books.listBooksByAuthor(pool, 1, { limit: 50 }).then((page) => expect(page).toEqual(expected)),
       );
       const created = (await Promise.all(work)).filter((id): id is number => typeof id === 'number');

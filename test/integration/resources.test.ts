@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateApiShapes } from '../../src/codegen/generate-api-shapes.ts';
 import { createPool } from '../../src/db/pool.ts';
 import * as resourceSql from '../../src/db/resource-queries.ts';
+import { createApp } from '../../src/http/app.ts';
 import { resource, resourceRoutes, type Catalog } from '../../src/http/resource-routes.ts';
 import { call, startApp, type TestApp } from '../support/app.ts';
 import { DocumentArbitraries, type DocumentRequest } from '../support/openapi-arbitraries.ts';
@@ -109,6 +110,10 @@ describe('declarations', () => {
     refused(resource('films', { path: '/films', writable: ['film_id'] }), /set by the database/);
     refused(resource('films', { path: '/films', filterable: ['nope'] }), /column nope does not exist/);
     refused(resource('films', { path: '/Films' }), /lower-case/);
+    refused(resource('films', { path: '/films', rowPath: '/films/By-Id' }), /lower-case/);
+    refused(resource('film_actor', { path: '/film-actors', cursor: 'key' }), /one-column key/);
+    refused(resource('films', { path: '/films', lists: [{ path: '/films/{nope}', operationId: 'x' }] }), /nope is not a column/);
+    refused(resource('films', { path: '/films', lists: [{ path: '/films/{Title}', operationId: 'x' }] }), /list path/);
     expect(() => resourceRoutes(app.pool, [resource('films', { path: '/a' }), resource('actors', { path: '/a' })], catalog)).toThrow(
       /declared twice/,
     );
@@ -445,14 +450,119 @@ describe('fuzzing every declared resource from the document', () => {
   );
 });
 
+/** Redocly's and Spectral's findings on a served document: none, or the test fails. */
+async function expectLintClean(document: unknown, name: string) {
+  const file = path.join(out, name);
+  writeFileSync(file, JSON.stringify(document, null, 2));
+  const redocly = await redoclyLint(file);
+  expect(redocly.output).toContain('Woohoo! Your API description is valid.');
+  expect(redocly.output).not.toMatch(/warning/i);
+  const spectral = await spectralLint(file);
+  expect(spectral.findings).toEqual([]);
+}
+
 describe('the document', () => {
   it('is clean under Redocly and Spectral', async () => {
-    const file = path.join(out, 'openapi.json');
-    writeFileSync(file, JSON.stringify((await call(app, 'GET', '/openapi.json')).body, null, 2));
-    const redocly = await redoclyLint(file);
-    expect(redocly.output).toContain('Woohoo! Your API description is valid.');
-    expect(redocly.output).not.toMatch(/warning/i);
-    const spectral = await spectralLint(file);
-    expect(spectral.findings).toEqual([]);
+    await expectLintClean((await call(app, 'GET', '/openapi.json')).body, 'openapi.json');
   }, 120_000);
+});
+
+describe('who may call it (access, API_TOKENS names)', () => {
+  const ops = 'ops-0123456789abcdef-secret';
+  const reporting = 'reporting-0123456789abcdef-secret';
+  const anyone = 'any-0123456789abcdef-unnamed';
+  const guarded = [
+    resource('languages', { path: '/languages', access: { read: ['reporting', 'ops'], write: ['ops'] } }),
+    resource('films', { path: '/films', access: { read: 'token' } }),
+    resource('actors', { path: '/actors' }),
+    resource('staff', { path: '/staff', access: { read: 'public', write: 'token' } }),
+  ];
+  const tokens = [{ name: 'ops', secret: ops }, { name: 'reporting', secret: reporting }, anyone];
+  let secured: TestApp;
+  beforeAll(async () => {
+    // API_READS=token: a declaration's `read: 'public'` opens its reads all the same.
+    secured = await startApp(url, { auth: { tokens, reads: 'token' }, resources: { declarations: guarded, catalog } });
+  });
+  afterAll(() => secured?.close());
+  const as = (method: string, path: string, bearer?: string, body?: unknown) =>
+    call(secured, method, path, body, bearer ? { authorization: `Bearer ${bearer}` } : {});
+
+  it('names: 401 without a valid token, 403 for a caller not named (naming the callers, not the token), else served', async () => {
+    expect((await as('GET', '/languages')).status).toBe(401);
+    expect((await as('GET', '/languages', `${ops}x`)).status).toBe(401);
+    const refused = await as('GET', '/languages', anyone);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ status: 403, title: 'Forbidden', detail: expect.stringMatching(/languages.*reporting, ops/) });
+    expect(JSON.stringify(refused.body)).not.toContain(anyone);
+    expect((await as('GET', '/languages', reporting)).status).toBe(200);
+    expect((await as('GET', '/languages', ops)).status).toBe(200);
+    expect((await as('GET', '/languages/en/with-films', reporting)).status).not.toBe(403);
+    // Writes: ops only. A key that does not exist: past the guard, a 404.
+    expect((await as('DELETE', '/languages/nope')).status).toBe(401);
+    expect((await as('DELETE', '/languages/nope', reporting)).status).toBe(403);
+    expect((await as('DELETE', '/languages/nope', anyone)).status).toBe(403);
+    expect((await as('DELETE', '/languages/nope', ops)).status).toBe(404);
+  });
+
+  it("'token' is any valid token, named or not; 'public' opens reads API_READS=token closes; unspecified is the default", async () => {
+    expect((await as('GET', '/films')).status).toBe(401);
+    for (const bearer of [anyone, reporting, ops]) expect((await as('GET', '/films', bearer)).status).toBe(200);
+    expect((await as('GET', '/actors')).status).toBe(401); // API_READS=token
+    expect((await as('GET', '/actors', anyone)).status).toBe(200);
+    expect((await as('DELETE', '/actors/999999')).status).toBe(401);
+    expect((await as('DELETE', '/actors/999999', reporting)).status).toBe(404);
+    expect((await as('GET', '/staff')).status).toBe(200);
+    expect((await as('DELETE', '/staff/999999')).status).toBe(401);
+    expect((await as('DELETE', '/staff/999999', anyone)).status).toBe(404);
+    expect((await as('GET', '/healthz')).status).toBe(200); // the probes are public by their own route
+  });
+
+  it('the document says it per operation: the security requirement, the names (description, x-callers), a 403', async () => {
+    const { body: document } = await as('GET', '/openapi.json');
+    const languages = document.paths['/languages'].get;
+    expect(languages.security).toEqual([{ bearerAuth: [] }]);
+    expect(languages['x-callers']).toEqual(['reporting', 'ops']);
+    expect(languages.description).toContain('Only for the callers reporting, ops');
+    expect(languages.responses['403']).toEqual({ $ref: '#/components/responses/Forbidden' });
+    expect(document.paths['/languages/{code}'].delete['x-callers']).toEqual(['ops']);
+    expect(document.paths['/films'].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(document.paths['/films'].get.responses).not.toHaveProperty('403');
+    expect(document.paths['/films'].get).not.toHaveProperty('x-callers');
+    expect(document.paths['/staff'].get.security).toEqual([]);
+    expect(document.paths['/staff'].get.responses).not.toHaveProperty('401');
+    expect(document.paths['/actors'].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(document.paths['/healthz'].get.security).toEqual([]);
+    expect(document.components.responses.Forbidden).toBeDefined();
+    await expectLintClean(document, 'openapi-access.json');
+    // The project's own document (no names) has no 403 at all.
+    const { body: plain } = await call(app, 'GET', '/openapi.json');
+    expect(plain.components.responses).not.toHaveProperty('Forbidden');
+  }, 120_000);
+
+  it('a caller no token names, or an access that is not one, stops the server (RESOURCE_DECLARATION)', async () => {
+    const unnamed = { auth: { tokens: [{ name: 'ops', secret: ops }] }, resources: { declarations: guarded, catalog } };
+    let thrown: unknown;
+    try {
+      createApp({ db: app.pool, ...unnamed });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({
+      code: 'RESOURCE_DECLARATION',
+      message: expect.stringMatching(/resource\('languages'\): access.read names reporting, which no token of API_TOKENS has/),
+    });
+    const refused = (access: object, why: RegExp) =>
+      expect(() => resourceRoutes(app.pool, [resource('films', { path: '/films', access })], catalog)).toThrow(why);
+    refused({ read: [] }, /access.read: 'public' or 'token', or a non-empty list of caller names/);
+    refused({ write: 'public' }, /access.write: 'token', or a non-empty list/);
+    refused({ read: ['Ops'] }, /access.read/);
+    // Without tokens nothing is enforced (the local embedded database), names or not.
+    const open = await startApp(url, { resources: { declarations: guarded, catalog } });
+    try {
+      expect((await call(open, 'GET', '/languages')).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
 });

@@ -2,7 +2,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { peerRatioLines, summarise, table, untargetedServers, writeReport, type Measurement } from '../bench/report.ts';
+import {
+  peerRatioLines,
+  summarise,
+  table,
+  targetLines,
+  targets,
+  untargetedEndpoints,
+  untargetedServers,
+  writeReport,
+  type Measurement,
+} from '../bench/report.ts';
 import type { ServerName } from '../bench/servers.ts';
 import type { Endpoint } from '../bench/workload.ts';
 
@@ -83,7 +93,39 @@ it('does not judge the servers no target involves, and writes the peer ratios in
   const summaries = summarise(measurements);
   writeReport(dir, { settings: {}, measurements, summaries, targets: [], refusals: [], untargetedNotes: ['wrk was saturated'] });
   const md = readFileSync(path.join(dir, 'bench.md'), 'utf8');
-  expect(md).toContain('The runs of bare, bare-named, fastify (no target; not judged, their ratios less sure):\n- wrk was saturated');
+  expect(md).toContain(
+    'The runs of bare, bare-named, fastify, and of GET /authors/{id}, GET /books?author_id={id} ' +
+      '(no target; not judged, their ratios less sure):\n- wrk was saturated',
+  );
   expect(md).toContain('Ours against Fastify and the named bare floor (no target: the bar is no regression):\n- GET /authors [seed]');
   expect(JSON.parse(readFileSync(path.join(dir, 'bench.json'), 'utf8')).untargetedNotes).toEqual(['wrk was saturated']);
+});
+
+it("shows the generated engine's reads in the table with their ratios, in the peer lines, and in no target", () => {
+  expect(untargetedEndpoints).toEqual(['GET /authors/{id}', 'GET /books?author_id={id}']);
+  const generated = untargetedEndpoints.flatMap((endpoint) => [
+    { ...run('ours', endpoint, 2000), rss: 400 },
+    run('framework', endpoint, 4000),
+    run('fastify', endpoint, 5000),
+  ]);
+  const summaries = summarise([...measurements, ...generated]);
+  const markdown = table(summaries);
+  for (const endpoint of untargetedEndpoints) {
+    expect(cells(markdown, 'ours', endpoint)('ours/framework req/s')).toBe('0.50');
+    expect(cells(markdown, 'ours', endpoint)('ours/Fastify req/s')).toBe('0.40');
+  }
+  // After the guide's endpoints in the table.
+  const order = markdown
+    .split('\n')
+    .filter((l) => l.includes('| ours |'))
+    .map((l) => l.split(' | ')[1]);
+  expect(order).toEqual(['GET /authors', 'GET /books/{author_id}', 'POST /books', 'GET /authors/{id}', 'GET /books?author_id={id}']);
+  expect(peerRatioLines(summaries)).toContain('- GET /authors/{id} [seed]: ours 0.400× fastify (2000 vs 5000 req/s)');
+  // No target names them, and their runs (400 MB here) do not count for ours' peak RSS.
+  const checked = targets(summaries);
+  expect(checked.filter((t) => untargetedEndpoints.some((e) => t.name.includes(e)))).toEqual([]);
+  expect(checked.find((t) => t.name.startsWith('ours peak RSS'))?.detail).toBe('100 MB');
+  // A run of them alone has no target at all, and says so.
+  expect(targets(summarise(generated))).toEqual([]);
+  expect(targetLines([], ['the machine was busy'])).toBe('- none: no targeted endpoint and server in this run');
 });

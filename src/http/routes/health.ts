@@ -37,6 +37,8 @@ export function healthRoutes(
       summary: 'The process is up (no database call)',
       description: 'Liveness: answers without touching the database.',
       tags: ['operations'],
+      // Never behind a token: a load balancer's probe has none.
+      access: { resource: 'healthz', read: 'public' },
       database: false,
       responses: { 200: { description: 'Up', schema: Status } },
       handle: async () => ({ body: { status: 'ok' } }),
@@ -50,6 +52,7 @@ export function healthRoutes(
         'Readiness: one `SELECT 1` on the primary; a 503 while it is away. With read replicas, each one’s state too ' +
         '(a replica that is out does not make the server unready: its reads go to the primary).',
       tags: ['operations'],
+      access: { resource: 'readyz', read: 'public' },
       readsPrimary: true,
       responses: {
         200: { description: 'Ready', schema: Readiness },

@@ -4,7 +4,8 @@ import { answerMemoryProbes } from './memory-probe.ts';
 
 /**
  * The bare floors (servers bare.ts and bare-named.ts): node:http and one
- * pg.Pool, the guide's two reads and POST /books, JSON.stringify. What Node
+ * pg.Pool, the guide's two reads and POST /books (and the generated engine's
+ * two reads: one author, books by author), JSON.stringify. What Node
  * and pg cost with no framework at all. `named`: each query is a named
  * prepared statement (parsed and planned once per connection, as ours' are);
  * otherwise unnamed, node-postgres' default (parsed and planned every time).
@@ -15,6 +16,7 @@ const queries = {
     name: 'bare-books-by-author',
     text: 'SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50',
   },
+  author: { name: 'bare-author', text: 'SELECT id, name, bio, country, created_at FROM authors WHERE id = $1' },
   create: {
     name: 'bare-create-book',
     text: 'INSERT INTO books (title, author_id) VALUES ($1, $2) RETURNING id, title, author_id, created_at',
@@ -26,6 +28,8 @@ export function serveBareFloor({ named }: { named: boolean }): void {
   const query = (which: keyof typeof queries, values: unknown[] = []) =>
     pool.query(named ? { ...queries[which], values } : { text: queries[which].text, values });
   const booksPath = /^\/books\/(\d+)$/;
+  const authorPath = /^\/authors\/(\d+)$/;
+  const booksByAuthor = /^\/books\?author_id=(\d+)$/;
 
   async function bodyOf(req: IncomingMessage): Promise<{ title: string; author_id: number }> {
     const chunks: Buffer[] = [];
@@ -46,9 +50,11 @@ export function serveBareFloor({ named }: { named: boolean }): void {
       }
     }
     if (url === '/authors') return [200, (await query('authors')).rows];
-    const match = booksPath.exec(url);
-    if (!match) return [404, { error: 'not found' }];
-    return [200, (await query('books', [match[1]])).rows];
+    const match = booksPath.exec(url) ?? booksByAuthor.exec(url);
+    if (match) return [200, (await query('books', [match[1]])).rows];
+    const author = authorPath.exec(url);
+    const row: unknown = author ? (await query('author', [author[1]])).rows[0] : undefined;
+    return row ? [200, row] : [404, { error: 'not found' }];
   }
 
   const server = createServer((req, res) => {

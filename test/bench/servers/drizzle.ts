@@ -9,7 +9,8 @@ import { answerMemoryProbes } from './memory-probe.ts';
  * Bench server (iv), the PEER: what a user might pick instead of bookshelf,
  * Express 5 with Drizzle ORM over node-postgres (one pg.Pool of the same
  * size), written as Drizzle's docs show: tables declared in TypeScript, the
- * query builder, res.json. The guide's two reads and POST /books; like the
+ * query builder, res.json. The guide's two reads and POST /books (and the
+ * generated engine's two reads: one author, books by author); like the
  * framework floor, the foreign key is the only author check.
  */
 const authors = pgTable('authors', {
@@ -41,6 +42,25 @@ app.get('/books/:author_id', async (req, res) => {
       .select()
       .from(books)
       .where(eq(books.author_id, Number(req.params.author_id)))
+      .orderBy(asc(books.id))
+      .limit(50),
+  );
+});
+// The two reads ours serves from a resource declaration (test/bench/workload.ts): one author, books by author.
+app.get('/authors/:id', async (req, res) => {
+  const [author] = await db
+    .select()
+    .from(authors)
+    .where(eq(authors.id, Number(req.params.id)));
+  if (author) res.json(author);
+  else res.status(404).json({ error: 'not found' });
+});
+app.get('/books', async (req, res) => {
+  res.json(
+    await db
+      .select()
+      .from(books)
+      .where(eq(books.author_id, Number(req.query.author_id)))
       .orderBy(asc(books.id))
       .limit(50),
   );

@@ -11,7 +11,8 @@ import { answerMemoryProbes } from './memory-probe.ts';
  * ours'), @fastify/helmet's default headers, JSON schemas for params, body
  * and responses (validated by ajv, serialised by fast-json-stringify), one
  * pg.Pool of the same size as ours, and named prepared statements. The
- * guide's two reads and POST /books; the foreign key is its only author check.
+ * guide's two reads and POST /books, and the generated engine's two reads (one
+ * author, books by author); the foreign key is its only author check.
  */
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info' } });
@@ -63,6 +64,43 @@ app.get<{ Params: { author_id: number } }>(
       name: 'fastify-books-by-author',
       text: 'SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50',
       values: [request.params.author_id],
+    });
+    return rows;
+  },
+);
+
+// The two reads ours serves from a resource declaration (test/bench/workload.ts): one author, books by author.
+app.get<{ Params: { id: number } }>(
+  '/authors/:id',
+  {
+    schema: {
+      params: { type: 'object', required: ['id'], properties: { id: authorId } },
+      response: { 200: author, 404: problem },
+    },
+  },
+  async (request, reply) => {
+    const { rows } = await pool.query({
+      name: 'fastify-author',
+      text: 'SELECT id, name, bio, country, created_at FROM authors WHERE id = $1',
+      values: [request.params.id],
+    });
+    return rows.length ? rows[0] : reply.code(404).send({ error: 'not found' });
+  },
+);
+
+app.get<{ Querystring: { author_id: number } }>(
+  '/books',
+  {
+    schema: {
+      querystring: { type: 'object', required: ['author_id'], properties: { author_id: authorId } },
+      response: { 200: { type: 'array', items: book } },
+    },
+  },
+  async (request) => {
+    const { rows } = await pool.query({
+      name: 'fastify-books-by-author',
+      text: 'SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50',
+      values: [request.query.author_id],
     });
     return rows;
   },

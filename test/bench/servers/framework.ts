@@ -4,7 +4,8 @@ import { answerMemoryProbes } from './memory-probe.ts';
 
 /**
  * Bench server (ii), the FRAMEWORK FLOOR: a minimal Express 5 app, one
- * pg.Pool of the same size as ours, the guide's two reads and POST /books,
+ * pg.Pool of the same size as ours, the guide's two reads and POST /books
+ * (and the generated engine's two reads: one author, books by author),
  * res.json. Nothing else: no logging, no validation (the foreign key is the
  * only author check), no security headers.
  */
@@ -18,6 +19,18 @@ app.get('/authors', async (_req, res) => {
 app.get('/books/:author_id', async (req, res) => {
   const { rows } = await pool.query('SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50', [
     req.params.author_id,
+  ]);
+  res.json(rows);
+});
+// The two reads ours serves from a resource declaration (test/bench/workload.ts): one author, books by author.
+app.get('/authors/:id', async (req, res) => {
+  const { rows } = await pool.query('SELECT id, name, bio, country, created_at FROM authors WHERE id = $1', [req.params.id]);
+  if (rows.length === 0) res.status(404).json({ error: 'not found' });
+  else res.json(rows[0]);
+});
+app.get('/books', async (req, res) => {
+  const { rows } = await pool.query('SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50', [
+    req.query.author_id,
   ]);
   res.json(rows);
 });
