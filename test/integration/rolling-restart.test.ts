@@ -1,8 +1,8 @@
 import { Agent, request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
-import { createDatabase, dropDatabase } from '../support/postgres.ts';
 import { runEntrypoint, type RunningProcess } from '../support/process.ts';
+import { useServerDatabase } from '../support/server-database.ts';
 
 /**
  * Issue 21: a rolling restart under load drops no request. Two instances
@@ -13,14 +13,7 @@ import { runEntrypoint, type RunningProcess } from '../support/process.ts';
  * A request that was sent and got no answer (a reset, a closed socket) is a
  * dropped request. The old instance gets SIGTERM while loaded.
  */
-const adminUrl = inject('adminUrl');
-let url: string;
-beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-});
-afterAll(async () => {
-  if (url) await dropDatabase(adminUrl, url);
-});
+const database = useServerDatabase();
 
 interface Backend {
   port: number;
@@ -45,13 +38,7 @@ describe('a rolling restart under load', () => {
   it('SIGTERM to the old instance (SHUTDOWN_DELAY_MS): /readyz fails first, answers close their connections, then it stops; no request is dropped', async () => {
     const ports = [await freePort(), await freePort()];
     const start = (port: number) =>
-      runEntrypoint('src/main.ts', {
-        DATABASE_URL: url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        SHUTDOWN_DELAY_MS: '1500',
-        LOG_LEVEL: 'warn',
-      });
+      runEntrypoint('src/main.ts', database.env({ PORT: String(port), SHUTDOWN_DELAY_MS: '1500', LOG_LEVEL: 'warn' }));
     const servers: RunningProcess[] = [];
     const backends: Backend[] = ports.map((port) => ({ port, ready: false, served: 0, closedByServer: 0 }));
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
