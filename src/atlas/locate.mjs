@@ -7,7 +7,7 @@
 // Plain JavaScript, so that the `atlas` bin works before anything is
 // compiled. Nothing here writes: a binary is never replaced or removed.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot } from '../project/paths.mjs';
@@ -59,14 +59,27 @@ export function versionOf(binary) {
   return versions.get(key);
 }
 
-/** Every `atlas` on PATH, skipping our own node_modules/.bin wrapper. */
+/**
+ * Whether `candidate` is a bookshelf `atlas` launcher (this file's atlas.mjs, of this checkout or another, however
+ * reached: node_modules/.bin, a symlink, a copy's bin on PATH). Running one to ask its version would make it search
+ * PATH in turn and find the other: launchers starting each other without end.
+ */
+function isLauncher(candidate) {
+  try {
+    const real = realpathSync(candidate);
+    return path.basename(real) === 'atlas.mjs' && existsSync(path.join(path.dirname(real), 'locate.mjs'));
+  } catch {
+    return false;
+  }
+}
+
+/** Every `atlas` on PATH, skipping bookshelf's own launchers (ours and any other checkout's). */
 function atlasesOnPath(env) {
-  const ourBin = path.join(repoRoot, 'node_modules', '.bin');
   const found = [];
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir || path.resolve(dir) === ourBin) continue;
+    if (!dir) continue;
     const candidate = path.join(dir, 'atlas');
-    if (existsSync(candidate) && !found.includes(candidate)) found.push(candidate);
+    if (existsSync(candidate) && !found.includes(candidate) && !isLauncher(candidate)) found.push(candidate);
   }
   return found;
 }

@@ -1,15 +1,14 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetFlags } from '../../src/atlas/flags.ts';
 import { atlasOrThrow } from '../../src/atlas/run.ts';
 import { repoRoot } from '../../src/project/paths.mjs';
 import { freePort } from '../support/free-port.ts';
 import { ResponseValidator } from '../support/openapi-responses.ts';
-import { createDatabase, dropDatabase } from '../support/postgres.ts';
+import { filesUnder, useProjectCopy } from '../support/project-copy.ts';
 import { runEntrypoint, type RunningProcess } from '../support/process.ts';
 
 /**
@@ -23,10 +22,9 @@ import { runEntrypoint, type RunningProcess } from '../support/process.ts';
  * 4xx naming the field, and every answer keeps the document. Finally
  * db:check must fail when the typed client is stale.
  */
-const adminUrl = inject('adminUrl');
-const copy = mkdtempSync(path.join(tmpdir(), 'bookshelf-shapes-exact-'));
-let live: string;
-let dev: string;
+const project = useProjectCopy('shapes-exact');
+const copy = project.dir;
+const run = project.run;
 let server: RunningProcess | undefined;
 let baseUrl: string;
 let validator: ResponseValidator;
@@ -39,12 +37,6 @@ const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).de
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- catalog rows and JSON documents are read as plain JSON
 let document: Json;
-
-const run = async (args: string[]) => {
-  const command = runEntrypoint('src/commands/main.ts', { DATABASE_URL: live, ATLAS_DEV_URL: dev }, args, copy);
-  const { code } = await command.exited;
-  return { code, output: command.output() };
-};
 
 /** The new columns, each nullable, one of each kind; then ones with CHECKs, a two-column CHECK and a UNIQUE. */
 const added = `
@@ -83,17 +75,6 @@ const valuesOfKinds = {
   published_at: '1937-09-21T00:00:00Z',
 };
 
-/** Every file under a directory, by relative path, with its text. */
-function files(dir: string, prefix = ''): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const relative = path.join(prefix, entry.name);
-    if (entry.isDirectory()) for (const [file, text] of files(path.join(dir, entry.name), relative)) found.set(file, text);
-    else found.set(relative, readFileSync(path.join(dir, entry.name), 'utf8'));
-  }
-  return found;
-}
-
 async function send(method: string, route: string, body?: unknown) {
   const response = await fetch(`${baseUrl}${route}`, {
     method,
@@ -112,14 +93,7 @@ async function send(method: string, route: string, body?: unknown) {
 const documentAccepts = (name: string, value: unknown) => ajv.getSchema(`openapi.json#/components/schemas/${name}`)!(value) as boolean;
 
 beforeAll(async () => {
-  live = await createDatabase(adminUrl);
-  dev = await createDatabase(adminUrl, { empty: true });
-  for (const entry of ['schema.sql', 'atlas.hcl', 'migrations', 'src', 'package.json', 'tsconfig.json']) {
-    cpSync(path.join(repoRoot, entry), path.join(copy, entry), { recursive: true });
-  }
-  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(copy, 'node_modules'));
-  symlinkSync(path.join(repoRoot, '.atlas'), path.join(copy, '.atlas'));
-
+  // The copy and its databases are made by useProjectCopy's beforeAll, which runs first.
   const schema = readFileSync(path.join(copy, 'schema.sql'), 'utf8');
   const edited = schema
     .replace(/^-- Books, each by one author\.$/m, "CREATE TYPE book_format AS ENUM ('hardcover', 'paperback', 'ebook');\n\n$&")
@@ -145,12 +119,12 @@ beforeAll(async () => {
       optOuts.map((rule) => `-- squawk-ignore-file ${rule}\n`).join('') +
       readFileSync(migrationFile, 'utf8'),
   );
-  await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: dev, dev })], { echo: false, cwd: copy });
+  await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: project.dev, dev: project.dev })], { echo: false, cwd: copy });
   const apply = await run(['apply']);
   expect(apply.code, apply.output).toBe(0);
 
   const port = await freePort();
-  server = runEntrypoint('src/main.ts', { DATABASE_URL: live, PORT: String(port), HOST: '127.0.0.1' }, [], copy);
+  server = runEntrypoint('src/main.ts', { DATABASE_URL: project.live, PORT: String(port), HOST: '127.0.0.1' }, [], copy);
   await server.waitFor(/"msg":"serving"/);
   baseUrl = `http://127.0.0.1:${port}`;
   document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as Json;
@@ -162,17 +136,15 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // Runs before the copy's own clean-up (hooks run in reverse): the server goes before its files and database.
   server?.child.kill('SIGTERM');
   await server?.exited;
-  rmSync(copy, { recursive: true, force: true });
-  await dropDatabase(adminUrl, live);
-  await dropDatabase(adminUrl, dev);
 });
 
 describe('a nullable column of each kind flows into the document exactly', () => {
   it('db:diff regenerated the typed client with the shapes: the only changes are schema.sql and generated files', () => {
-    const before = files(path.join(repoRoot, 'src'));
-    const after = files(path.join(copy, 'src'));
+    const before = filesUnder(path.join(repoRoot, 'src'));
+    const after = filesUnder(path.join(copy, 'src'));
     const changed = [...new Set([...before.keys(), ...after.keys()])].filter((file) => before.get(file) !== after.get(file));
     expect(changed.sort()).toEqual(['client/api-types.ts', 'db/zapatos/api-shapes.ts', 'db/zapatos/schema.d.ts']);
     const client = after.get('client/api-types.ts')!;

@@ -5,24 +5,19 @@ import { prepare } from '../../src/db/run.ts';
 import * as db from 'zapatos/db';
 import { createDatabase, dropDatabase } from '../support/postgres.ts';
 import { runEntrypoint, type RunningProcess } from '../support/process.ts';
+import { useServerDatabase } from '../support/server-database.ts';
 
 /**
  * Issue 21, metrics: the server as `npm start` runs it (its own process, a
  * real database), scraped over HTTP on its metrics listener.
  */
 const adminUrl = inject('adminUrl');
-let url: string;
-beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-});
-afterAll(async () => {
-  if (url) await dropDatabase(adminUrl, url);
-});
+const database = useServerDatabase();
 
 const token = 'metrics-token-0123456789abcdef';
 
 async function start(env: Record<string, string>): Promise<{ server: RunningProcess; api: string; metrics?: string }> {
-  const server = runEntrypoint('src/main.ts', { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', ...env });
+  const server = runEntrypoint('src/main.ts', database.env(env));
   const api = (JSON.parse(await server.waitFor(/"msg":"serving"/)) as { url: string }).url;
   const line = server
     .output()
@@ -100,7 +95,7 @@ describe('METRICS_PORT set', () => {
 
   it('in-flight requests: a request held on a lock shows as 1 while it waits', async () => {
     const pg = (await import('pg')).default;
-    const locker = new pg.Client({ connectionString: url });
+    const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
     try {
       await locker.query('BEGIN');
@@ -143,13 +138,7 @@ describe('METRICS_PORT set', () => {
 
 describe('never public by accident', () => {
   it('METRICS_HOST off loopback without METRICS_TOKEN: exit 1 before anything starts, saying what to set', async () => {
-    const server = runEntrypoint('src/main.ts', {
-      DATABASE_URL: url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      METRICS_PORT: '0',
-      METRICS_HOST: '0.0.0.0',
-    });
+    const server = runEntrypoint('src/main.ts', database.env({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' }));
     expect((await server.exited).code).toBe(1);
     expect(server.stderr()).toContain('METRICS_HOST=0.0.0.0 makes /metrics reachable from the network, and METRICS_TOKEN is not set');
     expect(server.stderr()).toContain('openssl rand -hex 32');

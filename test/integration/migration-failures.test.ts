@@ -1,11 +1,11 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { atlas, atlasOrThrow, type AtlasRun } from '../../src/atlas/run.ts';
+import { atlas, type AtlasRun } from '../../src/atlas/run.ts';
 import { targetFlags } from '../../src/atlas/flags.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 import { call, startApp } from '../support/app.ts';
-import { scratchRepo } from '../support/scratch-repo.ts';
+import { atlasLockId, revisions, useMigrationFixture } from '../support/migration-fixture.ts';
 
 /**
  * What the real `atlas migrate apply` does when things go wrong, on a real
@@ -14,44 +14,17 @@ import { scratchRepo } from '../support/scratch-repo.ts';
  */
 const adminUrl = inject('adminUrl');
 const init = '20261126000606_init_setup.sql';
-const cleanups: (() => Promise<void> | void)[] = [];
-let dev: string;
-
-beforeAll(async () => {
-  dev = await createDatabase(adminUrl, { empty: true });
-});
-afterAll(async () => {
-  await dropDatabase(adminUrl, dev);
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-async function emptyDatabase(): Promise<string> {
-  const url = await createDatabase(adminUrl, { empty: true });
-  cleanups.push(() => dropDatabase(adminUrl, url));
-  return url;
-}
-function repo() {
-  const scratch = scratchRepo();
-  cleanups.push(scratch.dispose);
-  return scratch;
-}
+const fixture = useMigrationFixture();
+const emptyDatabase = () => fixture.database({ empty: true });
 /** `atlas migrate <command>` on `url`, in `root` (the real repo by default). */
 const migrate = (url: string, command: string[], root?: string) =>
-  atlas(['migrate', ...command, ...targetFlags({ migrate: url, dev })], { echo: false, ...(root ? { cwd: root } : {}) });
+  atlas(['migrate', ...command, ...targetFlags({ migrate: url, dev: fixture.dev })], { echo: false, ...(root ? { cwd: root } : {}) });
 
-const revisions = async (url: string) =>
-  (await adminQuery(url, 'SELECT version FROM atlas_schema_revisions.atlas_schema_revisions ORDER BY version')).rows.map(
-    (row: { version: string }) => row.version,
-  );
 const columns = async (url: string, table: string) =>
   (
     await adminQuery(url, `SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [table])
   ).rows.map((row: { column_name: string }) => row.column_name);
 
-/** The advisory lock `atlas migrate apply` takes: FNV-1 (32 bit) of "atlas_migrate_execute". */
-const atlasLockId = [...Buffer.from('atlas_migrate_execute')].reduce((hash, byte) => (Math.imul(hash, 16777619) ^ byte) >>> 0, 2166136261);
 /**
  * Sessions other than ours on our database: the applies, once connected.
  * Not waiters in pg_locks: Atlas v0.13 blocks on the lock, newer releases
@@ -97,11 +70,11 @@ describe('atlas migrate apply when things go wrong', () => {
   });
 
   it('a file failing at its second statement leaves no trace of its first; fixed and re-hashed, it applies', async () => {
-    const scratch = repo();
+    const scratch = fixture.repo();
     const url = await emptyDatabase();
     const file = scratch.file('migrations', '20261126000608_add_twitter.sql');
     writeFileSync(file, 'ALTER TABLE authors ADD COLUMN twitter text;\nALTER TABLE authors ADD COLUMN name text;\n');
-    await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
+    await fixture.hash(url, scratch.root);
 
     const failed = await migrate(url, ['apply'], scratch.root);
     expect(failed.code).not.toBe(0);
@@ -110,7 +83,7 @@ describe('atlas migrate apply when things go wrong', () => {
     expect(await columns(url, 'authors')).not.toContain('twitter'); // the file ran in one transaction, rolled back
 
     writeFileSync(file, 'ALTER TABLE authors ADD COLUMN twitter text;\n');
-    await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
+    await fixture.hash(url, scratch.root);
     const fixed = await migrate(url, ['apply'], scratch.root);
     expect(fixed.code).toBe(0);
     expect(await revisions(url)).toEqual(['20261126000606', '20261126000607', '20261126000608']);
@@ -118,7 +91,7 @@ describe('atlas migrate apply when things go wrong', () => {
   });
 
   it('a tampered, already-applied migration is refused before anything runs', async () => {
-    const scratch = repo();
+    const scratch = fixture.repo();
     const url = await emptyDatabase();
     expect((await migrate(url, ['apply', '1'], scratch.root)).code).toBe(0);
     appendFileSync(scratch.file('migrations', init), 'DROP TABLE books;\n');
@@ -151,9 +124,7 @@ describe('atlas migrate apply when things go wrong', () => {
         .rows;
 
     it('fails inside a transaction (Atlas’s default) and leaves the revision where it was', async () => {
-      const scratch = repo();
-      writeFileSync(scratch.file('migrations', '20261126000608_books_title_idx.sql'), concurrently);
-      await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
+      const scratch = await fixture.repoWith(url, '20261126000608_books_title_idx.sql', concurrently);
       const run = await migrate(url, ['apply'], scratch.root);
       expect(run.code).not.toBe(0);
       expect(run.stderr).toContain('CREATE INDEX CONCURRENTLY cannot run inside a transaction block');
@@ -162,21 +133,19 @@ describe('atlas migrate apply when things go wrong', () => {
     });
 
     it('applies with `-- atlas:txmode none`, leaving a valid index, while the API keeps reading and writing', async () => {
-      const scratch = repo();
-      writeFileSync(scratch.file('migrations', '20261126000608_books_title_idx.sql'), `-- atlas:txmode none\n\n${concurrently}`);
-      await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
+      const scratch = await fixture.repoWith(url, '20261126000608_books_title_idx.sql', `-- atlas:txmode none\n\n${concurrently}`);
 
       // An open transaction with a snapshot makes CREATE INDEX CONCURRENTLY wait
       // (it waits out older transactions), so the requests below surely run
       // while the index is being built.
       const reader = new pg.Client({ connectionString: url });
       await reader.connect();
-      cleanups.push(() => reader.end());
+      fixture.defer(() => reader.end());
       await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       await reader.query('SELECT count(*) FROM books');
 
       const app = await startApp(url);
-      cleanups.push(app.close);
+      fixture.defer(app.close);
       const applying = migrate(url, ['apply'], scratch.root);
       const building = async () =>
         Number(

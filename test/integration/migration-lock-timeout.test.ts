@@ -1,15 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { atlasOrThrow } from '../../src/atlas/run.ts';
 import { CommandError } from '../../src/errors/user-error.ts';
-import { targetFlags } from '../../src/atlas/flags.ts';
 import { parseEnv } from '../../src/config/env.ts';
 import { applyMigrations } from '../../src/migrate/apply.ts';
 import { withLockTimeout } from '../../src/migrate/lock-timeout.ts';
 import { call, startApp, type TestApp } from '../support/app.ts';
-import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
-import { scratchRepo } from '../support/scratch-repo.ts';
+import { atlasLockId, revisions, useMigrationFixture } from '../support/migration-fixture.ts';
+import { adminQuery } from '../support/postgres.ts';
 
 /**
  * Issue 10 §3: a migration waits for its lock at most MIGRATION_LOCK_TIMEOUT_MS.
@@ -21,20 +18,9 @@ import { scratchRepo } from '../support/scratch-repo.ts';
  * after the holder is gone applies the file. Without it, reads stall until
  * the holder lets go.
  */
-const adminUrl = inject('adminUrl');
 const migration = '20261126000608_add_pages_to_books.sql';
-const cleanups: (() => Promise<void> | void)[] = [];
-let dev: string;
-
-beforeAll(async () => {
-  dev = await createDatabase(adminUrl, { empty: true });
-});
-afterAll(async () => {
-  await dropDatabase(adminUrl, dev);
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const addPages = 'ALTER TABLE "books" ADD COLUMN "pages" integer NULL;\n';
+const fixture = useMigrationFixture();
 
 interface Scene {
   url: string;
@@ -46,20 +32,16 @@ interface Scene {
 
 /** A migrated database with the guide's data, the API over it, a pending ALTER TABLE books, and a session that holds ACCESS SHARE on books. */
 async function scene(): Promise<Scene> {
-  const url = await createDatabase(adminUrl);
-  cleanups.push(() => dropDatabase(adminUrl, url));
-  const scratch = scratchRepo();
-  cleanups.push(scratch.dispose);
-  writeFileSync(scratch.file('migrations', migration), 'ALTER TABLE "books" ADD COLUMN "pages" integer NULL;\n');
-  await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
+  const url = await fixture.database();
+  const scratch = await fixture.repoWith(url, migration, addPages);
   const app = await startApp(url, { seeded: true });
-  cleanups.push(app.close);
+  fixture.defer(app.close);
   const {
     body: [author],
   } = await call(app, 'GET', '/authors?limit=1');
   const holder = new pg.Client({ connectionString: url });
   await holder.connect();
-  cleanups.push(() => holder.end());
+  fixture.defer(() => holder.end());
   await holder.query('BEGIN');
   await holder.query('LOCK TABLE books IN ACCESS SHARE MODE');
   return { url, root: scratch.root, app, authorId: author.id, holder };
@@ -101,10 +83,6 @@ const bookColumns = async (url: string) =>
   (
     await adminQuery(url, `SELECT column_name FROM information_schema.columns WHERE table_name = 'books' ORDER BY ordinal_position`)
   ).rows.map((row: { column_name: string }) => row.column_name);
-const revisions = async (url: string) =>
-  (await adminQuery(url, 'SELECT version FROM atlas_schema_revisions.atlas_schema_revisions ORDER BY version')).rows.map(
-    (row: { version: string }) => row.version,
-  );
 /** Sessions of `url`'s database waiting for a heavyweight lock, running a statement that starts with `prefix`. */
 const lockWaiters = async (url: string, prefix: string) =>
   Number(
@@ -128,7 +106,7 @@ describe('a migration waiting for a lock on books, while the API reads books', (
     const loop = readLoop(app, authorId);
     const lines: string[] = [];
     const failure = await applyMigrations(url, {
-      dev,
+      dev: fixture.dev,
       root,
       lockTimeoutMs: 100,
       lockRetries: 1,
@@ -163,7 +141,7 @@ describe('a migration waiting for a lock on books, while the API reads books', (
     const { url, root, holder } = await scene();
     const lines: string[] = [];
     const applying = applyMigrations(url, {
-      dev,
+      dev: fixture.dev,
       root,
       lockTimeoutMs: 100,
       lockRetries: 5,
@@ -182,7 +160,7 @@ describe('a migration waiting for a lock on books, while the API reads books', (
   it('without the bound (MIGRATION_LOCK_TIMEOUT_MS=0), a read that arrives while the ALTER waits stalls until the holder lets go', async () => {
     const { url, root, app, authorId, holder } = await scene();
     const config = parseEnv({ MIGRATION_LOCK_TIMEOUT_MS: '0' });
-    const applying = applyMigrations(url, { dev, root, lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS });
+    const applying = applyMigrations(url, { dev: fixture.dev, root, lockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS });
     await until(async () => (await lockWaiters(url, 'ALTER TABLE')) === 1);
 
     let settled = false;
@@ -201,25 +179,22 @@ describe('a migration waiting for a lock on books, while the API reads books', (
 
 describe('where a lock timeout is not retried, or is not on a table', () => {
   it('a CREATE INDEX CONCURRENTLY file (atlas:txmode none) that times out is not retried, and the message says what is left', async () => {
-    const url = await createDatabase(adminUrl);
-    cleanups.push(() => dropDatabase(adminUrl, url));
-    const scratch = scratchRepo();
-    cleanups.push(scratch.dispose);
-    writeFileSync(
-      scratch.file('migrations', '20261126000608_books_title_idx.sql'),
+    const url = await fixture.database();
+    const scratch = await fixture.repoWith(
+      url,
+      '20261126000608_books_title_idx.sql',
       '-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY "books_title_idx" ON "books" ("title");\n',
     );
-    await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
     // An open snapshot: CONCURRENTLY waits for it to end before it can finish.
     const reader = new pg.Client({ connectionString: url });
     await reader.connect();
-    cleanups.push(() => reader.end());
+    fixture.defer(() => reader.end());
     await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     await reader.query('SELECT count(*) FROM books');
 
     const lines: string[] = [];
     const failure = await applyMigrations(url, {
-      dev,
+      dev: fixture.dev,
       root: scratch.root,
       lockTimeoutMs: 200,
       lockRetries: 3,
@@ -238,23 +213,14 @@ describe('where a lock timeout is not retried, or is not on a table', () => {
   });
 
   it('an apply that waits for another apply (Atlas’s advisory lock) times out the same way, and says so', async () => {
-    const url = await createDatabase(adminUrl);
-    cleanups.push(() => dropDatabase(adminUrl, url));
-    const scratch = scratchRepo();
-    cleanups.push(scratch.dispose);
-    writeFileSync(scratch.file('migrations', migration), 'ALTER TABLE "books" ADD COLUMN "pages" integer NULL;\n');
-    await atlasOrThrow(['migrate', 'hash', ...targetFlags({ migrate: url, dev })], { echo: false, cwd: scratch.root });
-    // FNV-1 (32 bit) of "atlas_migrate_execute": the lock `atlas migrate apply` takes.
-    const atlasLockId = [...Buffer.from('atlas_migrate_execute')].reduce(
-      (hash, byte) => (Math.imul(hash, 16777619) ^ byte) >>> 0,
-      2166136261,
-    );
+    const url = await fixture.database();
+    const scratch = await fixture.repoWith(url, migration, addPages);
     const other = new pg.Client({ connectionString: url });
     await other.connect();
-    cleanups.push(() => other.end());
+    fixture.defer(() => other.end());
     await other.query('SELECT pg_advisory_lock($1)', [atlasLockId]);
 
-    const failure = await applyMigrations(url, { dev, root: scratch.root, lockTimeoutMs: 200, lockRetries: 0 }).then(
+    const failure = await applyMigrations(url, { dev: fixture.dev, root: scratch.root, lockTimeoutMs: 200, lockRetries: 0 }).then(
       () => undefined,
       (error: unknown) => error as Error,
     );

@@ -1,23 +1,16 @@
 import { connect } from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repeatedSignalMs } from '../../src/server.ts';
 import { isAlive, npmStart } from '../support/npm-start.ts';
-import { createDatabase, dropDatabase } from '../support/postgres.ts';
+import { useServerDatabase } from '../support/server-database.ts';
 
 /**
  * Issue 21: `kill -TERM <pid of npm start>` used to leave the server running
  * (npm signalled the shell of `build && node …`, which does not pass signals
  * on). Here the signal goes to npm's pid, as a process manager sends it.
  */
-const adminUrl = inject('adminUrl');
-let url: string;
-beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-});
-afterAll(async () => {
-  if (url) await dropDatabase(adminUrl, url);
-});
+const database = useServerDatabase();
 
 interface Serving {
   url: string;
@@ -41,7 +34,7 @@ function killAll(server: ReturnType<typeof npmStart>): void {
 
 /** A request held in flight: a lock on authors makes GET /authors wait until the lock is released. */
 async function holdAuthors(): Promise<pg.Client> {
-  const locker = new pg.Client({ connectionString: url });
+  const locker = new pg.Client({ connectionString: database.url });
   await locker.connect();
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE authors IN ACCESS EXCLUSIVE MODE');
@@ -80,7 +73,7 @@ async function waitingOnLock(locker: pg.Client): Promise<void> {
 
 describe('npm start and signals', () => {
   it('SIGTERM to the pid of npm start: stops listening, lets the in-flight request finish, exits 0, no server left behind', async () => {
-    const server = npmStart({ DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1' });
+    const server = npmStart(database.env());
     const locker = await holdAuthors();
     try {
       const serving = JSON.parse(await server.waitFor(/"msg":"serving"/)) as Serving;
@@ -106,7 +99,7 @@ describe('npm start and signals', () => {
   });
 
   it('Ctrl-C in a terminal (SIGINT twice within milliseconds: the terminal and npm) still drains and exits 0', async () => {
-    const server = npmStart({ DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1' });
+    const server = npmStart(database.env());
     const locker = await holdAuthors();
     try {
       const serving = JSON.parse(await server.waitFor(/"msg":"serving"/)) as Serving;
@@ -127,7 +120,7 @@ describe('npm start and signals', () => {
   });
 
   it('a second SIGTERM (later than a repeat) exits at once, with 143, while a request is still held', async () => {
-    const server = npmStart({ DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1' });
+    const server = npmStart(database.env());
     const locker = await holdAuthors();
     try {
       const serving = JSON.parse(await server.waitFor(/"msg":"serving"/)) as Serving;

@@ -72,6 +72,27 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) =>
   throw new Error(`${what}: not within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
 }
 
+/**
+ * A server for the enclosing describe block, handed to `use` once it counts the replica in; stopped after the block,
+ * with the replica's replay resumed first (a test may leave it paused).
+ */
+function useServer(env: Record<string, string>, use: (server: Server) => void): void {
+  let server: Server | undefined;
+  beforeAll(async () => {
+    server = await startServer(env);
+    use(server);
+    await until(
+      'replica in',
+      () => readiness(server!),
+      (r) => r.replicas[0]?.up === true,
+    );
+  });
+  afterAll(async () => {
+    await cluster.resumeReplay().catch(() => {});
+    await stopServer(server);
+  });
+}
+
 /** Whether GET /authors/{id} finds the author (200) or not (404), through the server. */
 const finds = async (server: Server, id: number, headers: Record<string, string> = {}) => {
   const { status } = await fetch(`${server.api}/authors/${id}`, { headers });
@@ -86,18 +107,7 @@ const insertAuthor = async (name: string) =>
 describe('reads go to the replica, writes to the primary; read-your-writes', () => {
   let server: Server;
   // A lag bound far beyond the test: the paused replica stays in, so where each read went shows in what it sees.
-  beforeAll(async () => {
-    server = await startServer({ DATABASE_READ_MAX_LAG_MS: '600000', DATABASE_READ_WAIT_MS: '300' });
-    await until(
-      'replica in',
-      () => readiness(server),
-      (r) => r.replicas[0]?.up === true,
-    );
-  });
-  afterAll(async () => {
-    await cluster.resumeReplay().catch(() => {});
-    await stopServer(server);
-  });
+  useServer({ DATABASE_READ_MAX_LAG_MS: '600000', DATABASE_READ_WAIT_MS: '300' }, (started) => (server = started));
 
   it('/readyz reports the replica; a GET reads the replica (a row it has not replayed yet is not seen)', async () => {
     expect(await readiness(server)).toMatchObject({ status: 'ok', replicas: [{ replica: 1, up: true }] });
@@ -175,18 +185,7 @@ describe('reads go to the replica, writes to the primary; read-your-writes', () 
 
 describe('a replica lagging or down is taken out, and comes back by itself', () => {
   let server: Server;
-  beforeAll(async () => {
-    server = await startServer({ DATABASE_READ_MAX_LAG_MS: '500', DATABASE_READ_WAIT_MS: '100' });
-    await until(
-      'replica in',
-      () => readiness(server),
-      (r) => r.replicas[0]?.up === true,
-    );
-  });
-  afterAll(async () => {
-    await cluster.resumeReplay().catch(() => {});
-    await stopServer(server);
-  });
+  useServer({ DATABASE_READ_MAX_LAG_MS: '500', DATABASE_READ_WAIT_MS: '100' }, (started) => (server = started));
 
   it('lagging beyond DATABASE_READ_MAX_LAG_MS: out (reads see the primary), /readyz says why; caught up: back', async () => {
     await cluster.pauseReplay();

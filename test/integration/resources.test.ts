@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from '@databases/pg';
 import fc from 'fast-check';
@@ -14,6 +12,7 @@ import { createApp } from '../../src/http/app.ts';
 import { resource, resourceRoutes, type Catalog } from '../../src/http/resource-routes.ts';
 import { call, startApp, type TestApp } from '../support/app.ts';
 import { DocumentArbitraries, type DocumentRequest } from '../support/openapi-arbitraries.ts';
+import { redoclyLint, spectralLint } from '../support/openapi-lint.ts';
 import { ResponseValidator } from '../support/openapi-responses.ts';
 import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
 
@@ -453,36 +452,13 @@ describe('fuzzing every declared resource from the document', () => {
 
 /** Redocly's and Spectral's findings on a served document: none, or the test fails. */
 async function expectLintClean(document: unknown, name: string) {
-  const run = promisify(execFile);
-  const bin = (tool: string) => path.join(root, 'node_modules', '.bin', tool);
-  const lint = async (command: string, args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(command, args, {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: '1', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-      });
-      return { code: 0, output: stdout + stderr };
-    } catch (error) {
-      const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
-      return { code, output: stdout + stderr };
-    }
-  };
   const file = path.join(out, name);
   writeFileSync(file, JSON.stringify(document, null, 2));
-  const redocly = await lint(bin('redocly'), ['lint', '--config', path.join(root, 'redocly.yaml'), '--max-problems', '1000', file]);
+  const redocly = await redoclyLint(file);
   expect(redocly.output).toContain('Woohoo! Your API description is valid.');
   expect(redocly.output).not.toMatch(/warning/i);
-  const spectral = await lint(bin('spectral'), [
-    'lint',
-    '--ruleset',
-    path.join(root, '.spectral.yaml'),
-    '--fail-severity',
-    'hint',
-    '--format',
-    'json',
-    file,
-  ]);
-  expect(JSON.parse(spectral.output.slice(spectral.output.indexOf('['), spectral.output.lastIndexOf(']') + 1))).toEqual([]);
+  const spectral = await spectralLint(file);
+  expect(spectral.findings).toEqual([]);
 }
 
 describe('the document', () => {

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import { createDatabase, dropDatabase } from '../support/postgres.ts';
 import { runEntrypoint, type RunningProcess } from '../support/process.ts';
 import { recordSpans } from '../support/recording-tracer.ts';
+import { useServerDatabase } from '../support/server-database.ts';
 
 /**
  * Issue 21, traces: W3C `traceparent` kept or made, echoed, in the request's
@@ -14,14 +14,7 @@ import { recordSpans } from '../support/recording-tracer.ts';
  * query (with a recording SDK installed in this test's process), and none
  * needed without one (the server's own process, no SDK).
  */
-const adminUrl = inject('adminUrl');
-let url: string;
-beforeAll(async () => {
-  url = await createDatabase(adminUrl);
-});
-afterAll(async () => {
-  if (url) await dropDatabase(adminUrl, url);
-});
+const database = useServerDatabase();
 
 const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const traceparent = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -31,7 +24,7 @@ describe('without an OpenTelemetry SDK (the server as npm start runs it)', () =>
   let server: RunningProcess;
   let api: string;
   beforeAll(async () => {
-    server = runEntrypoint('src/main.ts', { DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1' });
+    server = runEntrypoint('src/main.ts', database.env());
     api = (JSON.parse(await server.waitFor(/"msg":"serving"/)) as { url: string }).url;
   });
   afterAll(async () => {
@@ -93,7 +86,7 @@ describe('with an OpenTelemetry SDK', () => {
         done();
       },
     });
-    const config = parseEnv({ DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', ALLOW_ANONYMOUS_WRITES: '1' });
+    const config = parseEnv(database.env({ ALLOW_ANONYMOUS_WRITES: '1' }));
     running = await startServer(config, pino({ level: 'info' }, sink));
   });
   afterAll(() => running?.close());
