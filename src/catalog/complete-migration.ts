@@ -10,10 +10,11 @@ import { hashMigrations, newMigration, removeMigration } from './migration-file.
 import type { Catalog } from './object.ts';
 import { planAfterAtlas, planBeforeAtlas } from './plan.ts';
 import { readCatalog } from './read.ts';
+import { prepareScratchRevisions } from './scratch-revisions.ts';
 import { runScript, ScriptError } from '../postgres/run-script.ts';
 import { ManualChange } from './statements.ts';
 import { correctAtlasSql } from './atlas-sql.ts';
-import { catalogOfMigrations } from './states.ts';
+import { replayKeepingState } from './states.ts';
 import { projectFiles } from '../project/paths.mjs';
 import { splittableByAtlas } from '../project/sql-statements.ts';
 
@@ -28,6 +29,15 @@ export interface CompleteOptions {
   atlasFile: string | undefined;
   /** The catalog of schema.sql loaded. */
   declared: Catalog;
+  /**
+   * Called once the migration is written and proven, while the dev database
+   * still holds migrations/ (the new file included) as Atlas replayed them
+   * from empty, which it then empties: db:diff generates the types from that
+   * replay instead of replaying again (each replay of a 1,800-statement file
+   * takes seconds). When given, the proof is always Atlas's replay, also for
+   * Atlas's own file unchanged. Its errors are passed on as they are.
+   */
+  whileReplayed?: (devUrl: string, completed: Completed) => Promise<void>;
 }
 
 export interface Completed {
@@ -52,20 +62,30 @@ class Incomplete extends CommandError {}
  * the error names the objects. Returns the migration's file name and how
  * many statements were added, or undefined when nothing differs.
  */
-export async function completeMigration({ root, devUrl, name, atlasFile, declared }: CompleteOptions): Promise<Completed | undefined> {
+export async function completeMigration({
+  root,
+  devUrl,
+  name,
+  atlasFile,
+  declared,
+  whileReplayed,
+}: CompleteOptions): Promise<Completed | undefined> {
   await resetScratchDatabase(devUrl);
   try {
     const old = await replayWithout(root, devUrl, atlasFile); // and the dev database stays in that state
     if (!atlasFile && compareCatalogs(old, declared).length === 0) return undefined;
     const file = atlasFile ?? (await newMigration(root, name));
-    return await complete(
+    const completed = await complete(
       root,
       devUrl,
       file,
       atlasFile ? readFileSync(path.join(root, projectFiles.migrations, file), 'utf8') : '',
       old,
       declared,
+      whileReplayed !== undefined,
     );
+    await whileReplayed?.(devUrl, completed);
+    return completed;
   } finally {
     await resetScratchDatabase(devUrl);
   }
@@ -79,6 +99,7 @@ async function replayWithout(root: string, devUrl: string, file: string | undefi
       rmSync(path.join(copy.root, projectFiles.migrations, file));
       await hashMigrations(copy.root);
     }
+    await prepareScratchRevisions(devUrl, copy.root);
     await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: copy.root });
     return await readCatalog(devUrl, { uncompared: { source: 'migrations/' } });
   } finally {
@@ -86,7 +107,10 @@ async function replayWithout(root: string, devUrl: string, file: string | undefi
   }
 }
 
-/** Plans, writes and proves `file` (Atlas's `atlasFile`, or empty) with the dev database at `old`. */
+/**
+ * Plans, writes and proves `file` (Atlas's `atlasFile`, or empty) with the dev database at `old`; `byAtlas`: prove it
+ * by Atlas's replay even when the file is Atlas's own, and leave the dev database in that replayed state.
+ */
 async function complete(
   root: string,
   devUrl: string,
@@ -94,6 +118,7 @@ async function complete(
   atlasFile: string,
   old: Catalog,
   declared: Catalog,
+  byAtlas: boolean,
 ): Promise<Completed> {
   // What cannot be corrected after Atlas's statements is corrected in them (atlas-sql.ts).
   const atlasSql = correctAtlasSql(atlasFile, declared, (table) => !old.has(`table ${table}`));
@@ -119,8 +144,10 @@ async function complete(
       await hashMigrations(root);
     }
     // The proof, by Atlas itself (its replay is what every database will run, statement by statement, e.g. outside a
-    // transaction on the dev database); for Atlas's own file, unchanged, the state just read is that proof.
-    const replayed = before.length > 0 || after.length > 0 || atlasSql !== atlasFile ? await replay(root, devUrl, file, giveUp) : current;
+    // transaction on the dev database); for Atlas's own file, unchanged, the state just read is that proof (unless the
+    // caller wants the replayed state).
+    const replayed =
+      byAtlas || before.length > 0 || after.length > 0 || atlasSql !== atlasFile ? await replay(root, devUrl, file, giveUp) : current;
     const differences = compareCatalogs(replayed, declared);
     if (differences.length > 0) {
       return await giveUp(
@@ -141,7 +168,7 @@ async function complete(
 
 async function replay(root: string, devUrl: string, file: string, giveUp: (message: string) => Promise<never>): Promise<Catalog> {
   try {
-    return await catalogOfMigrations(devUrl, root);
+    return await replayKeepingState(devUrl, root); // the caller empties the dev database
   } catch (error) {
     return giveUp(`db:diff could not complete the migration: migrations/${file} fails when replayed:\n${(error as Error).message}`);
   }

@@ -1,7 +1,7 @@
 import { atlasOrThrow } from '../atlas/run.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { atlasUrl } from '../atlas/flags.ts';
-import { completeMigration } from './complete-migration.ts';
+import { completeMigration, type Completed } from './complete-migration.ts';
 import { withSchemaLoaded } from './declared-database.ts';
 import { ScriptError } from '../postgres/run-script.ts';
 import { migrationFiles } from './migration-file.ts';
@@ -17,6 +17,12 @@ export interface DiffOptions {
   atlasFlags: string[];
   /** Echo Atlas's command and output (default: true). */
   echo?: boolean;
+  /**
+   * When a migration was written: called with the dev database holding
+   * migrations/ as Atlas replayed them to prove it (db:diff's types come from
+   * that state); the dev database is emptied afterwards.
+   */
+  whileReplayed?: (devUrl: string) => Promise<void>;
 }
 
 /**
@@ -26,7 +32,14 @@ export interface DiffOptions {
  * from the catalogs of migrations/ and of schema.sql.
  * Returns the migration's file name, or undefined when nothing changed.
  */
-export async function diffMigration({ root, devUrl, name, atlasFlags, echo = true }: DiffOptions): Promise<string | undefined> {
+export async function diffMigration({
+  root,
+  devUrl,
+  name,
+  atlasFlags,
+  echo = true,
+  whileReplayed,
+}: DiffOptions): Promise<string | undefined> {
   const before = migrationFiles(root);
   await resetScratchDatabase(devUrl); // Atlas wants it empty
   const declared = await withSchemaLoaded(devUrl, root, async (declaredUrl) => {
@@ -39,11 +52,27 @@ export async function diffMigration({ root, devUrl, name, atlasFlags, echo = tru
     throw error;
   });
   const atlasFile = [...migrationFiles(root)].find((file) => !before.has(file));
-  const completed = await completeMigration({ root, devUrl, name, atlasFile, declared });
-  if (echo && completed?.added) {
-    console.log(
-      `db:diff: ${completed.added} statement(s) for what Atlas does not diff (views, functions, triggers, ...) added, replayed and verified`,
-    );
-  }
+  const say = ({ added }: Completed) => {
+    if (echo && added) {
+      console.log(
+        `db:diff: ${added} statement(s) for what Atlas does not diff (views, functions, triggers, ...) added, replayed and verified`,
+      );
+    }
+  };
+  const completed = await completeMigration({
+    root,
+    devUrl,
+    name,
+    atlasFile,
+    declared,
+    // Said before the caller's work on the replayed state (db:diff's types), as before, when the types replayed again.
+    whileReplayed:
+      whileReplayed &&
+      (async (url, done) => {
+        say(done);
+        await whileReplayed(url);
+      }),
+  });
+  if (completed && !whileReplayed) say(completed);
   return completed?.file;
 }

@@ -2,19 +2,20 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot, projectFiles } from '../project/paths.mjs';
 import { describeIgnored, schemaSource } from '../project/schema-source.ts';
-import { diffMigration } from '../catalog/diff-migration.ts';
+import { diffMigrationWithTypes } from '../codegen/diff-types.ts';
 import { commandTargets } from './context.ts';
 import { CommandError } from '../errors/user-error.ts';
 import { requireDev, targetFlags } from '../atlas/flags.ts';
 import { runClientTypes } from '../project/client-types.ts';
-import { typesDir, typesFromMigrations } from './db-types.ts';
+import { typesDir } from './db-types.ts';
 import { generatedFolders, restoringOnFailure } from '../project/restore-on-failure.ts';
 
 /**
  * `npm run db:diff -- <name>`: lets Atlas write the migration from migrations/
  * to schema.sql and completes it with what Atlas does not diff
  * (src/catalog/diff-migration.ts), then regenerates the zapatos types and
- * the API shapes, and the typed client's types made from them.
+ * the API shapes from the replay that proved the migration
+ * (src/codegen/diff-types.ts), and the typed client's types made from them.
  */
 export default async function dbDiff(args: string[]): Promise<void> {
   const [name, ...rest] = args;
@@ -28,10 +29,8 @@ export default async function dbDiff(args: string[]): Promise<void> {
   // All or nothing: a failure on the way (even in the types or the typed client, after the migration was written)
   // leaves the project as it was, src/client/ included.
   const written = await restoringOnFailure(repoRoot, async () => {
-    const file = await diffMigration({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets) });
+    const file = await diffMigrationWithTypes({ root: repoRoot, devUrl: dev, name, atlasFlags: targetFlags(targets), outDir: typesDir });
     if (file) {
-      console.log('regenerating zapatos types');
-      await typesFromMigrations(dev, typesDir, false);
       console.log('regenerating the typed client (src/client/api-types.ts)');
       const client = await runClientTypes(repoRoot, 'write');
       if (client.code !== 0) {

@@ -5,6 +5,7 @@ import { generateTypes } from '../codegen/generate-types.ts';
 import { onEmptyScratchDatabase } from '../postgres/scratch.ts';
 import { commandTargets } from './context.ts';
 import { atlasOrThrow } from '../atlas/run.ts';
+import { prepareScratchRevisions } from '../catalog/scratch-revisions.ts';
 import { requireDev, targetFlags } from '../atlas/flags.ts';
 
 export const typesDir = path.join(repoRoot, 'src', 'db');
@@ -20,6 +21,7 @@ export async function typesFromMigrations(devUrl: string, outDir: string, echo =
     // One line of progress, not the replayed SQL (Atlas's echo prints every statement of every migration); when
     // Atlas fails, its error carries its output.
     if (echo) console.log(`Replaying ${countOf(migrationFiles(cwd), 'migration')} on the scratch database for the types...`);
+    await prepareScratchRevisions(devUrl, cwd);
     const run = await atlasOrThrow(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd });
     if (echo && run.stderr.trim()) console.warn(run.stderr.trim());
     await generateTypes(devUrl, outDir, (line) => console.warn(line));

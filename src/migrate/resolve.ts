@@ -8,7 +8,7 @@ import { CommandError } from '../errors/user-error.ts';
 import { targetFlags } from '../atlas/flags.ts';
 import { withClient } from '../postgres/client.ts';
 import { compareTarget, describeSkipped, describeUnknown } from './out-of-order.ts';
-import { revisionsSchema } from './revisions.ts';
+import { revisionsSchema } from '../project/revisions-schema.ts';
 
 export type Resolution = 'applied' | 'rolled-back';
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { CommandError } from '../errors/user-error.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { withClient } from '../postgres/client.ts';
+import { revisionsSchema } from '../project/revisions-schema.ts';
 
 /**
  * One row of Atlas's revisions table: what a target database has applied.
@@ -32,21 +31,6 @@ export const isBaseline = (revision: Revision): boolean => (revision.type & base
 
 /** The revision of a file that stopped part way (its error is recorded, or not all statements ran). */
 export const isPartial = (revision: Revision): boolean => revision.error !== '' || revision.applied < revision.total;
-
-/**
- * Where Atlas keeps the revisions: the schema named by `revisions_schema` in
- * the project's atlas.hcl (ours: `atlas_schema_revisions`, the table has the
- * same name), so it is found whatever `search_path` the URL carries.
- */
-export function revisionsSchema(projectRoot: string): string {
-  let hcl = '';
-  try {
-    hcl = readFileSync(path.join(projectRoot, 'atlas.hcl'), 'utf8');
-  } catch {
-    // No project file: Atlas's own default schema for a schema-scoped URL is the URL's; ours is named in atlas.hcl.
-  }
-  return /^\s*revisions_schema\s*=\s*"([^"]+)"/m.exec(hcl)?.[1] ?? 'atlas_schema_revisions';
-}
 
 /** The role cannot read the revisions table: which migrations the database has is unknown (not "none"). */
 class RevisionsUnreadable extends CommandError {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Catalog } from '../catalog/object.ts';
 import { readCatalog } from '../catalog/read.ts';
+import { prepareScratchRevisions } from '../catalog/scratch-revisions.ts';
 import { atlas, failureLine } from '../atlas/run.ts';
 import { targetFlags } from '../atlas/flags.ts';
 import { generateTypes } from '../codegen/generate-types.ts';
@@ -35,6 +36,7 @@ export async function replayMigrations(workingRoot: string, devUrl: string): Pro
   const dispose = () => rmSync(out, { recursive: true, force: true });
   try {
     return await onEmptyScratchDatabase(devUrl, async (): Promise<Replay> => {
+      await prepareScratchRevisions(devUrl, workingRoot);
       const run = await atlas(['migrate', 'apply', ...targetFlags({ migrate: devUrl, dev: undefined })], { echo: false, cwd: workingRoot });
       if (run.code !== 0) return { failure: failureLine(run), dispose };
       let catalog: Catalog;
