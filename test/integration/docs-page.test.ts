@@ -70,6 +70,7 @@ async function expectDocsPageWorks(
       'GET /books',
       'POST /books',
       'GET /books/by-id/{id}',
+      'GET /books/by-id/{id}/with-author',
       'PATCH /books/by-id/{id}',
       'DELETE /books/by-id/{id}',
       'GET /books/{author_id}',

@@ -129,6 +129,9 @@ describe.skipIf(!hasPgBouncer)('the API through PgBouncer', () => {
     expect(await hit('PATCH', '/authors/{id}', `/authors/${author.id}`, { country: 'Nowhere' })).toMatchObject({ country: 'Nowhere' });
     const book = await hit('POST', '/books', '/books', { author_id: author.id, title: 'Pooled' });
     expect(await hit('GET', '/books/by-id/{id}', `/books/by-id/${book.id}`)).toMatchObject({ title: 'Pooled' });
+    expect(await hit('GET', '/books/by-id/{id}/with-author', `/books/by-id/${book.id}/with-author`)).toMatchObject({
+      author: { name: 'Through PgBouncer' },
+    });
     expect(await hit('PATCH', '/books/by-id/{id}', `/books/by-id/${book.id}`, { title: 'Pooled, 2nd ed.' })).toMatchObject({
       title: 'Pooled, 2nd ed.',
     });
