@@ -81,8 +81,27 @@ function keyCondition(relation: RelationSql, key: readonly string[], values: Val
   return relation.key.map((column, i) => `t.${id(column)} = ${values.add(key[i])}`).join(' AND ');
 }
 
-/** A page of rows, filtered, in keyset order: one statement per shape of filters and order. */
-export async function listPage(q: Queryable, relation: RelationSql, request: ListRequest): Promise<RowsPage> {
+/**
+ * Statement texts by shape, per relation: a list's text depends only on which filters (column and operator), the
+ * order, its direction and whether a cursor is given, a row's on its embed; building it again on every request
+ * was most of this module's CPU per read (and garbage). Keys join parts with NUL, which no Postgres identifier holds.
+ */
+const texts = new WeakMap<RelationSql, Map<unknown, string>>();
+const maxTextsPerRelation = 1000;
+
+function cachedText(relation: RelationSql, shape: unknown, build: () => string): string {
+  let byShape = texts.get(relation);
+  if (!byShape) texts.set(relation, (byShape = new Map()));
+  let text = byShape.get(shape);
+  if (text === undefined) {
+    text = build();
+    if (byShape.size < maxTextsPerRelation) byShape.set(shape, text);
+  }
+  return text;
+}
+
+/** A list's text; its placeholders number the filters' values, then the cursor's, then the limit (as listPage binds). */
+function listText(relation: RelationSql, request: ListRequest): string {
   const values = new Values();
   const where: string[] = [];
   for (const { column, op, value } of request.filters) {
@@ -104,11 +123,26 @@ export async function listPage(q: Queryable, relation: RelationSql, request: Lis
   // array built for every row and then sorted: that cost Postgres a json_build_array per row of every page).
   const lastOrder = keys.map((k) => `page.${k} ${reverse}`).join(', ');
   const lastKeys = keys.map((k) => `((array_agg(page.${k} ORDER BY ${lastOrder}))[1])::text`).join(', ');
-  const text =
+  return (
     `SELECT '[' || string_agg(page.json, ',' ORDER BY ${keys.map((k) => `page.${k} ${direction}`).join(', ')}) || ']' AS json, ` +
     `count(*)::int AS count, json_build_array(${lastKeys})::text AS last ` +
-    `FROM (${rows}) AS page`;
-  const [page] = (await queryText(q, text, values.list)) as { json: string | null; count: number; last: string | null }[];
+    `FROM (${rows}) AS page`
+  );
+}
+
+/** A page of rows, filtered, in keyset order: one statement per shape of filters and order. */
+export async function listPage(q: Queryable, relation: RelationSql, request: ListRequest): Promise<RowsPage> {
+  const values: unknown[] = [];
+  let shape = '';
+  for (const { column, op, value } of request.filters) {
+    values.push(value);
+    shape += `${column}\0${op}\0`;
+  }
+  if (request.after) values.push(...request.after);
+  values.push(request.limit);
+  shape += `\0${request.order.join('\0')}\0${request.descending ? 'd' : 'a'}${request.after ? 'c' : ''}`;
+  const text = cachedText(relation, shape, () => listText(relation, request));
+  const [page] = (await queryText(q, text, values)) as { json: string | null; count: number; last: string | null }[];
   if (!page || page.count === 0 || page.json === null) return { json: '[]', count: 0, last: undefined };
   return { json: page.json, count: page.count, last: page.last === null ? undefined : (JSON.parse(page.last) as string[]) };
 }
@@ -133,11 +167,16 @@ function embedded(embed: Embed, values: Values): string {
 
 /** One row as JSON text, or undefined; `embed`: with its related rows, in the same query. */
 export async function getRow(q: Queryable, relation: RelationSql, key: readonly string[], embed?: Embed): Promise<string | undefined> {
-  const values = new Values();
-  const condition = keyCondition(relation, key, values);
-  const json = embed ? `left(to_json(t)::text, -1) || ${embedded(embed, values)} || '}'` : 'to_json(t)::text';
-  const text = `SELECT ${json} AS json FROM ${id(relation.name)} AS t WHERE ${condition}`;
-  const [row] = (await queryText(q, text, values.list)) as { json: string }[];
+  // Placeholders: the key's values, then (children) the embed's limit, as keyCondition and embedded number them.
+  const text = cachedText(relation, embed ?? relation, () => {
+    const numbered = new Values();
+    const condition = keyCondition(relation, key, numbered);
+    const json = embed ? `left(to_json(t)::text, -1) || ${embedded(embed, numbered)} || '}'` : 'to_json(t)::text';
+    return `SELECT ${json} AS json FROM ${id(relation.name)} AS t WHERE ${condition}`;
+  });
+  const values: unknown[] = [...key];
+  if (embed?.kind === 'children') values.push(embed.limit);
+  const [row] = (await queryText(q, text, values)) as { json: string }[];
   return row?.json;
 }
 

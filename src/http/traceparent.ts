@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * W3C Trace Context's `traceparent` header (https://www.w3.org/TR/trace-context/):
@@ -35,13 +35,29 @@ export function formatTraceParent({ traceId, spanId, flags }: TraceParent): stri
   return `00-${traceId}-${spanId}-${flags & 0xff ? (flags & 0xff).toString(16).padStart(2, '0') : '00'}`;
 }
 
-/** A new random trace id (32 hex digits; from a random UUID, which Node draws from a cached pool of entropy). */
-export function newTraceId(): string {
-  return randomUUID().replaceAll('-', '');
+/**
+ * Random hex from a pool: 4 KiB of random bytes drawn at once (crypto.randomFillSync) and handed out in turn, so a
+ * request's trace and span ids cost a slice, not two random UUIDs (about 1 µs each per request under load).
+ */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+function randomHex(bytes: number): string {
+  if (used + bytes > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  used += bytes;
+  return pool.toString('hex', used - bytes, used);
 }
 
-/** A new random span id (16 hex digits). */
+/** A new random trace id (32 hex digits, never all zeros). */
+export function newTraceId(): string {
+  const id = randomHex(16);
+  return id === zeroTrace ? newTraceId() : id;
+}
+
+/** A new random span id (16 hex digits, never all zeros). */
 export function newSpanId(): string {
-  const uuid = randomUUID();
-  return uuid.slice(0, 8) + uuid.slice(9, 13) + uuid.slice(14, 18);
+  const id = randomHex(8);
+  return id === zeroSpan ? newSpanId() : id;
 }
