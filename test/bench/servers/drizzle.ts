@@ -36,15 +36,10 @@ const app = express();
 app.get('/authors', async (_req, res) => {
   res.json(await db.select().from(authors).orderBy(asc(authors.id)).limit(50));
 });
+/** A page of an author's books: the guide's read and the filtered list run the same query. */
+const booksOf = (authorId: number) => db.select().from(books).where(eq(books.author_id, authorId)).orderBy(asc(books.id)).limit(50);
 app.get('/books/:author_id', async (req, res) => {
-  res.json(
-    await db
-      .select()
-      .from(books)
-      .where(eq(books.author_id, Number(req.params.author_id)))
-      .orderBy(asc(books.id))
-      .limit(50),
-  );
+  res.json(await booksOf(Number(req.params.author_id)));
 });
 // The two reads ours serves from a resource declaration (test/bench/workload.ts): one author, books by author.
 app.get('/authors/:id', async (req, res) => {
@@ -56,14 +51,7 @@ app.get('/authors/:id', async (req, res) => {
   else res.status(404).json({ error: 'not found' });
 });
 app.get('/books', async (req, res) => {
-  res.json(
-    await db
-      .select()
-      .from(books)
-      .where(eq(books.author_id, Number(req.query.author_id)))
-      .orderBy(asc(books.id))
-      .limit(50),
-  );
+  res.json(await booksOf(Number(req.query.author_id)));
 });
 app.post('/books', express.json(), async (req, res) => {
   const { title, author_id } = req.body as { title: string; author_id: number };
