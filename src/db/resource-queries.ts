@@ -67,6 +67,19 @@ const id = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 const operators: Record<Exclude<FilterOp, 'in'>, string> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
+/**
+ * A page size written into the statement's text, not bound as `$n`: with
+ * `LIMIT $n` Postgres' plan for the prepared statement cannot know how many
+ * rows it returns (it assumes a tenth of the table), so it planned the query
+ * afresh on every execution and never used the prepared plan (pg_prepared_statements:
+ * custom_plans only). Validated here, as a text must only ever hold what this
+ * program made; a page size is one of a few hundred values, so the texts stay few.
+ */
+function limitLiteral(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`a page size must be a positive integer, not ${limit}`);
+  return String(limit);
+}
+
 /** Collects `$n` values for one statement. */
 class Values {
   readonly list: unknown[] = [];
@@ -113,18 +126,19 @@ function listText(relation: RelationSql, request: ListRequest): string {
     where.push(`(${order.join(', ')}) ${request.descending ? '<' : '>'} (${after.join(', ')})`);
   }
   const direction = request.descending ? 'DESC' : 'ASC';
-  const reverse = request.descending ? 'ASC' : 'DESC';
   const keys = request.order.map((_, i) => `k${i}`);
   const rows =
     `SELECT to_json(t)::text AS json, ${order.map((column, i) => `${column} AS ${keys[i]}`).join(', ')} FROM ${id(relation.name)} AS t` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY ${order.map((column) => `${column} ${direction}`).join(', ')} LIMIT ${values.add(request.limit)}`;
+    ` ORDER BY ${order.map((column) => `${column} ${direction}`).join(', ')} LIMIT ${limitLiteral(request.limit)}`;
   // The last row's order values, the next page's cursor: one aggregate per order column over the page (not a JSON
-  // array built for every row and then sorted: that cost Postgres a json_build_array per row of every page).
-  const lastOrder = keys.map((k) => `page.${k} ${reverse}`).join(', ');
-  const lastKeys = keys.map((k) => `((array_agg(page.${k} ORDER BY ${lastOrder}))[1])::text`).join(', ');
+  // array built for every row and then sorted: that cost Postgres a json_build_array per row of every page), each in
+  // the page's own order, its last element taken: aggregates ordered alike read the page as it comes, with no sort
+  // (one in the opposite order made Postgres sort the page again and doubled the cost of planning the statement).
+  const pageOrder = keys.map((k) => `page.${k} ${direction}`).join(', ');
+  const lastKeys = keys.map((k) => `((array_agg(page.${k} ORDER BY ${pageOrder}))[count(*)])::text`).join(', ');
   return (
-    `SELECT '[' || string_agg(page.json, ',' ORDER BY ${keys.map((k) => `page.${k} ${direction}`).join(', ')}) || ']' AS json, ` +
+    `SELECT '[' || string_agg(page.json, ',' ORDER BY ${pageOrder}) || ']' AS json, ` +
     `count(*)::int AS count, json_build_array(${lastKeys})::text AS last ` +
     `FROM (${rows}) AS page`
   );
@@ -139,8 +153,7 @@ export async function listPage(q: Queryable, relation: RelationSql, request: Lis
     shape += `${column}\0${op}\0`;
   }
   if (request.after) values.push(...request.after);
-  values.push(request.limit);
-  shape += `\0${request.order.join('\0')}\0${request.descending ? 'd' : 'a'}${request.after ? 'c' : ''}`;
+  shape += `\0${request.order.join('\0')}\0${request.descending ? 'd' : 'a'}${request.after ? 'c' : ''}${request.limit}`;
   const text = cachedText(relation, shape, () => listText(relation, request));
   const [page] = (await queryText(q, text, values)) as { json: string | null; count: number; last: string | null }[];
   if (!page || page.count === 0 || page.json === null) return { json: '[]', count: 0, last: undefined };
@@ -148,7 +161,7 @@ export async function listPage(q: Queryable, relation: RelationSql, request: Lis
 }
 
 /** The related rows of `t` as JSON text: `,"name":[…]` or `,"name":{…}|null`. */
-function embedded(embed: Embed, values: Values): string {
+function embedded(embed: Embed): string {
   const on = embed.columns.map(
     (column, i) =>
       `r.${id(embed.kind === 'children' ? column : embed.references[i]!)} = t.${id(embed.kind === 'children' ? embed.references[i]! : column)}`,
@@ -161,22 +174,20 @@ function embedded(embed: Embed, values: Values): string {
   return (
     `',"${embed.name}":' || coalesce((SELECT '[' || string_agg(c.json, ',' ORDER BY ${keys.map((k) => `c.${k}`).join(', ')}) || ']' FROM ` +
     `(SELECT to_json(r)::text AS json, ${order.map((column, i) => `${column} AS ${keys[i]}`).join(', ')} FROM ${id(embed.table)} AS r ` +
-    `WHERE ${on.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ${values.add(embed.limit)}) AS c), '[]')`
+    `WHERE ${on.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ${limitLiteral(embed.limit)}) AS c), '[]')`
   );
 }
 
 /** One row as JSON text, or undefined; `embed`: with its related rows, in the same query. */
 export async function getRow(q: Queryable, relation: RelationSql, key: readonly string[], embed?: Embed): Promise<string | undefined> {
-  // Placeholders: the key's values, then (children) the embed's limit, as keyCondition and embedded number them.
+  // Placeholders: the key's values, as keyCondition numbers them (an embed's limit is in the text).
   const text = cachedText(relation, embed ?? relation, () => {
     const numbered = new Values();
     const condition = keyCondition(relation, key, numbered);
-    const json = embed ? `left(to_json(t)::text, -1) || ${embedded(embed, numbered)} || '}'` : 'to_json(t)::text';
+    const json = embed ? `left(to_json(t)::text, -1) || ${embedded(embed)} || '}'` : 'to_json(t)::text';
     return `SELECT ${json} AS json FROM ${id(relation.name)} AS t WHERE ${condition}`;
   });
-  const values: unknown[] = [...key];
-  if (embed?.kind === 'children') values.push(embed.limit);
-  const [row] = (await queryText(q, text, values)) as { json: string }[];
+  const [row] = (await queryText(q, text, key)) as { json: string }[];
   return row?.json;
 }
 

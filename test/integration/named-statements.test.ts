@@ -83,8 +83,42 @@ describe('on a direct connection', () => {
       expect(prepared.map((p) => p.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^bookshelf_[0-9a-f]{16}$/)]));
       expect(prepared.filter((p) => p.statement.includes('"author_id" = $1'))).toHaveLength(1);
       expect(prepared.filter((p) => /^INSERT INTO "authors"/.test(p.statement))).toHaveLength(1);
-      expect(prepared.filter((p) => /FROM "authors" AS t ORDER BY t\."id" ASC LIMIT \$1\) AS page$/.test(p.statement))).toHaveLength(1);
+      expect(prepared.filter((p) => /FROM "authors" AS t ORDER BY t\."id" ASC LIMIT 50\) AS page$/.test(p.statement))).toHaveLength(1);
       await authors.deleteAuthor(pool, created);
+    });
+  });
+
+  it('plans a list once: Postgres runs the prepared plan, not a new plan per request', async () => {
+    // With `LIMIT $n` the prepared plan could not know the page size, so Postgres planned every execution
+    // afresh (custom_plans only), a second cost per read on top of the query itself.
+    await withPool({}, async (pool) => {
+      // Enough rows that the page is a small part of the table (on the guide's 3 authors any plan is cheap).
+      await pool.query(sql`INSERT INTO authors (name) SELECT 'Plan probe ' || g FROM generate_series(1, 5000) AS g`);
+      await pool.query(
+        sql`INSERT INTO books (title, author_id) SELECT 'Plan probe ' || g, a.id FROM generate_series(1, 4) AS g CROSS JOIN authors AS a WHERE a.name LIKE 'Plan probe %'`,
+      );
+      await pool.query(sql`ANALYZE authors`);
+      await pool.query(sql`ANALYZE books`);
+      try {
+        for (let i = 0; i < 12; i++) {
+          await authors.listAuthors(pool, { limit: 50 });
+          await books.listBooksByAuthor(pool, 1 + (i % 3), { limit: 50 });
+          await books.listBooksByAuthor(pool, 1, { limit: 2, after: 1 });
+        }
+        const plans = (await pool.query(
+          sql`SELECT statement, generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement LIKE '%string_agg%'`,
+        )) as { statement: string; generic: number; custom: number }[];
+        expect(plans).toHaveLength(3);
+        for (const plan of plans) {
+          expect(plan.custom, plan.statement).toBeLessThanOrEqual(5); // Postgres' own trial of custom plans, at most
+          expect(plan.generic, plan.statement).toBeGreaterThanOrEqual(7);
+        }
+      } finally {
+        await pool.query(sql`DELETE FROM books WHERE title LIKE 'Plan probe %'`);
+        await pool.query(sql`DELETE FROM authors WHERE name LIKE 'Plan probe %'`);
+        await pool.query(sql`ANALYZE authors`);
+        await pool.query(sql`ANALYZE books`);
+      }
     });
   });
 
