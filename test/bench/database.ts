@@ -14,6 +14,7 @@ import { applyMigrations } from '../../src/migrate/apply.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { seed } from '../../src/db/seed.ts';
 import { freePort } from '../support/free-port.ts';
+import { reapWhenGone } from '../support/reaper.ts';
 
 /**
  * The bench's own Postgres: a fresh embedded cluster in a temp dir on a free
@@ -35,6 +36,7 @@ export async function startBenchDatabase(log: (line: string) => void): Promise<B
   const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-bench-'));
   chmodSync(dir, 0o755);
   const cluster: EmbeddedCluster = { dataDir: path.join(dir, 'pg'), port: await freePort(), ...embeddedCredentials };
+  reapWhenGone(cluster.dataDir, dir); // a bench killed (SIGTERM, SIGKILL, a closed terminal) runs no clean-up of its own
   let t = performance.now();
   await startEmbedded(cluster, log);
   await ensureDatabases(cluster, ['bench', 'bench_dev']);

@@ -16,6 +16,7 @@ import {
   type EmbeddedCluster,
 } from '../../src/postgres/embedded.ts';
 import { freePort } from '../support/free-port.ts';
+import { reapWhenGone } from '../support/reaper.ts';
 
 /**
  * `npm run bench:schema`: how db:diff, db:types and db:check grow with the
@@ -156,6 +157,7 @@ async function time<T>(work: () => Promise<T>): Promise<[T, number]> {
 const dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-bench-schema-'));
 chmodSync(dir, 0o755);
 const cluster: EmbeddedCluster = { dataDir: path.join(dir, 'pg'), port: await freePort(), ...embeddedCredentials };
+reapWhenGone(cluster.dataDir, dir); // a bench killed runs no clean-up of its own
 const rows: string[] = [];
 let appRow: string | undefined;
 try {

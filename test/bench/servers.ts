@@ -98,7 +98,7 @@ export async function startServer(name: ServerName, { databaseUrl, logFile, pool
   };
 }
 
-/** Asks a bench server where its memory is (see servers/memory-probe.ts). */
+/** Asks a bench server where its memory is (see servers/bench-ipc.ts). */
 export function probeMemory(server: BenchServer): Promise<unknown> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), 5_000);

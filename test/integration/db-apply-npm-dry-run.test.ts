@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
-import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
+import { useEmptyDatabases } from '../support/empty-databases.ts';
+import { adminQuery } from '../support/postgres.ts';
 import { runToEnd } from '../support/process.ts';
 
 /**
@@ -9,20 +10,11 @@ import { runToEnd } from '../support/process.ts';
  * migrations used to be applied for real; db:apply must take it as its own
  * --dry-run and apply nothing.
  */
-const adminUrl = inject('adminUrl');
-let url: string;
-let dev: string;
-beforeAll(async () => {
-  url = await createDatabase(adminUrl, { empty: true });
-  dev = await createDatabase(adminUrl, { empty: true });
-});
-afterAll(async () => {
-  await dropDatabase(adminUrl, url);
-  await dropDatabase(adminUrl, dev);
-});
+const databases = useEmptyDatabases(2);
 
 describe('npm run db:apply --dry-run (npm eats the flag)', () => {
   it('applies nothing and says why', { timeout: 180_000 }, async () => {
+    const [url, dev] = databases.urls as [string, string];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: url,

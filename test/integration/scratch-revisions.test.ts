@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { atlasOrThrow } from '../../src/atlas/run.ts';
 import { targetFlags } from '../../src/atlas/flags.ts';
 import { locateAtlas } from '../../src/atlas/locate.mjs';
@@ -6,7 +6,8 @@ import { prepareScratchRevisions } from '../../src/catalog/scratch-revisions.ts'
 import { replayKeepingState } from '../../src/catalog/states.ts';
 import { resetScratchDatabase } from '../../src/postgres/scratch.ts';
 import { repoRoot } from '../../src/project/paths.mjs';
-import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts';
+import { useEmptyDatabases } from '../support/empty-databases.ts';
+import { adminQuery } from '../support/postgres.ts';
 
 /**
  * Issue 19 E: before Atlas replays migrations/ on the scratch database,
@@ -16,17 +17,7 @@ import { adminQuery, createDatabase, dropDatabase } from '../support/postgres.ts
  * (else Atlas would alter it, or a newer build differ), and Atlas must record
  * the same revisions in it.
  */
-const adminUrl = inject('adminUrl');
-let atlasMade: string;
-let ours: string;
-beforeAll(async () => {
-  atlasMade = await createDatabase(adminUrl, { empty: true });
-  ours = await createDatabase(adminUrl, { empty: true });
-});
-afterAll(async () => {
-  await dropDatabase(adminUrl, atlasMade);
-  await dropDatabase(adminUrl, ours);
-});
+const databases = useEmptyDatabases(3);
 
 /** Another Atlas (ATLAS_BIN, PATH) makes its own table: nothing is made ahead for it. */
 const located = locateAtlas();
@@ -68,6 +59,7 @@ it.skipIf(!ourBuild)(
   'is the table Atlas makes, stored uncompressed, and Atlas records the same revisions in it',
   { timeout: 120_000 },
   async () => {
+    const [atlasMade, ours] = databases.urls as [string, string];
     await replay(atlasMade);
     await prepareScratchRevisions(ours, repoRoot);
     await replay(ours);
@@ -81,12 +73,8 @@ it.skipIf(!ourBuild)(
 );
 
 it.skipIf(!ourBuild)('the replays on the scratch database use it', { timeout: 120_000 }, async () => {
-  const dev = await createDatabase(adminUrl, { empty: true });
-  try {
-    await replayKeepingState(dev, repoRoot);
-    expect(await storage(dev)).toBe('e');
-    await resetScratchDatabase(dev);
-  } finally {
-    await dropDatabase(adminUrl, dev);
-  }
+  const dev = databases.urls[2]!;
+  await replayKeepingState(dev, repoRoot);
+  expect(await storage(dev)).toBe('e');
+  await resetScratchDatabase(dev);
 });

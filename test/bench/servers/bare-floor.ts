@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import pg from 'pg';
-import { answerMemoryProbes } from './memory-probe.ts';
+import { answerTheBench } from './bench-ipc.ts';
 
 /**
  * The bare floors (servers bare.ts and bare-named.ts): node:http and one
@@ -79,5 +79,5 @@ export function serveBareFloor({ named }: { named: boolean }): void {
     server.closeAllConnections();
     void pool.end().then(() => process.exit(0));
   });
-  answerMemoryProbes();
+  answerTheBench();
 }

@@ -1,10 +1,14 @@
 import v8 from 'node:v8';
 
 /**
- * Answers the bench's IPC message `{ memory: true }` with where this
- * server's memory is: process.memoryUsage() and V8's heap spaces (MB).
+ * A bench server's side of its IPC channel with the bench (servers.ts):
+ * - answers `{ memory: true }` with where this server's memory is:
+ *   process.memoryUsage() and V8's heap spaces (MB);
+ * - ends the server when the channel closes: the bench is gone (killed, or
+ *   its terminal closed) and would otherwise leave the server running.
  */
-export function answerMemoryProbes(): void {
+export function answerTheBench(): void {
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
   process.on('message', (message: { memory?: boolean }) => {
     if (!message?.memory) return;
     const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;

@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { integer, pgTable, text, timestamp, varchar } from 'drizzle-orm/pg-core';
 import express from 'express';
 import pg from 'pg';
-import { answerMemoryProbes } from './memory-probe.ts';
+import { answerTheBench } from './bench-ipc.ts';
 
 /**
  * Bench server (iv), the PEER: what a user might pick instead of bookshelf,
@@ -70,4 +70,4 @@ process.once('SIGTERM', () => {
   server.closeAllConnections();
   void pool.end().then(() => process.exit(0));
 });
-answerMemoryProbes();
+answerTheBench();

@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { answerMemoryProbes } from './memory-probe.ts';
+import { answerTheBench } from './bench-ipc.ts';
 
 /**
  * Bench server (v), the FASTIFY PEER: what a performance-minded user picks
@@ -51,22 +51,21 @@ app.get('/authors', { schema: { response: { 200: { type: 'array', items: author 
   return rows;
 });
 
+/** An author's books (the guide's read, and the filtered list below): one named statement for both. */
+async function booksOf(authorId: number) {
+  const { rows } = await pool.query({
+    name: 'fastify-books-by-author',
+    text: 'SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50',
+    values: [authorId],
+  });
+  return rows;
+}
+const books = { type: 'array', items: book } as const;
+
 app.get<{ Params: { author_id: number } }>(
   '/books/:author_id',
-  {
-    schema: {
-      params: { type: 'object', required: ['author_id'], properties: { author_id: authorId } },
-      response: { 200: { type: 'array', items: book } },
-    },
-  },
-  async (request) => {
-    const { rows } = await pool.query({
-      name: 'fastify-books-by-author',
-      text: 'SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50',
-      values: [request.params.author_id],
-    });
-    return rows;
-  },
+  { schema: { params: { type: 'object', required: ['author_id'], properties: { author_id: authorId } }, response: { 200: books } } },
+  (request) => booksOf(request.params.author_id),
 );
 
 // The two reads ours serves from a resource declaration (test/bench/workload.ts): one author, books by author.
@@ -90,20 +89,8 @@ app.get<{ Params: { id: number } }>(
 
 app.get<{ Querystring: { author_id: number } }>(
   '/books',
-  {
-    schema: {
-      querystring: { type: 'object', required: ['author_id'], properties: { author_id: authorId } },
-      response: { 200: { type: 'array', items: book } },
-    },
-  },
-  async (request) => {
-    const { rows } = await pool.query({
-      name: 'fastify-books-by-author',
-      text: 'SELECT id, title, author_id, created_at FROM books WHERE author_id = $1 ORDER BY id LIMIT 50',
-      values: [request.query.author_id],
-    });
-    return rows;
-  },
+  { schema: { querystring: { type: 'object', required: ['author_id'], properties: { author_id: authorId } }, response: { 200: books } } },
+  (request) => booksOf(request.query.author_id),
 );
 
 app.post<{ Body: { title: string; author_id: number } }>(
@@ -143,4 +130,4 @@ process.once('SIGTERM', () => {
     .then(() => pool.end())
     .then(() => process.exit(0));
 });
-answerMemoryProbes();
+answerTheBench();

@@ -1,6 +1,6 @@
 import express from 'express';
 import pg from 'pg';
-import { answerMemoryProbes } from './memory-probe.ts';
+import { answerTheBench } from './bench-ipc.ts';
 
 /**
  * Bench server (ii), the FRAMEWORK FLOOR: a minimal Express 5 app, one
@@ -53,4 +53,4 @@ process.once('SIGTERM', () => {
   server.closeAllConnections();
   void pool.end().then(() => process.exit(0));
 });
-answerMemoryProbes();
+answerTheBench();

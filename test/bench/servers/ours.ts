@@ -1,7 +1,7 @@
 import { createLogger } from '../../../src/config/logger.ts';
 import { parseEnv } from '../../../src/config/env.ts';
 import { closeOnSignals, startServer } from '../../../src/server.ts';
-import { answerMemoryProbes } from './memory-probe.ts';
+import { answerTheBench } from './bench-ipc.ts';
 
 /**
  * Bench server (i), OURS as users run it: `npm start`'s startServer with
@@ -15,4 +15,4 @@ const logger = createLogger(config.LOG_LEVEL);
 const running = await startServer(config, logger);
 closeOnSignals(running, logger);
 process.send?.({ listening: running.url });
-answerMemoryProbes();
+answerTheBench();
