@@ -431,13 +431,13 @@ export interface operations {
                 id?: number;
                 /** @description Comma-separated values; rows whose column has any of them. */
                 "id.in"?: number[];
-                /** @description Rows whose id is gt this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.gt"?: number;
-                /** @description Rows whose id is gte this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.gte"?: number;
-                /** @description Rows whose id is lt this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.lt"?: number;
-                /** @description Rows whose id is lte this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.lte"?: number;
             };
             header?: never;
@@ -681,25 +681,25 @@ export interface operations {
                 id?: number;
                 /** @description Comma-separated values; rows whose column has any of them. */
                 "id.in"?: number[];
-                /** @description Rows whose id is gt this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.gt"?: number;
-                /** @description Rows whose id is gte this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.gte"?: number;
-                /** @description Rows whose id is lt this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.lt"?: number;
-                /** @description Rows whose id is lte this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.lte"?: number;
                 /** @description Rows whose author_id equals this. */
                 author_id?: number;
                 /** @description Comma-separated values; rows whose column has any of them. */
                 "author_id.in"?: number[];
-                /** @description Rows whose author_id is gt this. */
+                /** @description Rows whose author_id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "author_id.gt"?: number;
-                /** @description Rows whose author_id is gte this. */
+                /** @description Rows whose author_id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "author_id.gte"?: number;
-                /** @description Rows whose author_id is lt this. */
+                /** @description Rows whose author_id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "author_id.lt"?: number;
-                /** @description Rows whose author_id is lte this. */
+                /** @description Rows whose author_id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "author_id.lte"?: number;
             };
             header?: never;
@@ -775,13 +775,13 @@ export interface operations {
                 id?: number;
                 /** @description Comma-separated values; rows whose column has any of them. */
                 "id.in"?: number[];
-                /** @description Rows whose id is gt this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.gt"?: number;
-                /** @description Rows whose id is gte this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.gte"?: number;
-                /** @description Rows whose id is lt this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.lt"?: number;
-                /** @description Rows whose id is lte this. */
+                /** @description Rows whose id is greater than (gt), at least (gte), less than (lt) or at most (lte) this. */
                 "id.lte"?: number;
             };
             header?: never;

@@ -205,6 +205,31 @@ const rowBase = (r: Resolved) => r.declaration.options.rowPath ?? r.declaration.
 /** `/films/12`, `/film-actors/3/7`: where one row is. */
 const rowPath = (r: Resolved, key: readonly string[]) => `${rowBase(r)}/${key.map(encodeURIComponent).join('/')}`;
 
+/** `?limit=`: the same for every list. */
+const limitParam = z
+  .string()
+  .regex(/^[0-9]+$/, 'must be a positive integer')
+  .transform(Number)
+  .refine((value) => value >= 1 && value <= pageLimits.max, `must be between 1 and ${pageLimits.max}`)
+  .optional()
+  .openapi({ type: 'integer', minimum: 1, maximum: pageLimits.max, default: pageLimits.default });
+
+/**
+ * A filter parameter's schema, made once per resource, column and kind and shared by the resource's lists and by
+ * the four range operators: a zod schema holds 8–12 KB of the heap, and a list made six for each indexed column,
+ * most of the server's live heap beyond Node's own (docs/performance.md, peak RSS).
+ */
+const filterParams = new WeakMap<Resolved, Map<string, z.ZodType>>();
+
+function filterParam(r: Resolved, column: string, kind: 'eq' | 'in' | 'range', make: () => z.ZodType): z.ZodType {
+  let byKey = filterParams.get(r);
+  if (!byKey) filterParams.set(r, (byKey = new Map()));
+  const key = `${column}\0${kind}`;
+  let schema = byKey.get(key);
+  if (!schema) byKey.set(key, (schema = make()));
+  return schema;
+}
+
 /** The list's query: page, cursor, order, and each filter; `fixed`: columns the path names (no filter of their own). */
 function listQuery(r: Resolved, fixed: readonly string[] = []) {
   const indexed = new Set(r.relation.indexes.map((columns) => columns[0]!));
@@ -215,13 +240,7 @@ function listQuery(r: Resolved, fixed: readonly string[] = []) {
     ? []
     : [...indexed].filter((column) => r.columns[column] && urlType(r.columns[column]) && !r.columns[column].nullable);
   const shape: Record<string, z.ZodType> = {
-    limit: z
-      .string()
-      .regex(/^[0-9]+$/, 'must be a positive integer')
-      .transform(Number)
-      .refine((value) => value >= 1 && value <= pageLimits.max, `must be between 1 and ${pageLimits.max}`)
-      .optional()
-      .openapi({ type: 'integer', minimum: 1, maximum: pageLimits.max, default: pageLimits.default }),
+    limit: limitParam,
     after: keyCursor
       ? keyParam(r.columns[r.key[0]!]!, `The last ${r.key[0]} of the previous page (keyset cursor).`).optional()
       : z.string().optional().openapi({ description: 'The cursor of the next page, as the previous page’s `Link: rel="next"` gives it.' }),
@@ -234,10 +253,13 @@ function listQuery(r: Resolved, fixed: readonly string[] = []) {
   }
   for (const [name, column] of Object.entries(r.columns)) {
     if (!filterable.has(name) || !urlType(column)) continue;
-    shape[name] = valueParam(column, `Rows whose ${name} equals this.`).optional();
-    shape[`${name}.in`] = listParam(column, maxInValues).optional();
+    shape[name] = filterParam(r, name, 'eq', () => valueParam(column, `Rows whose ${name} equals this.`).optional());
+    shape[`${name}.in`] = filterParam(r, name, 'in', () => listParam(column, maxInValues).optional());
     if (ordered(column)) {
-      for (const op of rangeOps) shape[`${name}.${op}`] = valueParam(column, `Rows whose ${name} is ${op} this.`).optional();
+      const bound = filterParam(r, name, 'range', () =>
+        valueParam(column, `Rows whose ${name} is greater than (gt), at least (gte), less than (lt) or at most (lte) this.`).optional(),
+      );
+      for (const op of rangeOps) shape[`${name}.${op}`] = bound;
     }
   }
   const refuse = (query: Record<string, unknown>): FieldError[] =>
