@@ -44,7 +44,7 @@ export async function startServer(config: Env, logger: Logger = createLogger(con
   const { host, note } = listenHost(config.HOST, auth.tokens.length === 0);
   await assertCanListen(config.PORT, host);
   if (config.METRICS_PORT !== undefined) await assertCanListen(config.METRICS_PORT, config.METRICS_HOST);
-  const metrics = config.METRICS_PORT === undefined ? undefined : createMetrics();
+  const metrics = config.METRICS_PORT === undefined ? undefined : await createMetrics();
   const targets = await resolveTargets((line) => logger.info(line), config);
   if (!(targets.embedded || config.MIGRATE_ON_START)) metrics?.gateVerdict('not-run', 0, 0);
   if (targets.embedded || config.MIGRATE_ON_START) {

@@ -81,7 +81,7 @@ time('pino: one request line (serialising only)', 200_000, () =>
 
 // Issue 21: what metrics on (METRICS_PORT) add to each request: serve-api.ts's in-flight gauge and requestDone
 // (a counter and a histogram, labelled by route template, method and status).
-const metrics = createMetrics();
+const metrics = await createMetrics();
 const metricRoutes = ['/authors', '/books/{author_id}', '/books'];
 let metricTurn = 0;
 time('metrics: in-flight inc/dec + requestDone (counter and histogram)', 500_000, () => {
