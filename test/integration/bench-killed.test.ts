@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
+import { interruptedRunDir, sleep } from '../support/interrupted.ts';
+import { isAlive } from '../support/npm-start.ts';
 
 /**
  * `npm run bench` killed outright (SIGKILL, a closed terminal) runs none of
@@ -12,19 +13,7 @@ import { repoRoot } from '../../src/project/paths.mjs';
  * now stops the Postgres and deletes the directory, and each server ends
  * when its IPC channel to the bench closes (servers/bench-ipc.ts).
  */
-const parent = mkdtempSync(path.join(tmpdir(), 'bookshelf-bench-killed-'));
-chmodSync(parent, 0o755); // the embedded Postgres runs as its own user, which must reach its data dir
-afterAll(() => rmSync(parent, { recursive: true, force: true }));
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const parent = interruptedRunDir('bookshelf-bench-killed-');
 
 it('a bench killed with SIGKILL leaves no server, no Postgres and no data directory behind', { timeout: 240_000 }, async () => {
   const bench = spawn(process.execPath, ['--import', 'tsx', 'test/bench/run.ts'], {
@@ -57,13 +46,13 @@ it('a bench killed with SIGKILL leaves no server, no Postgres and no data direct
   expect(dir, `no bench directory under ${parent}`).toBeDefined();
   const dataDir = path.join(parent, dir!, 'pg');
   const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  expect(alive(server!) && alive(postmaster)).toBe(true);
+  expect(isAlive(server!) && isAlive(postmaster)).toBe(true);
 
   bench.kill('SIGKILL');
   await exited;
   const gone = Date.now() + 60_000;
-  while ((alive(server!) || alive(postmaster) || existsSync(path.join(parent, dir!))) && Date.now() < gone) await sleep(250);
-  expect(alive(server!), 'the bench server outlived the bench').toBe(false);
-  expect(alive(postmaster), "the bench's Postgres outlived the bench").toBe(false);
+  while ((isAlive(server!) || isAlive(postmaster) || existsSync(path.join(parent, dir!))) && Date.now() < gone) await sleep(250);
+  expect(isAlive(server!), 'the bench server outlived the bench').toBe(false);
+  expect(isAlive(postmaster), "the bench's Postgres outlived the bench").toBe(false);
   expect(existsSync(path.join(parent, dir!)), "the bench's data directory was left behind").toBe(false);
 });

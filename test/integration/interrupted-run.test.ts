@@ -1,27 +1,16 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
+import { interruptedRunDir, sleep } from '../support/interrupted.ts';
+import { isAlive } from '../support/npm-start.ts';
 
 /**
  * Ctrl-C during `npm test` (or `npm test | head` closing the pipe) ends vitest before its
  * global teardown runs; the test Postgres must not outlive it (test/support/reaper.mjs).
  */
-const parent = mkdtempSync(path.join(tmpdir(), 'bookshelf-interrupted-'));
-chmodSync(parent, 0o755); // the embedded Postgres runs as its own user, which must reach its data dir
-afterAll(() => rmSync(parent, { recursive: true, force: true }));
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const parent = interruptedRunDir('bookshelf-interrupted-');
 
 /** The postmaster pid of the first cluster under `parent`, once it is running. */
 async function waitForPostmaster(deadline: number): Promise<{ pid: number; dir: string }> {
@@ -51,13 +40,13 @@ it.skipIf(process.env.BOOKSHELF_INTERRUPTED_RUN)(
     });
     const exited = new Promise<void>((resolve) => run.on('exit', () => resolve()));
     const { pid, dir } = await waitForPostmaster(Date.now() + 300_000);
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     await sleep(3_000); // well into the run: the global setup is migrating its template database
     process.kill(-run.pid!, 'SIGINT');
     await exited;
     const deadline = Date.now() + 60_000;
-    while ((alive(pid) || existsSync(dir)) && Date.now() < deadline) await sleep(250);
-    expect(alive(pid)).toBe(false);
+    while ((isAlive(pid) || existsSync(dir)) && Date.now() < deadline) await sleep(250);
+    expect(isAlive(pid)).toBe(false);
     expect(existsSync(dir)).toBe(false);
   },
   420_000,
