@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import pino, { type Logger } from 'pino';
 import { ConfigError, type Env } from '../config/env.ts';
+import { expressMessages } from './express-messages.ts';
 import { defaultBodyLimit } from './json-body.ts';
 import { problemsForProtocolErrors } from './protocol-errors.ts';
 import { securityHeaderList } from './security-headers.ts';
@@ -43,6 +44,8 @@ export function createHttpServer(
       connectionsCheckingInterval: Math.min(1_000, Math.ceil(headersTimeout / 4)),
       // A missing Host is answered by the app (host-header.ts): a problem body, headers and a log line, not Node's empty 400.
       requireHostHeader: false,
+      // Requests and responses made with the app's prototypes: Express's per-request prototype swap then changes nothing.
+      ...expressMessages(app),
     },
     app,
   );
