@@ -355,7 +355,7 @@ function foreignKeyProblem(r: Resolved, error: unknown): HttpProblem | undefined
   return invalid(
     (columns.length > 0 ? columns : [undefined]).map((column) => ({
       loc: column === undefined ? ['body'] : ['body', column],
-      msg: `refers to a ${key?.table ?? 'row'} that does not exist`,
+      msg: key ? `refers to no row of ${key.table}` : 'refers to a row that does not exist',
       type: 'foreign_key',
     })),
   );

@@ -151,7 +151,7 @@ describe('keys and CRUD', () => {
     const noLanguage = await call(app, 'POST', '/films', { title: 'X', language_code: 'qq' });
     expect(noLanguage.status).toBe(422);
     expect(noLanguage.body.errors).toEqual([
-      { loc: ['body', 'language_code'], msg: 'refers to a languages that does not exist', type: 'foreign_key' },
+      { loc: ['body', 'language_code'], msg: 'refers to no row of languages', type: 'foreign_key' },
     ]);
     const tooLate = await call(app, 'POST', '/films', { title: 'X', language_code: 'en', release_year: 3000 });
     expect(tooLate.status).toBe(422);
