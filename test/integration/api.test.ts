@@ -167,9 +167,7 @@ describe('books CRUD', () => {
     const before = await counts();
     const response = await call(app, 'POST', '/books', { title: 'Orphan', author_id: 424242 });
     expect(response.status).toBe(422);
-    expect(response.body.errors).toEqual([
-      { loc: ['body', 'author_id'], msg: 'refers to no row of authors', type: 'foreign_key' },
-    ]);
+    expect(response.body.errors).toEqual([{ loc: ['body', 'author_id'], msg: 'refers to no row of authors', type: 'foreign_key' }]);
     const { body: books } = await call(app, 'GET', '/books?limit=1');
     const moved = await call(app, 'PATCH', `/books/by-id/${books[0].id}`, { author_id: 424242 });
     expect(moved.status).toBe(422);

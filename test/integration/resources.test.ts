@@ -150,9 +150,7 @@ describe('keys and CRUD', () => {
     expect(film.body).toMatchObject({ title: 'Alien', language_code: 'en', release_year: 1979, rating: 8.5, notes: null });
     const noLanguage = await call(app, 'POST', '/films', { title: 'X', language_code: 'qq' });
     expect(noLanguage.status).toBe(422);
-    expect(noLanguage.body.errors).toEqual([
-      { loc: ['body', 'language_code'], msg: 'refers to no row of languages', type: 'foreign_key' },
-    ]);
+    expect(noLanguage.body.errors).toEqual([{ loc: ['body', 'language_code'], msg: 'refers to no row of languages', type: 'foreign_key' }]);
     const tooLate = await call(app, 'POST', '/films', { title: 'X', language_code: 'en', release_year: 3000 });
     expect(tooLate.status).toBe(422);
     expect(tooLate.body.errors[0].loc).toEqual(['body', 'release_year']);
