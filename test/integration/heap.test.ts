@@ -41,8 +41,8 @@ async function growthBetweenFullGcs(percent: number, nodeFlags: string[] = []): 
 }
 
 describe('heap growth between full GCs', () => {
-  it('defaults to 100% (a full GC at 2× the live heap)', () => {
-    expect(parseEnv({}).HEAP_GROWTH_PERCENT).toBe(100);
+  it('defaults to 120% (a full GC at 2.2× the live heap)', () => {
+    expect(parseEnv({}).HEAP_GROWTH_PERCENT).toBe(120);
   });
 
   it('rejects a value that is not a whole percentage', () => {
