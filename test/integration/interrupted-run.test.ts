@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
-import { interruptedRunDir, sleep } from '../support/interrupted.ts';
+import { interruptedRunDir } from '../support/interrupted.ts';
+import { sleep } from '../support/load.ts';
 import { isAlive } from '../support/npm-start.ts';
 
 /**

@@ -14,5 +14,3 @@ export function interruptedRunDir(prefix: string): string {
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
   return parent;
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/config/env.ts';
 import { createHttpServer } from '../../src/http/http-server.ts';
 
 /**
@@ -11,7 +12,7 @@ import { createHttpServer } from '../../src/http/http-server.ts';
  * before the app: without the classes the objects are plain Node ones there.
  * And everything Express adds still works on them.
  */
-const timeouts = { HTTP_HEADERS_TIMEOUT_MS: 10_000, HTTP_REQUEST_TIMEOUT_MS: 30_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 5_000 };
+const timeouts = parseEnv({});
 const servers: import('node:http').Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
