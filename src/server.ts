@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './config/logger.ts';
 import { databaseProblem } from './postgres/connection-problem.ts';
 import type { Env } from './config/env.ts';
-import { limitHeapGrowth } from './config/heap.ts';
+import { limitHeapGrowth, stopPretenuring } from './config/heap.ts';
 import { writeAccess } from './http/write-access.ts';
 import { assertCanListen, listenError, listenHost } from './config/listen-address.ts';
 import { redactSecrets } from './config/redact.ts';
@@ -39,6 +39,7 @@ export interface RunningServer {
 
 export async function startServer(config: Env, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   limitHeapGrowth(config.HEAP_GROWTH_PERCENT);
+  stopPretenuring();
   const auth = writeAccess(config); // refuses an open remote database before anything starts
   checkMetricsConfig(config);
   const { host, note } = listenHost(config.HOST, auth.tokens.length === 0);

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/project/paths.mjs';
 import { parseEnv } from '../../src/config/env.ts';
 
@@ -63,5 +66,46 @@ describe('heap growth between full GCs', () => {
     const growth = await growthBetweenFullGcs(50, ['--heap-growing-percent=200']);
     expect(growth).toBeGreaterThan(2.6);
     expect(growth).toBeLessThan(3 * 1.1);
+  });
+});
+
+/**
+ * V8's own pretenuring decisions in a process that would make them
+ * (test/support/pretenure-churn.ts), run from an esbuild bundle by plain node:
+ * tsx would compile modules (and make its own decisions) before the call.
+ */
+async function pretenuringDecisions(bundle: string, mode: 'stop' | 'default', nodeFlags: string[] = []): Promise<number> {
+  const { stdout } = await run(process.execPath, [...nodeFlags, '--trace-pretenuring-statistics', bundle, mode], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  expect(stdout).toContain('done 100000');
+  return [...stdout.matchAll(/pretenuring: AllocationSite/g)].length;
+}
+
+describe('allocation-site pretenuring', () => {
+  let dir: string;
+  let bundle: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bookshelf-pretenure-'));
+    bundle = path.join(dir, 'pretenure-churn.mjs');
+    await build({
+      entryPoints: [path.join(repoRoot, 'test', 'support', 'pretenure-churn.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: bundle,
+      logLevel: 'warning',
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is off in the server: V8 makes no pretenuring decision, where by default it makes several', async () => {
+    const [stopped, byDefault] = await Promise.all([pretenuringDecisions(bundle, 'stop'), pretenuringDecisions(bundle, 'default')]);
+    expect(stopped).toBe(0);
+    expect(byDefault).toBeGreaterThan(2);
+  });
+
+  it('leaves an --allocation-site-pretenuring given to node alone', async () => {
+    expect(await pretenuringDecisions(bundle, 'stop', ['--allocation-site-pretenuring'])).toBeGreaterThan(2);
   });
 });
