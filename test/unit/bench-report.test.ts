@@ -129,3 +129,32 @@ it("shows the generated engine's reads in the table with their ratios, in the pe
   expect(targets(summarise(generated))).toEqual([]);
   expect(targetLines([], ['the machine was busy'])).toBe('- none: no targeted endpoint and server in this run');
 });
+
+it("holds ours with metrics on to every one of ours' targets, and to 0.95× ours' requests/s", () => {
+  const guideReads = ['GET /authors', 'GET /books/{author_id}'] as const;
+  const both = (['seed', 'large'] as const).flatMap((dataSet) => [
+    ...guideReads.flatMap((endpoint) => [
+      run('ours', endpoint, 3000, 0, dataSet),
+      // Faster than the floor, but a p99 3× the floor's and only 1.1× Drizzle's requests/s.
+      { ...run('ours-metrics', endpoint, 2950, 0, dataSet), p99: 6, rss: 160 },
+      run('framework', endpoint, 2000, 0, dataSet),
+      run('drizzle', endpoint, 2700, 0, dataSet),
+    ]),
+    run('ours', 'POST /books', 2000, 0, dataSet),
+    run('ours-metrics', 'POST /books', 1000, 0, dataSet),
+    run('framework', 'POST /books', 2000, 0, dataSet),
+  ]);
+  const checked = targets(summarise(both));
+  const metrics = checked.filter((t) => t.name.includes('ours-metrics'));
+  const failed = metrics.filter((t) => !t.pass).map((t) => t.name);
+  expect(failed).toContain('GET /authors [seed]: ours-metrics p99 ≤ 1.2× framework');
+  expect(failed).toContain('GET /books/{author_id} [large]: ours-metrics req/s ≥ 1.3× drizzle');
+  expect(failed).toContain('POST /books [large]: ours-metrics req/s ≥ 0.9× framework');
+  expect(failed).toContain('POST /books [seed]: ours-metrics req/s ≥ 0.95× ours');
+  expect(failed).toContain('ours-metrics peak RSS under load < 150 MB');
+  expect(metrics.find((t) => t.name.startsWith('GET /books/{author_id}: ours-metrics p50'))?.pass).toBe(true);
+  expect(metrics.find((t) => t.name === 'GET /authors [seed]: ours-metrics req/s ≥ 1× framework')?.pass).toBe(true);
+  expect(metrics.find((t) => t.name === 'GET /authors [large]: ours-metrics req/s ≥ 0.95× ours')?.pass).toBe(true);
+  // Ours' own targets are unchanged by it: the same 16 (its p99 is 2 ms against the floor's 2, its RSS 100 MB).
+  expect(checked.filter((t) => !t.name.includes('ours-metrics'))).toHaveLength(16);
+});
