@@ -36,7 +36,7 @@ export function limitHeapGrowth(percent: number, execArgv: readonly string[] = p
  * was promoted on every request (8.6 KB a request on the 50-row
  * `GET /authors` of docs/performance.md, 1.5 KB on the by-author read), full
  * GCs followed, and that read set the peak RSS. Without pretenuring:
- * 9–22 bytes a request, no full GC under load, 11–15 MB lower peak.
+ * 9–34 bytes a request, no full GC under load, a peak 9–16 MB lower.
  *
  * Set at start, before the first request; V8 consults it at every GC. A
  * `--allocation-site-pretenuring` (or `--no-…`) given to node itself wins.
