@@ -73,6 +73,10 @@ describe('heap growth between full GCs', () => {
  * V8's own pretenuring decisions in a process that would make them
  * (test/support/pretenure-churn.ts), run from an esbuild bundle by plain node:
  * tsx would compile modules (and make its own decisions) before the call.
+ * Each young GC that finds allocation feedback prints one line per site (the
+ * churn has two sites); how many young GCs run before V8 settles on a decision
+ * depends on timing: 2 to 12 lines in 12 runs on an idle machine, and 2 in a
+ * CI run. With pretenuring off V8 keeps no feedback at all: no line.
  */
 async function pretenuringDecisions(bundle: string, mode: 'stop' | 'default', nodeFlags: string[] = []): Promise<number> {
   const { stdout } = await run(process.execPath, [...nodeFlags, '--trace-pretenuring-statistics', bundle, mode], {
@@ -99,13 +103,13 @@ describe('allocation-site pretenuring', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is off in the server: V8 makes no pretenuring decision, where by default it makes several', async () => {
+  it('is off in the server: V8 makes no pretenuring decision, where by default it makes some', async () => {
     const [stopped, byDefault] = await Promise.all([pretenuringDecisions(bundle, 'stop'), pretenuringDecisions(bundle, 'default')]);
     expect(stopped).toBe(0);
-    expect(byDefault).toBeGreaterThan(2);
+    expect(byDefault).toBeGreaterThan(0);
   });
 
   it('leaves an --allocation-site-pretenuring given to node alone', async () => {
-    expect(await pretenuringDecisions(bundle, 'stop', ['--allocation-site-pretenuring'])).toBeGreaterThan(2);
+    expect(await pretenuringDecisions(bundle, 'stop', ['--allocation-site-pretenuring'])).toBeGreaterThan(0);
   });
 });
