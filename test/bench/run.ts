@@ -8,6 +8,8 @@ import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, lastBookId, removeBooksAfter, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { chooseGenerator } from './generator.ts';
 import {
+  loadedP50Section,
+  metricsCostSection,
   peerRatioSection,
   summarise,
   table,
@@ -16,6 +18,7 @@ import {
   untargetedHeading,
   untargetedServers,
   untargetedEndpoints,
+  unloadedServers,
   writeReport,
   type Measurement,
 } from './report.ts';
@@ -41,6 +44,9 @@ import { benchBookTitle, chooseEndpoints, compareReads, generatedEndpoints, read
  * reads and POST /books. Load from wrk (else autocannon, with a warning).
  * Interleaved rounds, order rotated; medians; the CPU split of every run;
  * no verdict when the machine or the generator, not the servers, set the pace.
+ * Each round ends with ours' by-author read (and ours-metrics') on one
+ * connection: the read's own latency, which its large-over-seed p50 target
+ * compares (report.ts `targets`).
  *
  * Env: BENCH_SECONDS (6) BENCH_ROUNDS (5) BENCH_CONNECTIONS (32)
  *      BENCH_WARMUP (2 s per server × endpoint) BENCH_POOL (10, every server's pool)
@@ -176,7 +182,7 @@ async function main() {
       await checkAnswers(servers, db, ids);
       const workloads = new Map(settings.endpoints.map((e) => [e, workloadFor(e, ids)]));
 
-      const run = async (server: BenchServer, endpoint: Endpoint, seconds: number) => {
+      const run = async (server: BenchServer, endpoint: Endpoint, seconds: number, connections = settings.connections) => {
         const booksBefore = endpoint === 'POST /books' ? await lastBookId(db.pool) : undefined;
         const stopSampling = sampleRss(server.pid);
         const cpuBefore = processCpuSeconds(server.pid);
@@ -190,7 +196,7 @@ async function main() {
         const result = await generator.run({
           url: server.url,
           requests: workloads.get(endpoint)!,
-          connections: settings.connections,
+          connections,
           seconds,
         });
         const cpu = stopCpuSplit();
@@ -217,25 +223,38 @@ async function main() {
         for (const endpoint of settings.endpoints) if (settings.warmup) await run(server, endpoint, settings.warmup);
       log(`warmed up (${settings.warmup} s per server × endpoint)`);
 
+      const measure = async (round: number, server: BenchServer, endpoint: Endpoint, unloaded: boolean) => {
+        const { logLines, syscalls, removed, ...result } = await run(server, endpoint, settings.seconds, unloaded ? 1 : undefined);
+        measurements.push({
+          dataSet,
+          endpoint,
+          server: server.name,
+          round,
+          generator: generator.name,
+          ...result,
+          ...(unloaded ? { unloaded } : {}),
+        });
+        const { cpu } = result;
+        log(
+          `${dataSet} r${round + 1} ${(unloaded ? `${endpoint} (1 conn)` : endpoint).padEnd(22)} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s` +
+            `  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rss.toFixed(0)} MB  cpu ${result.cpuUs.toFixed(0)} µs/req` +
+            `  cores: server ${cpu.server.toFixed(2)} pg ${cpu.postgres.toFixed(2)} gen ${cpu.generator.toFixed(2)} others ${cpu.others.toFixed(2)} (machine ${(cpu.machine * 100).toFixed(0)}%)` +
+            `  syscalls/req ${syscalls.reads.toFixed(2)} r ${syscalls.writes.toFixed(2)} w` +
+            (result.errors || result.non2xx ? `  errors ${result.errors} non-2xx ${result.non2xx}` : '') +
+            (logLines === undefined ? '' : `  (${logLines} log lines)`) +
+            (removed === undefined ? '' : `  (${removed} books created, removed)`),
+        );
+      };
       for (let round = 0; round < settings.rounds; round++) {
         for (const [e, endpoint] of settings.endpoints.entries()) {
           const shift = (round + e) % servers.length;
           const order = [...servers.slice(shift), ...servers.slice(0, shift)];
-          for (const server of order) {
-            const { logLines, syscalls, removed, ...result } = await run(server, endpoint, settings.seconds);
-            measurements.push({ dataSet, endpoint, server: server.name, round, generator: generator.name, ...result });
-            const { cpu } = result;
-            log(
-              `${dataSet} r${round + 1} ${endpoint.padEnd(22)} ${server.name.padEnd(9)} ${result.rps.toFixed(0).padStart(6)} req/s` +
-                `  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  rss ${result.rss.toFixed(0)} MB  cpu ${result.cpuUs.toFixed(0)} µs/req` +
-                `  cores: server ${cpu.server.toFixed(2)} pg ${cpu.postgres.toFixed(2)} gen ${cpu.generator.toFixed(2)} others ${cpu.others.toFixed(2)} (machine ${(cpu.machine * 100).toFixed(0)}%)` +
-                `  syscalls/req ${syscalls.reads.toFixed(2)} r ${syscalls.writes.toFixed(2)} w` +
-                (result.errors || result.non2xx ? `  errors ${result.errors} non-2xx ${result.non2xx}` : '') +
-                (logLines === undefined ? '' : `  (${logLines} log lines)`) +
-                (removed === undefined ? '' : `  (${removed} books created, removed)`),
-            );
-          }
+          for (const server of order) await measure(round, server, endpoint, false);
         }
+        // The by-author read's own latency, one connection and no queue: what its p50 target compares (report.ts).
+        if (settings.endpoints.includes('GET /books/{author_id}'))
+          for (const server of servers.filter((s) => unloadedServers.includes(s.name)))
+            await measure(round, server, 'GET /books/{author_id}', true);
       }
     }
     for (const server of servers) {
@@ -285,7 +304,7 @@ async function main() {
   const judged = (targeted: boolean) =>
     measurements
       .filter((m) => !(untargetedServers.includes(m.server) || untargetedEndpoints.includes(m.endpoint)) === targeted)
-      .map((m) => ({ label: `${m.dataSet} r${m.round + 1} ${m.endpoint} ${m.server}`, cpu: m.cpu }));
+      .map((m) => ({ label: `${m.dataSet} r${m.round + 1} ${m.endpoint}${m.unloaded ? ' (1 connection)' : ''} ${m.server}`, cpu: m.cpu }));
   const refusals = verdictRefusals(loadAtStart, judged(true), settings.verdictLimits);
   const untargetedNotes = verdictRefusals(0, judged(false), settings.verdictLimits);
   const finalSettings = {
@@ -298,7 +317,7 @@ async function main() {
     `\nLoad generator: ${generator.description}; load average before the run ${loadAtStart.toFixed(2)} on ${settings.cpus} cores.\n\n` +
       `${table(summaries)}\n\nTargets:\n${targetLines(checked, refusals)}\n` +
       (untargetedNotes.length ? `\n${untargetedHeading}\n${untargetedNotes.map((n) => `  - ${n}`).join('\n')}\n` : '') +
-      peerRatioSection(summaries).join('\n'),
+      [...loadedP50Section(summaries), ...metricsCostSection(summaries), ...peerRatioSection(summaries)].join('\n'),
   );
   writeReport(outputDir, {
     settings: finalSettings,
