@@ -165,7 +165,7 @@ export function targets(summaries: Summary[]): Target[] {
       out.push({
         name: `GET /books/{author_id}: ${mine} p50 on the large set ≤ ${limits.largeVsSeedP50}× seed (1 connection)`,
         pass: r <= limits.largeVsSeedP50,
-        detail: `${r.toFixed(3)}× (${largeBooks.p50.toFixed(2)} vs ${seedBooks.p50.toFixed(2)} ms)`,
+        detail: `${r.toFixed(3)}× (${largeBooks.p50.toFixed(3)} vs ${seedBooks.p50.toFixed(3)} ms)`,
       });
     }
     const rss = summaries.filter((s) => s.server === mine && !untargetedEndpoints.includes(s.endpoint)).map((s) => s.rss);

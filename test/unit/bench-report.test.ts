@@ -195,7 +195,7 @@ it("compares the by-author p50 on the large set with seed on one connection, the
   expect(pass).toEqual({
     name: 'GET /books/{author_id}: ours p50 on the large set ≤ 1.5× seed (1 connection)',
     pass: true,
-    detail: '1.200× (0.30 vs 0.25 ms)',
+    detail: '1.200× (0.300 vs 0.250 ms)',
   });
   // And the other way round: level under the load, 2× on one connection (the read itself slower on 1M books): a fail.
   expect(p50Target(byAuthor({ seed: 4, large: 4 }, { seed: 0.25, large: 0.5 }))?.pass).toBe(false);
