@@ -154,10 +154,10 @@ const schema = z.object({
     .default(17),
   /**
    * How far V8 lets the old generation grow past what survived the last full
-   * GC before it runs the next one: 120 means to 2.2×. 0 keeps V8's own
+   * GC before it runs the next one: 50 means to 1.5×. 0 keeps V8's own
    * heuristic (up to 4×). See src/config/heap.ts.
    */
-  HEAP_GROWTH_PERCENT: integer(0, 1000).default(120),
+  HEAP_GROWTH_PERCENT: integer(0, 1000).default(50),
   /**
    * Each migration's lock_timeout: how long a statement may wait for a lock
    * (behind a long transaction) before it gives up; meanwhile every later

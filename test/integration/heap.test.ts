@@ -44,8 +44,8 @@ async function growthBetweenFullGcs(percent: number, nodeFlags: string[] = []): 
 }
 
 describe('heap growth between full GCs', () => {
-  it('defaults to 120% (a full GC at 2.2× the live heap)', () => {
-    expect(parseEnv({}).HEAP_GROWTH_PERCENT).toBe(120);
+  it('defaults to 50% (a full GC at 1.5× the live heap)', () => {
+    expect(parseEnv({}).HEAP_GROWTH_PERCENT).toBe(50);
   });
 
   it('rejects a value that is not a whole percentage', () => {
