@@ -202,12 +202,6 @@ export function metricsCostLines(summaries: Summary[]): string[] {
   return ratios.length ? [...lines, `- median ${fmt(median(ratios), 3)}×`] : [];
 }
 
-/** The metrics' cost as a titled section (lines), or nothing when ours-metrics did not run beside ours. */
-export function metricsCostSection(summaries: Summary[]): string[] {
-  const lines = metricsCostLines(summaries);
-  return lines.length ? ['', 'Metrics on: ours-metrics over ours (measured, no target):', ...lines] : [];
-}
-
 /**
  * The servers no target involves: the bare floors and the Fastify peer. Their
  * runs do not decide the verdict (run.ts); what went wrong in them is said.
@@ -226,10 +220,23 @@ export const untargetedHeading =
   `The runs of ${untargetedServers.join(', ')}, and of ${untargetedEndpoints.join(', ')} ` +
   '(no target; not judged, their ratios less sure):';
 
-/** The peer ratios as a titled section (lines), or nothing when no run had a peer. */
-export function peerRatioSection(summaries: Summary[]): string[] {
-  const lines = peerRatioLines(summaries);
-  return lines.length ? ['', 'Ours against Fastify and the named bare floor (no target: the bar is no regression):', ...lines] : [];
+/** `lines` under `title` after a blank line, or nothing when there are none. */
+const titled = (title: string, lines: string[]) => (lines.length ? ['', title, ...lines] : []);
+
+/**
+ * What the report says after the targets, for the console and bench.md alike:
+ * the loaded by-author p50 ratios, the metrics' cost, the peer ratios (each
+ * only when its servers ran).
+ */
+export function ratioSections(summaries: Summary[]): string[] {
+  return [
+    ...titled(
+      'GET /books/{author_id} p50, large set over seed, under the load (no target: p50 there is about connections / req/s):',
+      loadedP50Lines(summaries),
+    ),
+    ...titled('Metrics on: ours-metrics over ours (measured, no target):', metricsCostLines(summaries)),
+    ...titled('Ours against Fastify and the named bare floor (no target: the bar is no regression):', peerRatioLines(summaries)),
+  ];
 }
 
 /**
@@ -246,14 +253,6 @@ export function loadedP50Lines(summaries: Summary[]): string[] {
         ]
       : [];
   });
-}
-
-/** The loaded p50 ratios as a titled section (lines), or nothing. */
-export function loadedP50Section(summaries: Summary[]): string[] {
-  const lines = loadedP50Lines(summaries);
-  return lines.length
-    ? ['', 'GET /books/{author_id} p50, large set over seed, under the load (no target: p50 there is about connections / req/s):', ...lines]
-    : [];
 }
 
 export function peerRatioLines(summaries: Summary[]): string[] {
@@ -360,9 +359,7 @@ export function writeReport(
     '',
     targetLines(data.targets, data.refusals),
     ...(data.untargetedNotes.length ? ['', untargetedHeading, ...data.untargetedNotes.map((n) => `- ${n}`)] : []),
-    ...loadedP50Section(data.summaries),
-    ...metricsCostSection(data.summaries),
-    ...peerRatioSection(data.summaries),
+    ...ratioSections(data.summaries),
     ...(data.profile ? ['', '## CPU profile (self time)', '', '```', data.profile, '```'] : []),
     '',
   ].join('\n');

@@ -8,9 +8,7 @@ import { summariseProfile } from './cpuprofile.ts';
 import { authorIds, growToLargeDataSet, lastBookId, removeBooksAfter, startBenchDatabase, type BenchDatabase } from './database.ts';
 import { chooseGenerator } from './generator.ts';
 import {
-  loadedP50Section,
-  metricsCostSection,
-  peerRatioSection,
+  ratioSections,
   summarise,
   table,
   targetLines,
@@ -317,7 +315,7 @@ async function main() {
     `\nLoad generator: ${generator.description}; load average before the run ${loadAtStart.toFixed(2)} on ${settings.cpus} cores.\n\n` +
       `${table(summaries)}\n\nTargets:\n${targetLines(checked, refusals)}\n` +
       (untargetedNotes.length ? `\n${untargetedHeading}\n${untargetedNotes.map((n) => `  - ${n}`).join('\n')}\n` : '') +
-      [...loadedP50Section(summaries), ...metricsCostSection(summaries), ...peerRatioSection(summaries)].join('\n'),
+      ratioSections(summaries).join('\n'),
   );
   writeReport(outputDir, {
     settings: finalSettings,
